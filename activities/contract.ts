@@ -1,0 +1,208 @@
+/**
+ * The contract between workflows and the SCF activities: every input and output type, and the
+ * activity signatures. Workflows import this file for *types only*
+ * (`proxyActivities<ScfActivities>`), so it must stay free of runtime imports.
+ *
+ * Every input is plain JSON (it is recorded in workflow history): no secrets, no code bytes.
+ */
+
+/** Where a function lives. `namespace` defaults to `default` at the edges (manifest, CLI), never here. */
+export interface FunctionRef {
+  region: string;
+  namespace: string;
+  functionName: string;
+}
+
+/** SCF function states, as GetFunction's `Status` reports them. */
+export type FunctionStatus =
+  | 'Creating'
+  | 'CreateFailed'
+  | 'Active'
+  | 'Updating'
+  | 'UpdateFailed'
+  | 'Publishing'
+  | 'PublishFailed'
+  | 'Deleting'
+  | 'DeleteFailed';
+
+export interface StatusReason {
+  errorCode: string;
+  errorMessage: string;
+}
+
+export interface FunctionInfo {
+  /** false when SCF answered ResourceNotFound.Function / ResourceNotFound.FunctionName. */
+  exists: boolean;
+  status?: FunctionStatus;
+  statusReasons?: StatusReason[];
+  handler?: string;
+  runtime?: string;
+  memorySize?: number;
+  timeout?: number;
+  description?: string;
+  codeSize?: number;
+  /** Trigger type and name, as GetFunction lists them (CopyFunction does not carry them). */
+  triggers?: Array<{ type: string; name: string }>;
+}
+
+/**
+ * A code package, by reference. `location` is one of:
+ * - a local path (absolute, or `file:///...`), read by the worker;
+ * - an `http://` or `https://` URL, downloaded by the worker (size-capped, streamed);
+ * - `cos://<bucket>/<key>?region=<region>`: passed to UpdateFunctionCode as
+ *   CosBucketName/CosObjectName/CosBucketRegion, so no bytes pass through the worker.
+ * `sha256` is the lowercase hex digest of the zip; the activity refuses a package that does not match.
+ */
+export interface CodePackage {
+  location: string;
+  sha256: string;
+}
+
+export interface UpdateCodeInput {
+  fn: FunctionRef;
+  pkg: CodePackage;
+  /** e.g. `index.main_handler`; omitted keeps the function's handler. */
+  handler?: string;
+}
+
+export interface PublishVersionInput {
+  fn: FunctionRef;
+  /** Tagged into the version Description so a retry finds the version it already published. */
+  releaseId: string;
+  description?: string;
+}
+
+export interface PublishedVersion {
+  version: string;
+  /** true when a version tagged with this release id already existed (a retried call). */
+  reused: boolean;
+}
+
+export interface VersionInfo {
+  version: string;
+  description: string;
+  status?: string;
+  addTime?: string;
+}
+
+export interface CopyFunctionInput {
+  source: FunctionRef;
+  targetRegion: string;
+  targetNamespace: string;
+  /** Defaults to the source's name. */
+  newFunctionName?: string;
+  /** Deletes the target and all its versions first (SCF semantics). Only when a manifest says so. */
+  override: boolean;
+  /** When the target already holds this code, the copy is skipped (idempotent retry). */
+  expectedSha256?: string;
+}
+
+export interface CopyFunctionResult {
+  copied: boolean;
+  /** What CopyFunction does not carry, for the release result. */
+  notCopied: string[];
+}
+
+export interface FunctionAddress {
+  url: string;
+  codeSha256: string;
+}
+
+export interface InvokeInput {
+  fn: FunctionRef;
+  /** A version number, `$LATEST`, or an alias name. */
+  qualifier: string;
+  /** JSON text passed as the function's event. */
+  event: string;
+  routingKey?: Record<string, string>;
+}
+
+export interface InvokeOutcome {
+  invokeResult: number;
+  retMsg: string;
+  errMsg: string;
+  log: string;
+  durationMs: number;
+  billDurationMs: number;
+  memUsage: number;
+  functionRequestId: string;
+  requestId: string;
+}
+
+export interface AliasWeight {
+  version: string;
+  weight: number;
+}
+
+export interface AliasInfo {
+  name: string;
+  functionVersion: string;
+  additionalVersionWeights: AliasWeight[];
+  description?: string;
+}
+
+export interface AliasInput {
+  fn: FunctionRef;
+  name: string;
+  functionVersion: string;
+  additionalVersionWeights?: AliasWeight[];
+  description?: string;
+}
+
+export interface WaitForActiveInput {
+  fn: FunctionRef;
+  /** A version to wait for; omitted means $LATEST. */
+  qualifier?: string;
+  /** Gives up (non-retryable `WaitForActiveTimeout`) after this long, naming the state it was stuck in. */
+  maxWaitMs: number;
+}
+
+/** A copy of a function's code kept in the worker's artifact store, to restore it later. */
+export interface CodeSnapshot {
+  fn: FunctionRef;
+  qualifier: string;
+  sha256: string;
+  /** Opaque reference into the artifact store (never the bytes). */
+  artifact: string;
+  handler?: string;
+}
+
+export interface ListFunctionsInput {
+  region: string;
+  namespace: string;
+  /** A name prefix, or a glob with `*` and `?`. */
+  match?: string;
+}
+
+export interface FunctionSummary {
+  functionName: string;
+  namespace: string;
+  status: string;
+  runtime?: string;
+  modTime?: string;
+}
+
+/**
+ * The activities. Each mutating one says in its implementation's doc comment what happens when it
+ * runs twice. Every failure is an ApplicationFailure whose `type` is the Tencent error code.
+ */
+export interface ScfActivities {
+  getFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<FunctionInfo>;
+  waitForActive(input: WaitForActiveInput): Promise<FunctionInfo>;
+  updateFunctionCode(input: UpdateCodeInput): Promise<{ requestId: string }>;
+  publishVersion(input: PublishVersionInput): Promise<PublishedVersion>;
+  listVersions(input: { fn: FunctionRef }): Promise<VersionInfo[]>;
+  copyFunction(input: CopyFunctionInput): Promise<CopyFunctionResult>;
+  getFunctionAddress(input: { fn: FunctionRef; qualifier?: string }): Promise<FunctionAddress>;
+  invokeFunction(input: InvokeInput): Promise<InvokeOutcome>;
+  createAlias(input: AliasInput): Promise<AliasInfo>;
+  /** null when the alias does not exist. */
+  getAlias(input: { fn: FunctionRef; name: string }): Promise<AliasInfo | null>;
+  updateAlias(input: AliasInput): Promise<AliasInfo>;
+  /** Without a qualifier deletes the function; absent functions are a success (idempotent). */
+  deleteFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<void>;
+  deleteVersion(input: { fn: FunctionRef; version: string }): Promise<void>;
+  listFunctions(input: ListFunctionsInput): Promise<FunctionSummary[]>;
+  snapshotCode(input: { fn: FunctionRef; qualifier?: string }): Promise<CodeSnapshot>;
+  restoreCode(input: { snapshot: CodeSnapshot }): Promise<{ requestId: string }>;
+}

@@ -1,0 +1,207 @@
+/**
+ * Names shared by the client and the workflows: task queues, workflow ids, search attributes,
+ * signals, queries and updates, and the release's input and result types. Workflow-safe: it
+ * imports only from `@temporalio/workflow`'s definition helpers and `@temporalio/common`.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AliasWeight, CodePackage, FunctionRef, InvokeOutcome } from '../activities/contract';
+
+/** The task queue that hosts the workflows and most activities. */
+export const TASK_QUEUE = 'scf-release';
+
+// ---------------------------------------------------------------------------------------------
+// Workflow ids. They read as what they are in the Temporal UI's list.
+// ---------------------------------------------------------------------------------------------
+
+export function releaseWorkflowId(namespace: string, functionName: string, releaseId: string): string {
+  return `release/${namespace}/${functionName}/${releaseId}`;
+}
+
+export function syncWorkflowId(syncId: string): string {
+  return `sync/${syncId}`;
+}
+
+/**
+ * The per-function lock: a child workflow with this id runs exactly as long as the release or sync
+ * that holds it (parent close policy TERMINATE), so two workflows never mutate one function at once.
+ * The lock's parent is the holder.
+ */
+export function functionLockId(namespace: string, functionName: string): string {
+  return `lock/${namespace}/${functionName}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search attributes (registered by `scf-release dev`, the test harness and `scf-release setup`).
+// Never put a secret in one: search attributes bypass payload codecs.
+// ---------------------------------------------------------------------------------------------
+
+export const SA_FUNCTION = defineSearchAttributeKey('ScfFunction', SearchAttributeType.KEYWORD);
+export const SA_NAMESPACE = defineSearchAttributeKey('ScfNamespace', SearchAttributeType.KEYWORD);
+export const SA_REGIONS = defineSearchAttributeKey('ScfRegions', SearchAttributeType.KEYWORD_LIST);
+export const SA_KIND = defineSearchAttributeKey('ReleaseKind', SearchAttributeType.KEYWORD);
+export const SA_STATUS = defineSearchAttributeKey('ReleaseStatus', SearchAttributeType.KEYWORD);
+export const SA_VERSION = defineSearchAttributeKey('ScfVersion', SearchAttributeType.KEYWORD);
+export const SA_CODE_SHA256 = defineSearchAttributeKey('CodeSha256', SearchAttributeType.KEYWORD);
+export const SA_STARTED_BY = defineSearchAttributeKey('StartedBy', SearchAttributeType.KEYWORD);
+
+/** Every custom search attribute with its type name, as `temporal server start-dev --search-attribute` takes it. */
+export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; type: 'Keyword' | 'KeywordList' }> = [
+  { name: SA_FUNCTION.name, type: 'Keyword' },
+  { name: SA_NAMESPACE.name, type: 'Keyword' },
+  { name: SA_REGIONS.name, type: 'KeywordList' },
+  { name: SA_KIND.name, type: 'Keyword' },
+  { name: SA_STATUS.name, type: 'Keyword' },
+  { name: SA_VERSION.name, type: 'Keyword' },
+  { name: SA_CODE_SHA256.name, type: 'Keyword' },
+  { name: SA_STARTED_BY.name, type: 'Keyword' },
+];
+
+export type ReleaseKind = 'release' | 'sync' | 'rollback';
+
+export type ReleaseStatus = 'Running' | 'Succeeded' | 'NoOp' | 'RolledBack' | 'RollbackFailed' | 'Aborted';
+
+// ---------------------------------------------------------------------------------------------
+// The release: input and result.
+// ---------------------------------------------------------------------------------------------
+
+export interface VerificationCase {
+  name: string;
+  /** JSON text passed to InvokeFunction as Event. */
+  event: string;
+  expect: {
+    /** Defaults to 0 (success). */
+    invokeResult?: number;
+    /** RetMsg, parsed as JSON, must contain this subset. */
+    retMsgJsonSubset?: unknown;
+    /** RetMsg must match this regular expression (source text). */
+    retMsgPattern?: string;
+    maxDurationMs?: number;
+  };
+}
+
+export interface TrafficStep {
+  /** Share of traffic on the new version, 1..100. The last step is 100. */
+  percent: number;
+  /** How long to bake at this share while invoking through the alias. */
+  bakeSeconds: number;
+}
+
+/** The validated release, as the client hands it to the workflow. No secrets, no code bytes. */
+export interface ReleaseInput {
+  releaseId: string;
+  functionName: string;
+  namespace: string;
+  primaryRegion: string;
+  /** Target regions besides the primary. */
+  regions: string[];
+  pkg: CodePackage;
+  handler?: string;
+  description?: string;
+  verification: VerificationCase[];
+  alias?: {
+    name: string;
+    steps: TrafficStep[];
+    /** Wait for the approve signal before the first traffic step. */
+    requireApproval?: boolean;
+  };
+  /** CopyFunction with Override=true where the function already exists (deletes its versions and triggers). */
+  overrideExisting?: boolean;
+  /** How many regions are replicated at once. */
+  regionConcurrency?: number;
+  startedBy: string;
+}
+
+export type ReleasePhase =
+  | 'Preflight'
+  | 'UpdatingPrimary'
+  | 'Publishing'
+  | 'VerifyingPrimary'
+  | 'Replicating'
+  | 'VerifyingRegions'
+  | 'AwaitingApproval'
+  | 'ShiftingTraffic'
+  | 'Compensating'
+  | 'Done';
+
+export type RegionAction = 'update-in-place' | 'create-by-copy' | 'override-by-copy' | 'no-op';
+
+export interface RegionResult {
+  region: string;
+  action: RegionAction;
+  state: 'pending' | 'running' | 'done' | 'failed' | 'rolled-back';
+  version?: string;
+  codeSha256?: string;
+  verification?: Array<{ case: string; passed: boolean; durationMs: number; detail?: string }>;
+  /** What CopyFunction did not carry into a region the release created. */
+  notCopied?: string[];
+  error?: ReleaseError;
+}
+
+export interface ReleaseError {
+  /** The Tencent error code, or our own failure type. */
+  type: string;
+  message: string;
+  requestId?: string;
+  region?: string;
+}
+
+export interface StepRecord {
+  name: string;
+  region?: string;
+  startedAt: string;
+  endedAt?: string;
+  outcome: 'ok' | 'failed' | 'skipped';
+}
+
+export interface CompensationRecord {
+  name: string;
+  region: string;
+  outcome: 'ok' | 'failed';
+  error?: ReleaseError;
+  /** What a person must do when it failed. */
+  manualAction?: string;
+}
+
+export interface ReleaseResult {
+  releaseId: string;
+  status: Exclude<ReleaseStatus, 'Running'>;
+  summary: string;
+  functionName: string;
+  namespace: string;
+  sha256: string;
+  regions: RegionResult[];
+  steps: StepRecord[];
+  compensations: CompensationRecord[];
+  /** Versions published by a release that was rolled back: left in place, named here. */
+  versionsLeftInPlace: Array<{ region: string; version: string }>;
+  error?: ReleaseError;
+}
+
+/** What the progress query returns while a release runs. */
+export interface ReleaseProgress {
+  releaseId: string;
+  phase: ReleasePhase;
+  status: ReleaseStatus;
+  regions: RegionResult[];
+  steps: StepRecord[];
+  trafficPercent?: number;
+  awaitingApproval: boolean;
+  lastError?: ReleaseError;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signals, queries, updates.
+// ---------------------------------------------------------------------------------------------
+
+export const progressQuery = defineQuery<ReleaseProgress>('progress');
+/** Aborts a running release: it compensates every completed step, then ends as Aborted. */
+export const abortSignal = defineSignal<[{ reason: string; by: string }]>('abort');
+/** Lets a release waiting at its approval gate move traffic. */
+export const approveSignal = defineSignal<[{ by: string }]>('approve');
+/** Abort as an update, so the caller learns whether the release accepted it. */
+export const abortUpdate = defineUpdate<{ accepted: boolean; phase: ReleasePhase }, [{ reason: string; by: string }]>(
+  'abortRelease',
+);
+
+export type { AliasWeight, CodePackage, FunctionRef, InvokeOutcome };
