@@ -45,6 +45,18 @@ export const SA_VERSION = defineSearchAttributeKey('ScfVersion', SearchAttribute
 export const SA_CODE_SHA256 = defineSearchAttributeKey('CodeSha256', SearchAttributeType.KEYWORD);
 export const SA_STARTED_BY = defineSearchAttributeKey('StartedBy', SearchAttributeType.KEYWORD);
 
+/** Every custom search attribute key, for registering them (dev server, tests, `scf-release setup`). */
+export const SEARCH_ATTRIBUTE_KEYS = [
+  SA_FUNCTION,
+  SA_NAMESPACE,
+  SA_REGIONS,
+  SA_KIND,
+  SA_STATUS,
+  SA_VERSION,
+  SA_CODE_SHA256,
+  SA_STARTED_BY,
+] as const;
+
 /** Every custom search attribute with its type name, as `temporal server start-dev --search-attribute` takes it. */
 export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; type: 'Keyword' | 'KeywordList' }> = [
   { name: SA_FUNCTION.name, type: 'Keyword' },
@@ -176,6 +188,26 @@ export interface ReleaseResult {
   /** Versions published by a release that was rolled back: left in place, named here. */
   versionsLeftInPlace: Array<{ region: string; version: string }>;
   error?: ReleaseError;
+}
+
+/** What `--plan` prints: per region what the release would do, computed by read-only calls. */
+export interface ReleasePlan {
+  releaseId: string;
+  functionName: string;
+  namespace: string;
+  sha256: string;
+  /** The package's sha256 is already live everywhere: the release would finish as NoOp. */
+  noOp: boolean;
+  regions: Array<{
+    region: string;
+    exists: boolean;
+    action: RegionAction;
+    currentSha256?: string;
+    /** The version the alias serves there now, when the manifest names an alias. */
+    aliasVersion?: string;
+  }>;
+  aliasSteps?: TrafficStep[];
+  warnings: string[];
 }
 
 /** What the progress query returns while a release runs. */
