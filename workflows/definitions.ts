@@ -237,3 +237,90 @@ export const abortUpdate = defineUpdate<{ accepted: boolean; phase: ReleasePhase
 );
 
 export type { AliasWeight, CodePackage, FunctionRef, InvokeOutcome };
+
+// ---------------------------------------------------------------------------------------------
+// Region sync: input, per-function outcome and the drift report.
+// ---------------------------------------------------------------------------------------------
+
+/** Which code of the source function is the truth a sync copies to the targets. */
+export type SyncSelector =
+  /** The version an alias serves (its main version, not a canary weight). */
+  | { kind: 'alias'; alias: string }
+  /** The highest published version number. */
+  | { kind: 'latest-version' }
+  /** The unpublished head. */
+  | { kind: '$LATEST' };
+
+/** Which functions a sync covers: explicit names, or a name prefix / `*`,`?` glob for ListFunctions. */
+export type SyncFunctionSet = { names: string[] } | { match: string };
+
+export interface SyncInput {
+  sourceRegion: string;
+  namespace: string;
+  functions: SyncFunctionSet;
+  targetRegions: string[];
+  what: SyncSelector;
+  /** Report the drift without changing anything. */
+  dryRun: boolean;
+  /** How many per-function child workflows run at once. */
+  functionConcurrency?: number;
+  startedBy: string;
+}
+
+export type SyncOutcome = 'in-sync' | 'synced' | 'would-sync' | 'skipped-locked' | 'failed';
+
+/** One function in one target region. */
+export interface SyncRegionReport {
+  region: string;
+  outcome: SyncOutcome;
+  /** What the sync did or (dry run) would do; `no-op` when in sync. */
+  action: RegionAction;
+  sourceSha256?: string;
+  /** Absent when the function does not exist in the target. */
+  targetSha256?: string;
+  /** The version published in the target by this sync. */
+  version?: string;
+  error?: ReleaseError;
+}
+
+export interface SyncFunctionReport {
+  functionName: string;
+  namespace: string;
+  /** The source qualifier the selector resolved to (a version number or `$LATEST`). */
+  sourceQualifier?: string;
+  sourceSha256?: string;
+  regions: SyncRegionReport[];
+  compensations: CompensationRecord[];
+  /** Set when the function failed before any region was compared (e.g. the source alias is missing). */
+  error?: ReleaseError;
+}
+
+export type SyncTotals = Record<SyncOutcome, number>;
+
+export interface SyncReport {
+  syncId: string;
+  dryRun: boolean;
+  sourceRegion: string;
+  namespace: string;
+  targetRegions: string[];
+  what: SyncSelector;
+  functions: SyncFunctionReport[];
+  /** Counted per function and target region. */
+  totals: SyncTotals;
+  summary: string;
+  startedAt: string;
+  endedAt: string;
+}
+
+/** What the sync's progress query returns while it runs. */
+export interface SyncProgress {
+  syncId: string;
+  dryRun: boolean;
+  /** Functions found in the source (across continue-as-new runs). */
+  functionsTotal: number;
+  functionsDone: number;
+  running: string[];
+  totals: SyncTotals;
+}
+
+export const syncProgressQuery = defineQuery<SyncProgress>('syncProgress');

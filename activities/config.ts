@@ -1,0 +1,138 @@
+/**
+ * The activities' configuration, read once at worker start from the environment.
+ *
+ * | variable                  | meaning                                                                  | default |
+ * |---------------------------|--------------------------------------------------------------------------|---------|
+ * | `SCF_ENDPOINT`            | API host override, `host[:port]` or `http(s)://host[:port]` (simulator)  | SCF's own (`scf.tencentcloudapi.com`) |
+ * | `SCF_PROTOCOL`            | `https` or `http`; taken from `SCF_ENDPOINT` when it has a scheme        | `https` |
+ * | `SCF_CREDENTIALS`         | `default` (env → profile file → CVM role), `env`, `profile`, `cvm-role`  | `default` |
+ * | `SCF_ACCOUNT`             | a label for the account (keys the client cache and the rate limiter)     | `default` |
+ * | `SCF_TIMEOUT_MS`          | per-request timeout                                                      | `30000` |
+ * | `SCF_RATE_LIMITS`         | per-action overrides, `PublishVersion=10,GetFunction=50` (requests/s)    | the documented limits |
+ * | `SCF_RATE_LIMIT_SHARE`    | this worker's share of the account's limits, `0 < share <= 1`            | `1` |
+ * | `SCF_ARTIFACT_DIR`        | where snapshots and downloaded packages are kept                         | `.data/artifacts` |
+ * | `SCF_MAX_DOWNLOAD_BYTES`  | cap on any download (snapshots, http(s) packages)                        | `536870912` (512 MiB) |
+ *
+ * Secrets are NOT part of this config: `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` /
+ * `TENCENTCLOUD_SESSION_TOKEN`, the profile file `~/.tencentcloud/credentials` and the CVM role are
+ * read by the SDK's own credential providers when a request is signed, so they never appear in
+ * this object, in logs or in workflow history.
+ *
+ * Cross-worker rate limits: the limiter is per worker process. When N workers share one account, set
+ * `SCF_RATE_LIMIT_SHARE=1/N` (e.g. `0.5` for two) on each, so the sum stays under the account's limit.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+export type CredentialSource = 'default' | 'env' | 'profile' | 'cvm-role';
+
+export interface ScfConfig {
+  /** `host[:port]` without scheme; undefined = the SDK's default endpoint. */
+  endpoint?: string;
+  protocol: 'http://' | 'https://';
+  credentials: CredentialSource;
+  account: string;
+  timeoutMs: number;
+  /** Requests per second per action, after overrides (before the share is applied). */
+  rateLimits: Record<string, number>;
+  rateLimitShare: number;
+  artifactDir: string;
+  maxDownloadBytes: number;
+}
+
+/** The documented per-second limits of each action (per account). Others: `DEFAULT_RATE_LIMIT`. */
+export const DOCUMENTED_RATE_LIMITS: Readonly<Record<string, number>> = {
+  UpdateFunctionCode: 100,
+  GetFunction: 100,
+  PublishVersion: 20,
+  CopyFunction: 20,
+  GetFunctionAddress: 20,
+  CreateAlias: 20,
+  GetAlias: 20,
+  UpdateAlias: 20,
+  DeleteAlias: 20,
+  ListAliases: 20,
+  CreateFunction: 10,
+  InvokeFunction: 10000,
+  Invoke: 10000,
+};
+export const DEFAULT_RATE_LIMIT = 20;
+
+const positiveInt = (name: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a positive integer`)
+    .transform(Number)
+    .refine((n) => n > 0, `${name} must be > 0`);
+
+const envSchema = z.object({
+  SCF_ENDPOINT: z.string().trim().min(1).optional(),
+  SCF_PROTOCOL: z.enum(['http', 'https', 'http://', 'https://']).optional(),
+  SCF_CREDENTIALS: z.enum(['default', 'env', 'profile', 'cvm-role']).optional(),
+  SCF_ACCOUNT: z.string().trim().min(1).optional(),
+  SCF_TIMEOUT_MS: positiveInt('SCF_TIMEOUT_MS').optional(),
+  SCF_RATE_LIMITS: z.string().optional(),
+  SCF_RATE_LIMIT_SHARE: z.string().optional(),
+  SCF_ARTIFACT_DIR: z.string().trim().min(1).optional(),
+  SCF_MAX_DOWNLOAD_BYTES: positiveInt('SCF_MAX_DOWNLOAD_BYTES').optional(),
+});
+
+export class ScfConfigError extends Error {
+  override name = 'ScfConfigError';
+}
+
+/** `PublishVersion=10,GetFunction=50` (also accepts `;` and `:`). */
+export function parseRateLimits(text: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!text || !text.trim()) return out;
+  for (const part of text.split(/[,;]/).map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z]+)\s*[=:]\s*(\d+(?:\.\d+)?)$/.exec(part);
+    if (!m || Number(m[2]) <= 0) {
+      throw new ScfConfigError(`SCF_RATE_LIMITS: "${part}" is not Action=requestsPerSecond (e.g. PublishVersion=10)`);
+    }
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+function parseShare(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return 1;
+  const frac = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const value = frac ? Number(frac[1]) / Number(frac[2]) : Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > 1) {
+    throw new ScfConfigError(`SCF_RATE_LIMIT_SHARE must be a number in (0, 1], e.g. 0.5 for two workers; got "${text}"`);
+  }
+  return value;
+}
+
+/** Reads and validates the configuration; throws `ScfConfigError` naming the variable that is wrong. */
+export function loadScfConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ScfConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new ScfConfigError(`${first.path.join('.')}: ${first.message}`);
+  }
+  const e = parsed.data;
+  let endpoint = e.SCF_ENDPOINT;
+  let protocol: ScfConfig['protocol'] = 'https://';
+  if (endpoint) {
+    const m = /^(https?):\/\/(.+?)\/?$/.exec(endpoint);
+    if (m) {
+      protocol = `${m[1]}://` as ScfConfig['protocol'];
+      endpoint = m[2];
+    }
+    if (/[/\s]/.test(endpoint)) throw new ScfConfigError(`SCF_ENDPOINT must be host[:port] or http(s)://host[:port]; got "${e.SCF_ENDPOINT}"`);
+  }
+  if (e.SCF_PROTOCOL) protocol = (e.SCF_PROTOCOL.replace('://', '') + '://') as ScfConfig['protocol'];
+  return {
+    endpoint,
+    protocol,
+    credentials: e.SCF_CREDENTIALS ?? 'default',
+    account: e.SCF_ACCOUNT ?? 'default',
+    timeoutMs: e.SCF_TIMEOUT_MS ?? 30_000,
+    rateLimits: { ...DOCUMENTED_RATE_LIMITS, ...parseRateLimits(e.SCF_RATE_LIMITS) },
+    rateLimitShare: parseShare(e.SCF_RATE_LIMIT_SHARE),
+    artifactDir: path.resolve(cwd, e.SCF_ARTIFACT_DIR ?? '.data/artifacts'),
+    maxDownloadBytes: e.SCF_MAX_DOWNLOAD_BYTES ?? 512 * 1024 * 1024,
+  };
+}

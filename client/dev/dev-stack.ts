@@ -1,0 +1,103 @@
+/**
+ * The embedded stack: the official Temporal dev server (with its Web UI and our search attributes),
+ * the SCF simulator on loopback, and optionally an in-process worker whose activities call the
+ * simulator through the official SDK, exactly as they would call Tencent Cloud.
+ */
+import path from 'node:path';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createActivities, createDefaultActivityDeps } from '../../activities';
+import { loadScfConfig } from '../../activities/config';
+import { DEFAULT_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator';
+import { createReleaseWorker } from '../../worker/create-worker';
+import { TASK_QUEUE } from '../../workflows/definitions';
+import { startDevServer } from './temporal-server';
+
+export interface DevStackOptions {
+  /** Keeps Temporal history and simulator state across restarts; omitted keeps both in memory. */
+  dataDir?: string;
+  temporalPort?: number;
+  uiPort?: number;
+  simulatorPort?: number;
+  /** Simulator transition delays (ms); the default mimics the real service's few hundred ms. */
+  simulatorDelayMs?: number;
+  withWorker?: boolean;
+  taskQueue?: string;
+  log?: (line: string) => void;
+}
+
+export interface DevStack {
+  temporalAddress: string;
+  uiUrl: string;
+  namespace: string;
+  simulator: RunningSimulator;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_DATA_DIR = path.resolve(__dirname, '../../.data');
+
+export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
+  const log = options.log ?? (() => {});
+  const taskQueue = options.taskQueue ?? TASK_QUEUE;
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const undo of stops.reverse()) await undo().catch(() => undefined);
+  };
+  try {
+    const server = await startDevServer({
+      dataDir: options.dataDir ? path.join(options.dataDir, 'temporal') : undefined,
+      port: options.temporalPort,
+      uiPort: options.uiPort,
+      log,
+    });
+    stops.push(() => server.stop());
+
+    const delay = options.simulatorDelayMs;
+    const simulator = await startSimulator({
+      port: options.simulatorPort ?? 0,
+      dataDir: options.dataDir ? path.join(options.dataDir, 'simulator') : undefined,
+      delays: delay === undefined ? undefined : { createMs: delay, updateMs: delay, publishMs: delay, deleteMs: delay },
+    });
+    stops.push(() => simulator.stop());
+
+    if (options.withWorker) {
+      const stopWorker = await startInProcessWorker(server.address, simulator, taskQueue, options.dataDir);
+      stops.push(stopWorker);
+    }
+    return { temporalAddress: server.address, uiUrl: server.uiUrl, namespace: 'default', simulator, taskQueue, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * The worker's environment is the simulator's: its endpoint and its built-in credentials, never
+ * whatever real Tencent Cloud keys the user's shell holds.
+ */
+async function startInProcessWorker(
+  address: string,
+  simulator: RunningSimulator,
+  taskQueue: string,
+  dataDir: string | undefined,
+): Promise<() => Promise<void>> {
+  process.env.TENCENTCLOUD_SECRET_ID = DEFAULT_CREDENTIALS.secretId;
+  process.env.TENCENTCLOUD_SECRET_KEY = DEFAULT_CREDENTIALS.secretKey;
+  delete process.env.TENCENTCLOUD_SESSION_TOKEN;
+  const config = loadScfConfig({
+    SCF_ENDPOINT: simulator.url,
+    SCF_CREDENTIALS: 'env',
+    SCF_ARTIFACT_DIR: path.join(dataDir ?? DEFAULT_DATA_DIR, 'artifacts'),
+  });
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const activities = createActivities(createDefaultActivityDeps(config, logger));
+  const connection = await NativeConnection.connect({ address });
+  const worker: Worker = await createReleaseWorker({ connection, taskQueue, activities });
+  const running = worker.run();
+  return async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+  };
+}

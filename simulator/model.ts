@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { sha256Hex } from './zip';
+
+/** In-memory model of SCF: account (SecretId) → region → namespace → function → versions/aliases. */
+
+export type FunctionStatus =
+  | 'Creating' | 'CreateFailed' | 'Active' | 'Updating' | 'UpdateFailed' | 'Publishing' | 'PublishFailed' | 'Deleting' | 'DeleteFailed';
+
+export interface StatusReason { ErrorCode: string; ErrorMessage: string }
+export interface EnvVar { Key: string; Value: string }
+
+export interface VersionState {
+  version: string; // "$LATEST" or "1", "2", ...
+  code: Buffer;
+  codeSha256: string;
+  handler: string;
+  runtime: string;
+  memorySize: number;
+  timeout: number;
+  environment: EnvVar[];
+  description: string;
+  status: FunctionStatus;
+  addTime: string;
+  modTime: string;
+}
+
+export interface TriggerState { Type: string; TriggerName: string; TriggerDesc: string; AddTime: string; ModTime: string; Enable: number; Qualifier: string }
+
+export interface VersionWeight { Version: string; Weight: number }
+export interface VersionMatch { Version: string; Key: string; Method: string; Expression: string }
+export interface AliasState {
+  name: string;
+  functionVersion: string;
+  additionalVersionWeights: VersionWeight[];
+  additionalVersionMatches: VersionMatch[];
+  description: string;
+  addTime: string;
+  modTime: string;
+}
+
+export interface FunctionState {
+  functionId: string;
+  name: string;
+  namespace: string;
+  region: string;
+  status: FunctionStatus;
+  statusReasons: StatusReason[];
+  latest: VersionState;
+  versions: Map<string, VersionState>;
+  nextVersion: number;
+  aliases: Map<string, AliasState>;
+  triggers: TriggerState[];
+  addTime: string;
+  modTime: string;
+  /** Bumped on every mutation so stale timers know they lost the race. */
+  generation: number;
+}
+
+export interface NamespaceState { name: string; description: string; addTime: string; modTime: string; functions: Map<string, FunctionState> }
+export interface RegionState { namespaces: Map<string, NamespaceState> }
+export interface AccountState { secretId: string; appId: string; uin: string; regions: Map<string, RegionState> }
+
+/** SCF's time format: "YYYY-MM-DD HH:mm:ss" in China Standard Time. */
+export function scfTime(ms = Date.now()): string {
+  return new Date(ms + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+export function makeVersion(input: {
+  version: string; code: Buffer; handler: string; runtime: string; memorySize: number; timeout: number;
+  environment: EnvVar[]; description: string; status?: FunctionStatus;
+}): VersionState {
+  const now = scfTime();
+  return {
+    version: input.version,
+    code: input.code,
+    codeSha256: sha256Hex(input.code),
+    handler: input.handler,
+    runtime: input.runtime,
+    memorySize: input.memorySize,
+    timeout: input.timeout,
+    environment: input.environment.map((v) => ({ Key: v.Key, Value: v.Value })),
+    description: input.description,
+    status: input.status ?? 'Active',
+    addTime: now,
+    modTime: now,
+  };
+}
+
+export class Store {
+  readonly accounts = new Map<string, AccountState>();
+
+  account(secretId: string): AccountState {
+    let a = this.accounts.get(secretId);
+    if (!a) {
+      const digits = sha256Hex(Buffer.from(secretId)).replace(/[a-f]/g, '').padEnd(20, '7');
+      a = { secretId, appId: '125' + digits.slice(0, 7), uin: '1000' + digits.slice(7, 15), regions: new Map() };
+      this.accounts.set(secretId, a);
+    }
+    return a;
+  }
+
+  region(secretId: string, region: string): RegionState {
+    const a = this.account(secretId);
+    let r = a.regions.get(region);
+    if (!r) {
+      const now = scfTime();
+      r = { namespaces: new Map([['default', { name: 'default', description: 'default namespace', addTime: now, modTime: now, functions: new Map() }]]) };
+      a.regions.set(region, r);
+    }
+    return r;
+  }
+
+  namespace(secretId: string, region: string, ns: string): NamespaceState | undefined {
+    return this.region(secretId, region).namespaces.get(ns);
+  }
+
+  findFunction(secretId: string, region: string, ns: string, name: string): FunctionState | undefined {
+    return this.namespace(secretId, region, ns)?.functions.get(name);
+  }
+
+  newFunction(input: { name: string; namespace: string; region: string; latest: VersionState; status: FunctionStatus }): FunctionState {
+    const now = scfTime();
+    return {
+      functionId: 'lam-' + randomUUID().replace(/-/g, '').slice(0, 8),
+      name: input.name,
+      namespace: input.namespace,
+      region: input.region,
+      status: input.status,
+      statusReasons: [],
+      latest: input.latest,
+      versions: new Map(),
+      nextVersion: 1,
+      aliases: new Map(),
+      triggers: [],
+      addTime: now,
+      modTime: now,
+      generation: 0,
+    };
+  }
+
+  /** JSON snapshot (no secrets beyond the SecretId that names an account). */
+  snapshot(includeCode = false): unknown {
+    const ver = (v: VersionState) => ({
+      Version: v.version, CodeSha256: v.codeSha256, CodeSize: v.code.length, Handler: v.handler, Runtime: v.runtime,
+      MemorySize: v.memorySize, Timeout: v.timeout, Environment: v.environment, Description: v.description,
+      Status: v.status, AddTime: v.addTime, ModTime: v.modTime,
+      ...(includeCode ? { Code: v.code.toString('base64') } : {}),
+    });
+    return {
+      accounts: [...this.accounts.values()].map((a) => ({
+        secretId: a.secretId, appId: a.appId, uin: a.uin,
+        regions: Object.fromEntries([...a.regions].map(([rn, r]) => [rn, {
+          namespaces: Object.fromEntries([...r.namespaces].map(([nn, n]) => [nn, {
+            description: n.description, addTime: n.addTime, modTime: n.modTime,
+            functions: Object.fromEntries([...n.functions].map(([fn, f]) => [fn, {
+              functionId: f.functionId, status: f.status, statusReasons: f.statusReasons, addTime: f.addTime, modTime: f.modTime,
+              nextVersion: f.nextVersion, triggers: f.triggers,
+              latest: ver(f.latest),
+              versions: [...f.versions.values()].map(ver),
+              aliases: [...f.aliases.values()],
+            }])),
+          }])),
+        }])),
+      })),
+    };
+  }
+
+  /** Restores a snapshot made with includeCode=true; transitional states settle to their end state. */
+  restore(snap: any): void {
+    this.accounts.clear();
+    const settle = (s: FunctionStatus): FunctionStatus =>
+      s === 'Creating' || s === 'Updating' || s === 'Publishing' ? 'Active' : s;
+    const ver = (v: any): VersionState => ({
+      version: v.Version, code: Buffer.from(v.Code ?? '', 'base64'), codeSha256: v.CodeSha256, handler: v.Handler, runtime: v.Runtime,
+      memorySize: v.MemorySize, timeout: v.Timeout, environment: v.Environment ?? [], description: v.Description ?? '',
+      status: settle(v.Status), addTime: v.AddTime, modTime: v.ModTime,
+    });
+    for (const a of snap?.accounts ?? []) {
+      const acc = this.account(a.secretId);
+      for (const [rn, r] of Object.entries<any>(a.regions ?? {})) {
+        const region = this.region(a.secretId, rn);
+        for (const [nn, n] of Object.entries<any>(r.namespaces ?? {})) {
+          const ns: NamespaceState = { name: nn, description: n.description, addTime: n.addTime, modTime: n.modTime, functions: new Map() };
+          region.namespaces.set(nn, ns);
+          for (const [fn, f] of Object.entries<any>(n.functions ?? {})) {
+            if (f.status === 'Deleting') continue;
+            ns.functions.set(fn, {
+              functionId: f.functionId, name: fn, namespace: nn, region: rn, status: settle(f.status), statusReasons: f.statusReasons ?? [],
+              latest: ver(f.latest), versions: new Map((f.versions ?? []).map((v: any) => [v.Version, ver(v)])),
+              nextVersion: f.nextVersion, aliases: new Map((f.aliases ?? []).map((al: AliasState) => [al.name, al])),
+              triggers: f.triggers ?? [], addTime: f.addTime, modTime: f.modTime, generation: 0,
+            });
+          }
+        }
+      }
+      void acc;
+    }
+  }
+}
