@@ -23,10 +23,7 @@ export function temporalUiUrl(env: NodeJS.ProcessEnv = process.env): string {
 export async function withTemporal<T>(fn: (session: TemporalSession) => Promise<T>): Promise<T> {
   const config = loadClientConnectConfig();
   const namespace = config.namespace ?? 'default';
-  const connection = await Connection.connect({
-    ...config.connectionOptions,
-    address: config.connectionOptions.address ?? 'localhost:7233',
-  } as Parameters<typeof Connection.connect>[0]);
+  const connection = await Connection.connect(config.connectionOptions);
   try {
     return await fn({ client: new Client({ connection, namespace }), namespace, uiUrl: temporalUiUrl() });
   } finally {

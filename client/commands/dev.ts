@@ -4,7 +4,7 @@
  * runs in-process unless `--no-worker`. Ctrl-C stops everything cleanly.
  */
 import type { Command } from 'commander';
-import { DEFAULT_DATA_DIR, startDevStack } from '../dev/dev-stack';
+import path from 'node:path';
 
 interface DevFlags {
   dataDir: string;
@@ -19,13 +19,16 @@ export function registerDevCommand(program: Command): void {
   program
     .command('dev')
     .description('start the Temporal dev server (with Web UI), the SCF simulator and a worker')
-    .option('--data-dir <dir>', 'where Temporal history and simulator state are kept', DEFAULT_DATA_DIR)
+    .option('--data-dir <dir>', 'where Temporal history and simulator state are kept', path.resolve(__dirname, '../../.data'))
     .option('--in-memory', 'keep nothing across restarts')
     .option('--port <port>', 'Temporal frontend (gRPC) port', '7233')
     .option('--ui-port <port>', 'Temporal Web UI port', '8233')
     .option('--sim-port <port>', 'SCF simulator port', '9100')
     .option('--no-worker', 'do not run a worker in this process')
     .action(async (flags: DevFlags) => {
+      // Loaded here, not at the top: the stack pulls in the worker and the SDKs, which other
+      // commands do not need.
+      const { startDevStack } = await import('../dev/dev-stack');
       const stack = await startDevStack({
         dataDir: flags.inMemory ? undefined : flags.dataDir,
         temporalPort: parsePort('--port', flags.port),

@@ -1,0 +1,284 @@
+/**
+ * The programmatic API: everything the CLI does to a release, for scripts and other services.
+ * Workflows are started by name (their code lives on the worker), so this module carries no
+ * workflow code, only the shared definitions.
+ */
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  abortSignal,
+  abortUpdate,
+  approveSignal,
+  functionLockId,
+  progressQuery,
+  releaseWorkflowId,
+  SA_CODE_SHA256,
+  SA_FUNCTION,
+  SA_KIND,
+  SA_NAMESPACE,
+  SA_REGIONS,
+  SA_STARTED_BY,
+  SA_STATUS,
+  TASK_QUEUE,
+  type ReleaseInput,
+  type ReleasePhase,
+  type ReleasePlan,
+  type ReleaseProgress,
+  type ReleaseResult,
+} from '../workflows/definitions';
+
+export interface StartOptions {
+  taskQueue?: string;
+}
+
+export interface StartedRelease {
+  workflowId: string;
+  runId: string;
+}
+
+/** Another release or sync holds the function: nothing was started. */
+export class FunctionBusyError extends Error {
+  constructor(
+    readonly functionName: string,
+    readonly namespace: string,
+    readonly holderWorkflowId: string,
+    readonly holderStartedBy: string | undefined,
+  ) {
+    super(
+      `function ${namespace}/${functionName} is being released by ${holderWorkflowId}` +
+        `${holderStartedBy ? ` (started by ${holderStartedBy})` : ''}; wait for it, or abort it with ` +
+        `\`scf-release abort ${holderWorkflowId} --reason ...\``,
+    );
+    this.name = 'FunctionBusyError';
+  }
+}
+
+/** No release matches the id or function the caller named. */
+export class ReleaseNotFoundError extends Error {
+  override name = 'ReleaseNotFoundError';
+}
+
+/** Values in visibility queries are single-quoted; our names never hold quotes, but never trust that. */
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function regionsOf(input: ReleaseInput): string[] {
+  return [input.primaryRegion, ...input.regions];
+}
+
+/**
+ * Who holds the function, if anyone: the lock workflow's parent (authoritative once the holder has
+ * taken the lock), else a running release found by visibility (one started a moment ago, before it
+ * reached its lock).
+ */
+export async function findFunctionHolder(
+  client: Client,
+  namespace: string,
+  functionName: string,
+): Promise<{ workflowId: string; startedBy?: string } | undefined> {
+  try {
+    const lock = await client.workflow.getHandle(functionLockId(namespace, functionName)).describe();
+    if (lock.status.name === 'RUNNING') {
+      const holderId = lock.parentExecution?.workflowId ?? String(lock.memo?.holder ?? lock.workflowId);
+      const holder = await client.workflow
+        .getHandle(holderId)
+        .describe()
+        .catch(() => undefined);
+      return { workflowId: holderId, startedBy: holder?.typedSearchAttributes.get(SA_STARTED_BY) };
+    }
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  const running = await findRunningReleases(client, namespace, functionName);
+  return running[0];
+}
+
+async function findRunningReleases(
+  client: Client,
+  namespace: string,
+  functionName: string,
+): Promise<Array<{ workflowId: string; startedBy?: string }>> {
+  const query =
+    `${SA_FUNCTION.name} = ${quote(functionName)} AND ${SA_NAMESPACE.name} = ${quote(namespace)} ` +
+    `AND ${SA_KIND.name} = 'release' AND ExecutionStatus = 'Running'`;
+  const found: Array<{ workflowId: string; startedBy?: string }> = [];
+  for await (const info of client.workflow.list({ query })) {
+    found.push({ workflowId: info.workflowId, startedBy: info.typedSearchAttributes.get(SA_STARTED_BY) });
+  }
+  return found;
+}
+
+/** Starts a release; refuses with FunctionBusyError when another release or sync holds the function. */
+export async function startRelease(client: Client, input: ReleaseInput, options: StartOptions = {}): Promise<StartedRelease> {
+  const holder = await findFunctionHolder(client, input.namespace, input.functionName);
+  if (holder) throw new FunctionBusyError(input.functionName, input.namespace, holder.workflowId, holder.startedBy);
+
+  const workflowId = releaseWorkflowId(input.namespace, input.functionName, input.releaseId);
+  const summary = `${input.namespace}/${input.functionName} → ${regionsOf(input).join(', ')} (sha256 ${input.pkg.sha256.slice(0, 12)})`;
+  const handle = await client.workflow.start('releaseWorkflow', {
+    workflowId,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    args: [input],
+    typedSearchAttributes: [
+      { key: SA_FUNCTION, value: input.functionName },
+      { key: SA_NAMESPACE, value: input.namespace },
+      { key: SA_REGIONS, value: regionsOf(input) },
+      { key: SA_KIND, value: 'release' },
+      { key: SA_STATUS, value: 'Running' },
+      { key: SA_STARTED_BY, value: input.startedBy },
+      { key: SA_CODE_SHA256, value: input.pkg.sha256 },
+    ],
+    memo: { summary, releaseId: input.releaseId, startedBy: input.startedBy },
+    staticSummary: `Release ${input.releaseId}: ${summary}, by ${input.startedBy}`,
+  });
+  return { workflowId, runId: handle.firstExecutionRunId };
+}
+
+/** Runs the read-only plan workflow: what the release would do in each region. Changes nothing. */
+export async function planRelease(client: Client, input: ReleaseInput, options: StartOptions = {}): Promise<ReleasePlan> {
+  return client.workflow.execute('planReleaseWorkflow', {
+    workflowId: `plan/${input.namespace}/${input.functionName}/${input.releaseId}`,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    args: [input],
+    typedSearchAttributes: [
+      { key: SA_FUNCTION, value: input.functionName },
+      { key: SA_NAMESPACE, value: input.namespace },
+      { key: SA_REGIONS, value: regionsOf(input) },
+      { key: SA_STARTED_BY, value: input.startedBy },
+      { key: SA_CODE_SHA256, value: input.pkg.sha256 },
+    ],
+    staticSummary: `Plan for ${input.namespace}/${input.functionName} (${input.releaseId}), read-only`,
+  });
+}
+
+/** How to name a release: its workflow id, its short release id, or the function it is releasing now. */
+export type ReleaseRef = { id: string } | { functionName: string; namespace?: string };
+
+/** Resolves a reference to a workflow id. A function resolves to its *running* release. */
+export async function resolveRelease(client: Client, ref: ReleaseRef): Promise<string> {
+  if ('functionName' in ref) {
+    const namespace = ref.namespace ?? 'default';
+    const running = await findRunningReleases(client, namespace, ref.functionName);
+    if (running.length === 0) throw new ReleaseNotFoundError(`no release of ${namespace}/${ref.functionName} is running`);
+    return running[0].workflowId;
+  }
+  if (ref.id.includes('/')) return ref.id;
+  // A short release id (r-20261125-060102-ab12): its workflow id ends with it.
+  const query = `${SA_KIND.name} = 'release' AND WorkflowId STARTS_WITH 'release/'`;
+  for await (const info of client.workflow.list({ query })) {
+    if (info.workflowId.endsWith(`/${ref.id}`)) return info.workflowId;
+  }
+  throw new ReleaseNotFoundError(`no release with id ${ref.id}; give the workflow id (release/<namespace>/<function>/<id>)`);
+}
+
+export type ReleaseView =
+  | { state: 'running'; workflowId: string; runId: string; progress?: ReleaseProgress }
+  | { state: 'completed'; workflowId: string; runId: string; result: ReleaseResult }
+  /** The workflow itself failed, was terminated, cancelled or timed out: no ReleaseResult exists. */
+  | { state: 'failed'; workflowId: string; runId: string; status: string; error: string };
+
+/** Where a release stands: its progress while it runs, its result once it ended. */
+export async function getRelease(client: Client, workflowId: string): Promise<ReleaseView> {
+  const handle = client.workflow.getHandle(workflowId);
+  let description;
+  try {
+    description = await handle.describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new ReleaseNotFoundError(`no release workflow ${workflowId}`);
+    throw err;
+  }
+  const { runId, status } = description;
+  if (status.name === 'RUNNING') {
+    const progress = await queryProgress(handle);
+    return { state: 'running', workflowId, runId, progress };
+  }
+  if (status.name === 'COMPLETED') {
+    const result = (await client.workflow.getHandle(workflowId, runId).result()) as ReleaseResult;
+    return { state: 'completed', workflowId, runId, result };
+  }
+  const error = await client.workflow
+    .getHandle(workflowId, runId)
+    .result()
+    .then(
+      () => status.name,
+      (err: unknown) => causeMessage(err),
+    );
+  return { state: 'failed', workflowId, runId, status: status.name, error };
+}
+
+/** The progress query; undefined while no worker has picked the workflow up yet. */
+async function queryProgress(handle: WorkflowHandle): Promise<ReleaseProgress | undefined> {
+  try {
+    return await handle.query(progressQuery);
+  } catch {
+    return undefined;
+  }
+}
+
+function causeMessage(err: unknown): string {
+  let message = err instanceof Error ? err.message : String(err);
+  for (let cause = (err as { cause?: unknown })?.cause; cause instanceof Error; cause = (cause as { cause?: unknown }).cause) {
+    message = `${message}: ${cause.message}`;
+  }
+  return message;
+}
+
+export type ReleaseEvent =
+  | { kind: 'progress'; progress: ReleaseProgress }
+  | { kind: 'done'; view: Exclude<ReleaseView, { state: 'running' }> };
+
+/**
+ * Progress snapshots as they change (polled through the query), then one `done` event with the
+ * result. Ends after `done`.
+ */
+export async function* watchRelease(
+  client: Client,
+  workflowId: string,
+  options: { intervalMs?: number; signal?: AbortSignal } = {},
+): AsyncGenerator<ReleaseEvent> {
+  const intervalMs = options.intervalMs ?? 1000;
+  const handle = client.workflow.getHandle(workflowId);
+  const ended = handle.result().then(
+    () => true,
+    () => true,
+  );
+  let last = '';
+  for (;;) {
+    const view = await getRelease(client, workflowId);
+    if (view.state !== 'running') {
+      yield { kind: 'done', view };
+      return;
+    }
+    const snapshot = view.progress && JSON.stringify(view.progress);
+    if (view.progress && snapshot !== last) {
+      last = snapshot as string;
+      yield { kind: 'progress', progress: view.progress };
+    }
+    if (options.signal?.aborted) return;
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, intervalMs))]);
+  }
+}
+
+/** Asks a running release to abort (it compensates, then ends as Aborted); says whether it accepted. */
+export async function abortRelease(
+  client: Client,
+  workflowId: string,
+  request: { reason: string; by: string },
+): Promise<{ accepted: boolean; phase?: ReleasePhase }> {
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    return await handle.executeUpdate(abortUpdate, { args: [request] });
+  } catch (err) {
+    // A server with updates disabled still takes the signal: the release aborts, unacknowledged.
+    if (/update.*(disabled|not enabled|unsupported)/i.test((err as Error).message)) {
+      await handle.signal(abortSignal, request);
+      return { accepted: true };
+    }
+    throw err;
+  }
+}
+
+/** Lets a release waiting at its approval gate move traffic. */
+export async function approveRelease(client: Client, workflowId: string, by: string): Promise<void> {
+  await client.workflow.getHandle(workflowId).signal(approveSignal, { by });
+}

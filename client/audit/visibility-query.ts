@@ -1,0 +1,82 @@
+/**
+ * Builds Temporal visibility queries from `history` filters. Every value goes through
+ * `quoteLiteral`, so a function name cannot end the string literal and add clauses of its own;
+ * kinds and statuses are checked against the closed lists they come from.
+ */
+import {
+  SA_FUNCTION,
+  SA_KIND,
+  SA_NAMESPACE,
+  SA_REGIONS,
+  SA_STARTED_BY,
+  SA_STATUS,
+  type ReleaseKind,
+  type ReleaseStatus,
+} from '../../workflows/definitions';
+
+export const RELEASE_KINDS: readonly ReleaseKind[] = ['release', 'sync', 'rollback'];
+export const RELEASE_STATUSES: readonly ReleaseStatus[] = [
+  'Running',
+  'Succeeded',
+  'NoOp',
+  'RolledBack',
+  'RollbackFailed',
+  'Aborted',
+];
+
+export interface HistoryFilters {
+  functionName?: string;
+  namespace?: string;
+  region?: string;
+  status?: string;
+  kind?: string;
+  /** Only runs started at or after this time. */
+  since?: Date;
+  startedBy?: string;
+}
+
+/** A double-quoted literal for the visibility query language; backslash and quote are escaped. */
+export function quoteLiteral(value: string): string {
+  // Control characters have no business in a name and are where escaping rules differ between stores.
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error(`refusing a control character in a filter value: ${JSON.stringify(value)}`);
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function oneOf<T extends string>(label: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`unknown ${label} "${value}" (one of: ${allowed.join(', ')})`);
+  return value as T;
+}
+
+/**
+ * `7d`, `12h`, `30m` (before `now`) or an ISO-8601 time. Throws on anything else, rather than
+ * silently listing everything.
+ */
+export function parseSince(text: string, now: Date = new Date()): Date {
+  const relative = /^(\d+)([mhdw])$/.exec(text.trim());
+  if (relative) {
+    const unitMs = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[relative[2] as 'm' | 'h' | 'd' | 'w'];
+    return new Date(now.getTime() - Number(relative[1]) * unitMs);
+  }
+  const absolute = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(absolute.getTime())) {
+    throw new Error(`--since takes a duration like 7d, 12h, 30m or an ISO time like 2025-01-31T08:00:00Z, not "${text}"`);
+  }
+  return absolute;
+}
+
+export function buildVisibilityQuery(filters: HistoryFilters): string {
+  const clauses = [
+    filters.kind
+      ? `${SA_KIND.name} = ${quoteLiteral(oneOf('kind', filters.kind, RELEASE_KINDS))}`
+      : // Only our workflows: the per-function locks and anything else in the namespace carry no kind.
+        `${SA_KIND.name} IN (${RELEASE_KINDS.map(quoteLiteral).join(', ')})`,
+  ];
+  if (filters.functionName) clauses.push(`${SA_FUNCTION.name} = ${quoteLiteral(filters.functionName)}`);
+  if (filters.namespace) clauses.push(`${SA_NAMESPACE.name} = ${quoteLiteral(filters.namespace)}`);
+  // On a KeywordList, `=` matches when any element equals the value.
+  if (filters.region) clauses.push(`${SA_REGIONS.name} = ${quoteLiteral(filters.region)}`);
+  if (filters.status) clauses.push(`${SA_STATUS.name} = ${quoteLiteral(oneOf('status', filters.status, RELEASE_STATUSES))}`);
+  if (filters.startedBy) clauses.push(`${SA_STARTED_BY.name} = ${quoteLiteral(filters.startedBy)}`);
+  if (filters.since) clauses.push(`StartTime >= ${quoteLiteral(filters.since.toISOString())}`);
+  return clauses.join(' AND ');
+}

@@ -1,0 +1,91 @@
+/**
+ * `scf-release release -f release.yaml`: validate, start, follow, summarise. `--plan` asks the
+ * read-only plan workflow instead, `--detach` returns once started, `--json` is for scripts.
+ */
+import type { Command } from 'commander';
+import { planRelease, startRelease } from '../api';
+import { EXIT } from '../exit-codes';
+import { followRelease, reportOutcome, uiLink } from '../follow';
+import { buildRelease, type ManifestFlags } from '../manifest';
+import { renderPlan } from '../render/summary';
+import { styleFor } from '../render/text';
+import { runCommand, withTemporal } from './shared';
+
+interface ReleaseOptions extends ManifestFlags {
+  file?: string;
+  by?: string;
+  taskQueue?: string;
+  plan?: boolean;
+  detach?: boolean;
+  json?: boolean;
+}
+
+export function registerReleaseCommand(program: Command): void {
+  program
+    .command('release')
+    .description('release a new version of a function to its regions, verify it, shift traffic; roll back on failure')
+    .option('-f, --file <manifest>', 'release manifest (YAML or JSON); flags override its fields')
+    .option('--function <name>', 'function name')
+    .option('--namespace <ns>', 'SCF namespace (default: default)')
+    .option('--region <region>', 'primary region')
+    .option('--regions <list>', 'other target regions, comma-separated')
+    .option('--package <ref>', 'code zip: path, https:// URL or cos://bucket/key?region=...')
+    .option('--sha256 <hex>', 'the zip\'s sha256 (required for URL and COS packages)')
+    .option('--handler <handler>', 'handler, e.g. index.main_handler')
+    .option('--alias <name>', 'alias to shift traffic on')
+    .option('--description <text>', 'version description')
+    .option('--override', 'let CopyFunction overwrite the function where it exists (deletes its versions and triggers)')
+    .option('--by <who>', 'who is releasing (default: user@host)')
+    .option('--task-queue <queue>', 'Temporal task queue of the scf-release worker')
+    .option('--plan', 'print what the release would do in each region; change nothing')
+    .option('--detach', 'print the release id and return once it started')
+    .option('--json', 'machine-readable result on stdout; progress goes to stderr')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 Succeeded or NoOp, 1 unexpected error, 2 RolledBack, 3 RollbackFailed (manual action needed),\n' +
+        '4 Aborted, 5 function busy (another release holds it), 64 invalid manifest or flags.',
+    )
+    .action((options: ReleaseOptions) => runCommand(() => release(options)));
+}
+
+async function release(options: ReleaseOptions): Promise<number> {
+  const built = await buildRelease({ file: options.file, flags: options, startedBy: options.by });
+  const stderrStyle = styleFor(process.stderr);
+  for (const warning of built.warnings) process.stderr.write(`${stderrStyle.yellow('warning')}: ${warning}\n`);
+  const { input } = built;
+  const say = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
+
+  return withTemporal(async (target) => {
+    if (options.plan) {
+      const plan = await planRelease(target.client, input, { taskQueue: options.taskQueue });
+      if (options.json) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+      else say(renderPlan(plan, styleFor(process.stdout)).join('\n'));
+      return EXIT.OK;
+    }
+
+    const started = await startRelease(target.client, input, { taskQueue: options.taskQueue });
+    const link = uiLink(target, started);
+    if (options.detach) {
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ ...started, releaseId: input.releaseId, uiUrl: link }, null, 2)}\n`);
+      } else {
+        say(started.workflowId);
+        process.stderr.write(`started; follow it with \`scf-release watch ${started.workflowId}\`\n  Temporal UI: ${link}\n`);
+      }
+      return EXIT.OK;
+    }
+
+    say(`Started ${started.workflowId} (by ${input.startedBy})\n  Temporal UI: ${link}`);
+    detachOnInterrupt(started.workflowId);
+    const ended = await followRelease(target, started.workflowId, options.json ? process.stderr : process.stdout);
+    return reportOutcome(target, ended, Boolean(options.json));
+  });
+}
+
+/** Ctrl-C stops watching, not the release: it is durable and keeps going on the worker. */
+export function detachOnInterrupt(workflowId: string): void {
+  process.once('SIGINT', () => {
+    process.stderr.write(`\nstopped watching; the release keeps running. Resume with \`scf-release watch ${workflowId}\`\n`);
+    process.exit(130);
+  });
+}

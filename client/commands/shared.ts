@@ -1,0 +1,55 @@
+/** What every command needs: a Temporal connection, error-to-exit-code mapping, release references. */
+import type { Command } from 'commander';
+import { FunctionBusyError, ReleaseNotFoundError, resolveRelease, type ReleaseRef } from '../api';
+import { connectTemporal, type TemporalTarget } from '../connection';
+import { CliError, EXIT } from '../exit-codes';
+import { ManifestError } from '../manifest';
+
+/** The exit code for an error a command let escape; prints it to stderr. */
+function failWith(err: unknown): number {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`scf-release: ${message}\n`);
+  if (err instanceof ManifestError) return EXIT.INVALID_INPUT;
+  if (err instanceof FunctionBusyError) return EXIT.BUSY;
+  if (err instanceof CliError) return err.exitCode;
+  if (err instanceof ReleaseNotFoundError) return EXIT.INVALID_INPUT;
+  return EXIT.ERROR;
+}
+
+/** Runs a command body; its return value (or the error's) becomes the process exit code. */
+export async function runCommand(body: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await body();
+  } catch (err) {
+    process.exitCode = failWith(err);
+  }
+}
+
+export async function withTemporal<T>(body: (target: TemporalTarget) => Promise<T>): Promise<T> {
+  const target = await connectTemporal();
+  try {
+    return await body(target);
+  } finally {
+    await target.close();
+  }
+}
+
+export interface ReleaseRefOptions {
+  function?: string;
+  namespace?: string;
+}
+
+/** `<id>` or `--function <name> [--namespace <ns>]` on status, watch, abort and approve. */
+export function addReleaseRefOptions(command: Command): Command {
+  return command
+    .argument('[id]', 'release workflow id (release/<ns>/<fn>/<id>) or short release id (r-...)')
+    .option('--function <name>', 'the function whose running release to act on (instead of an id)')
+    .option('--namespace <ns>', 'the function\'s SCF namespace', 'default');
+}
+
+export async function resolveRef(target: TemporalTarget, id: string | undefined, options: ReleaseRefOptions): Promise<string> {
+  if (id && options.function) throw new CliError('give a release id or --function, not both', EXIT.INVALID_INPUT);
+  const ref: ReleaseRef | undefined = id ? { id } : options.function ? { functionName: options.function, namespace: options.namespace } : undefined;
+  if (!ref) throw new CliError('name the release: an id, or --function <name>', EXIT.INVALID_INPUT);
+  return resolveRelease(target.client, ref);
+}

@@ -1,0 +1,153 @@
+/**
+ * The release manifest: a YAML or JSON file, overridden field by field by CLI flags, validated in
+ * full and turned into the workflow's `ReleaseInput`. Nothing here talks to Temporal or SCF: a bad
+ * manifest is refused before either is contacted.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import type { ReleaseInput } from '../../workflows/definitions';
+import { defaultStartedBy, newReleaseId } from '../release-id';
+import { issuesFromZod, ManifestError, type ManifestIssue } from './issues';
+import { resolvePackage } from './package';
+import { manifestSchema, packageFromString, type Manifest } from './schema';
+
+export { ManifestError, type ManifestIssue } from './issues';
+export type { Manifest } from './schema';
+
+/** Flags that override manifest fields (commander's camelCase option names). */
+export interface ManifestFlags {
+  function?: string;
+  namespace?: string;
+  region?: string;
+  /** Comma-separated. */
+  regions?: string;
+  package?: string;
+  sha256?: string;
+  handler?: string;
+  alias?: string;
+  description?: string;
+  override?: boolean;
+}
+
+export interface BuildOptions {
+  /** The manifest file; without it the flags must name function, region and package. */
+  file?: string;
+  flags?: ManifestFlags;
+  /** `--by`; defaults to user@host. */
+  startedBy?: string;
+  now?: Date;
+}
+
+export interface BuiltRelease {
+  input: ReleaseInput;
+  manifest: Manifest;
+  /** Things the user must hear before the release starts (printed to stderr). */
+  warnings: string[];
+}
+
+export const OVERRIDE_WARNING =
+  'override is on: where the function already exists in a target region, CopyFunction with Override ' +
+  'DELETES that function first, with all its versions, aliases and triggers, and copies the primary over it.';
+
+export async function readManifestFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ManifestError([{ path: '', message: `cannot read the file (${code ?? String(err)}); check the -f path` }], file);
+  }
+  try {
+    // YAML is a superset of JSON, so one parser reads both; the extension only picks the error wording.
+    return YAML.parse(text) ?? {};
+  } catch (err) {
+    const kind = file.endsWith('.json') ? 'JSON' : 'YAML';
+    throw new ManifestError([{ path: '', message: `is not valid ${kind}: ${(err as Error).message.split('\n')[0]}` }], file);
+  }
+}
+
+/** Lays the flags over the manifest; returns which top-level fields each flag set. */
+export function applyFlags(raw: unknown, flags: ManifestFlags): { merged: Record<string, unknown>; setBy: Map<string, string> } {
+  const merged: Record<string, unknown> =
+    raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as Record<string, unknown>) } : {};
+  const setBy = new Map<string, string>();
+  const set = (field: string, flag: string, value: unknown) => {
+    merged[field] = value;
+    setBy.set(field, flag);
+  };
+  if (flags.function !== undefined) set('function', '--function', flags.function);
+  if (flags.namespace !== undefined) set('namespace', '--namespace', flags.namespace);
+  if (flags.region !== undefined) set('region', '--region', flags.region);
+  if (flags.regions !== undefined) {
+    set('regions', '--regions', flags.regions.split(',').map((r) => r.trim()).filter(Boolean));
+  }
+  if (flags.package !== undefined) set('package', '--package', packageFromString(flags.package));
+  if (flags.sha256 !== undefined) {
+    const current = merged.package;
+    const pkg = typeof current === 'string' ? packageFromString(current) : { ...(current as object) };
+    merged.package = { ...pkg, sha256: flags.sha256 };
+    setBy.set('package.sha256', '--sha256');
+  }
+  if (flags.handler !== undefined) set('handler', '--handler', flags.handler);
+  if (flags.description !== undefined) set('description', '--description', flags.description);
+  if (flags.override) set('override', '--override', true);
+  if (flags.alias !== undefined) {
+    const current = merged.alias && typeof merged.alias === 'object' ? (merged.alias as object) : {};
+    merged.alias = { ...current, name: flags.alias };
+    setBy.set('alias.name', '--alias');
+  }
+  return { merged, setBy };
+}
+
+function flagLookup(setBy: Map<string, string>): (path: string) => string | undefined {
+  return (fieldPath) => {
+    for (const [field, flag] of setBy) {
+      if (fieldPath === field || fieldPath.startsWith(`${field}.`) || fieldPath.startsWith(`${field}[`)) return flag;
+    }
+    return undefined;
+  };
+}
+
+/** Validates manifest + flags and builds the workflow input; throws ManifestError listing every problem. */
+export async function buildRelease(options: BuildOptions): Promise<BuiltRelease> {
+  const source = options.file ?? 'flags';
+  const raw = options.file ? await readManifestFile(options.file) : {};
+  if (options.file && (typeof raw !== 'object' || Array.isArray(raw))) {
+    throw new ManifestError([{ path: '', message: 'must be a mapping of fields (function, region, package, ...), not a list or a scalar' }], source);
+  }
+  const { merged, setBy } = applyFlags(raw, options.flags ?? {});
+  const parsed = manifestSchema.safeParse(merged);
+  if (!parsed.success) throw new ManifestError(issuesFromZod(parsed.error, flagLookup(setBy)), source);
+  const manifest = parsed.data;
+
+  // Relative package paths are relative to the manifest, or to the working directory when a flag set them.
+  const baseDir = options.file && !setBy.has('package') ? path.dirname(path.resolve(options.file)) : process.cwd();
+  const pkg = await resolvePackage(manifest.package, baseDir);
+  if (Array.isArray(pkg)) {
+    const withFlag = flagLookup(setBy);
+    const issues = pkg.map((i): ManifestIssue => (withFlag(i.path) ? { ...i, message: `${i.message} (set by ${withFlag(i.path)})` } : i));
+    throw new ManifestError(issues, source);
+  }
+
+  const input: ReleaseInput = {
+    releaseId: newReleaseId(options.now),
+    functionName: manifest.function,
+    namespace: manifest.namespace,
+    primaryRegion: manifest.region,
+    regions: manifest.regions,
+    pkg,
+    ...(manifest.handler !== undefined && { handler: manifest.handler }),
+    ...(manifest.description !== undefined && { description: manifest.description }),
+    verification: manifest.verification,
+    ...(manifest.alias && { alias: manifest.alias }),
+    ...(manifest.override && { overrideExisting: true }),
+    ...(manifest.regionConcurrency !== undefined && { regionConcurrency: manifest.regionConcurrency }),
+    startedBy: options.startedBy ?? defaultStartedBy(),
+  };
+  const warnings = manifest.override ? [OVERRIDE_WARNING] : [];
+  if (manifest.verification.length === 0) {
+    warnings.push('no verification cases: nothing checks what the new version returns before it is published everywhere.');
+  }
+  return { input, manifest, warnings };
+}

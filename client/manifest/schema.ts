@@ -1,0 +1,255 @@
+/**
+ * The release manifest's schema. Every message says what is wrong *and* how to fix it, because the
+ * CLI prints it next to the field's path (`alias.steps[1].percent: ...`) and refuses to start.
+ * Objects are strict so a misspelt field is refused instead of silently ignored.
+ */
+import { z } from 'zod';
+import type { TrafficStep, VerificationCase } from '../../workflows/definitions';
+import { parseDurationMs } from './durations';
+import { isScfRegion, SCF_REGIONS } from './regions';
+
+// SCF's naming rules, from the CreateFunction / CreateAlias / CreateNamespace documentation.
+const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$/;
+const NAMESPACE = /^[A-Za-z0-9_-]{1,30}$/;
+const ALIAS_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
+const HANDLER = /^\S+\.[A-Za-z_$][\w$]*$/;
+const SHA256 = /^[0-9a-fA-F]{64}$/;
+
+/** A string field with messages for "missing" and "not a string". */
+function text(fix: string) {
+  return z.string({ error: (issue) => (issue.input === undefined ? `is required; ${fix}` : `must be text; ${fix}`) });
+}
+
+const region = text(`use one of: ${SCF_REGIONS.join(', ')}`).refine(isScfRegion, {
+  error: (issue) => `"${String(issue.input)}" is not an SCF region; use one of: ${SCF_REGIONS.join(', ')}`,
+});
+
+/** Seconds (a number) or `30s`/`2m`/`1h`/`500ms`, to milliseconds. */
+function durationMs(fix: string) {
+  return z.unknown().transform((value, ctx): number => {
+    const ms = typeof value === 'number' || typeof value === 'string' ? parseDurationMs(value) : undefined;
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${String(value)}" is not a duration; ${fix}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+/** `package: ./hello.zip` is shorthand for `package: { path: ./hello.zip }` (likewise URLs and cos://). */
+export function packageFromString(value: string): Record<string, string> {
+  if (/^https?:\/\//i.test(value)) return { url: value };
+  if (/^cos:\/\//i.test(value)) return { cos: value };
+  return { path: value };
+}
+
+export const PACKAGE_SHAPE = {
+  path: text('give the zip\'s path (relative to the manifest) or a file:// URL').optional(),
+  url: text('give an http(s):// URL of the zip').optional(),
+  cos: text('give cos://<bucket-appid>/<key>?region=<region>').optional(),
+  sha256: text('give the zip\'s lowercase hex SHA-256 (sha256sum <zip>)')
+    .regex(SHA256, { error: 'must be 64 hex characters; compute it with `sha256sum <zip>`' })
+    .transform((value) => value.toLowerCase())
+    .optional(),
+};
+
+const packageRef = z.preprocess(
+  (value) => (typeof value === 'string' ? packageFromString(value) : value),
+  z
+    .object(PACKAGE_SHAPE, {
+      error: (issue) =>
+        issue.input === undefined
+          ? 'is required; give the code zip as a path, an https:// URL or cos://bucket/key?region=...'
+          : 'must be a path, a URL, or an object with path/url/cos and sha256',
+    })
+    .strict()
+    .superRefine((pkg, ctx) => {
+      const given = (['path', 'url', 'cos'] as const).filter((key) => pkg[key] !== undefined);
+      if (given.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            given.length === 0
+              ? 'names no code; set exactly one of path, url or cos'
+              : `sets ${given.join(' and ')}; set exactly one of path, url or cos`,
+        });
+      }
+    }),
+);
+
+export const EXPECT_SHAPE = {
+  invokeResult: z
+    .number({ error: 'must be a number; 0 means the invocation succeeded' })
+    .int({ error: 'must be an integer; 0 means the invocation succeeded' })
+    .default(0),
+  retMsgJsonSubset: z.unknown().optional(),
+  retMsgPattern: text('give a JavaScript regular expression, e.g. "^\\\\{"')
+    .superRefine((pattern, ctx) => {
+      try {
+        new RegExp(pattern);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `does not compile (${(err as Error).message}); fix the regular expression (escape \\ twice in YAML double quotes)`,
+        });
+      }
+    })
+    .optional(),
+  maxDuration: durationMs('write e.g. 500ms, 3s or a number of seconds').optional(),
+};
+
+export const VERIFICATION_SHAPE = {
+  name: text('name the case, e.g. "greets"').min(1, { error: 'is empty; name the case' }).optional(),
+  event: z.unknown().transform((value, ctx): string => {
+    if (value === undefined) return '{}';
+    if (typeof value !== 'string') return JSON.stringify(value);
+    try {
+      JSON.parse(value);
+      return value;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is text but not JSON; write the event as a YAML/JSON object or as JSON text' });
+      return z.NEVER;
+    }
+  }),
+  expect: z
+    .object(EXPECT_SHAPE, { error: 'must be an object with invokeResult, retMsgJsonSubset, retMsgPattern, maxDuration' })
+    .strict()
+    .optional(),
+};
+
+const verificationCase = z
+  .object(VERIFICATION_SHAPE, { error: 'must be an object with name, event and expect' })
+  .strict()
+  .transform((c): Omit<VerificationCase, 'name'> & { name?: string } => ({
+    name: c.name,
+    event: c.event,
+    expect: {
+      invokeResult: c.expect?.invokeResult ?? 0,
+      ...(c.expect?.retMsgJsonSubset !== undefined && { retMsgJsonSubset: c.expect.retMsgJsonSubset }),
+      ...(c.expect?.retMsgPattern !== undefined && { retMsgPattern: c.expect.retMsgPattern }),
+      ...(c.expect?.maxDuration !== undefined && { maxDurationMs: c.expect.maxDuration }),
+    },
+  }));
+
+export const STEP_SHAPE = {
+  percent: z
+    .number({ error: 'is required; give the share of traffic on the new version, 1-100' })
+    .int({ error: 'must be a whole number from 1 to 100' })
+    .min(1, { error: 'must be at least 1 (a 0% step moves no traffic; drop it)' })
+    .max(100, { error: 'must be at most 100' }),
+  bake: durationMs('write e.g. 30s, 2m, 1h or a number of seconds').optional(),
+};
+
+const trafficSteps = z
+  .array(z.object(STEP_SHAPE, { error: 'must be an object with percent and bake' }).strict(), {
+    error: 'must be a list of { percent, bake } steps',
+  })
+  .min(1, { error: 'is empty; give at least one step, the last with percent: 100' })
+  .superRefine((steps, ctx) => {
+    steps.forEach((step, i) => {
+      if (i > 0 && step.percent <= steps[i - 1].percent) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'percent'],
+          message: `is ${step.percent}, not more than the previous step's ${steps[i - 1].percent}; percentages must strictly increase`,
+        });
+      }
+    });
+    const last = steps[steps.length - 1];
+    if (last.percent !== 100) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [steps.length - 1, 'percent'],
+        message: `is ${last.percent}; the last step must be 100 so the release ends with all traffic on the new version`,
+      });
+    }
+  })
+  .transform((steps): TrafficStep[] =>
+    steps.map((step) => ({ percent: step.percent, bakeSeconds: Math.ceil((step.bake ?? 0) / 1000) })),
+  );
+
+export const ALIAS_SHAPE = {
+  name: text('name the alias, e.g. live').regex(ALIAS_NAME, {
+    error: 'must start with a letter and hold only letters, digits, - and _ (at most 63); e.g. live',
+  }),
+  steps: trafficSteps.optional(),
+  requireApproval: z.boolean({ error: 'must be true or false' }).default(false),
+};
+
+export const MANIFEST_SHAPE = {
+  function: text('name the SCF function, e.g. hello-scf').regex(FUNCTION_NAME, {
+    error: 'must be 2-60 characters: letters, digits, - and _, starting with a letter and ending with a letter or digit, e.g. hello-scf',
+  }),
+  namespace: text('name the SCF namespace, or leave it out for "default"')
+    .regex(NAMESPACE, { error: 'must be 1-30 letters, digits, - or _' })
+    .default('default'),
+  region,
+  regions: z
+    .array(region, { error: 'must be a list of SCF regions, e.g. [ap-shanghai, ap-singapore]' })
+    .default([])
+    .superRefine((regions, ctx) => {
+      regions.forEach((r, i) => {
+        if (regions.indexOf(r) !== i) {
+          ctx.addIssue({ code: 'custom', path: [i], message: `${r} is listed twice; list each region once` });
+        }
+      });
+    }),
+  package: packageRef,
+  handler: text('give file.function, e.g. index.main_handler')
+    .regex(HANDLER, { error: 'must be file.function, e.g. index.main_handler' })
+    .optional(),
+  description: text('describe the release in a sentence').max(1000, { error: 'is over 1000 characters; shorten it' }).optional(),
+  verification: z
+    .array(verificationCase, { error: 'must be a list of cases: { name, event, expect }' })
+    .default([]),
+  alias: z.object(ALIAS_SHAPE, { error: 'must be an object with name, steps and requireApproval' }).strict().optional(),
+  override: z.boolean({ error: 'must be true or false (true deletes the target\'s versions and triggers)' }).default(false),
+  regionConcurrency: z
+    .number({ error: 'must be a number of regions, e.g. 2' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(SCF_REGIONS.length, { error: `must be at most ${SCF_REGIONS.length}` })
+    .optional(),
+};
+
+export const manifestSchema = z
+  .object(MANIFEST_SHAPE, { error: 'must be a mapping of fields (function, region, package, ...)' })
+  .strict()
+  .superRefine((manifest, ctx) => {
+    const primaryAt = manifest.regions.indexOf(manifest.region);
+    if (primaryAt >= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regions', primaryAt],
+        message: `${manifest.region} is the primary region (region); remove it from regions`,
+      });
+    }
+    const names = manifest.verification.map((c, i) => c.name ?? `case-${i + 1}`);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['verification', i, 'name'], message: `"${name}" is used twice; name each case once` });
+      }
+    });
+  })
+  .transform((m) => ({
+    ...m,
+    verification: m.verification.map((c, i): VerificationCase => ({ ...c, name: c.name ?? `case-${i + 1}` })),
+    alias: m.alias && {
+      name: m.alias.name,
+      // An alias without steps moves all traffic at once.
+      steps: m.alias.steps ?? [{ percent: 100, bakeSeconds: 0 }],
+      requireApproval: m.alias.requireApproval,
+    },
+  }));
+
+export type Manifest = z.output<typeof manifestSchema>;
+
+/** Each object's known fields by path (array indexes as `[]`), for "unknown field" messages. */
+export const KNOWN_FIELDS: Record<string, string[]> = {
+  '': Object.keys(MANIFEST_SHAPE),
+  package: Object.keys(PACKAGE_SHAPE),
+  'verification[]': Object.keys(VERIFICATION_SHAPE),
+  'verification[].expect': Object.keys(EXPECT_SHAPE),
+  alias: Object.keys(ALIAS_SHAPE),
+  'alias.steps[]': Object.keys(STEP_SHAPE),
+};

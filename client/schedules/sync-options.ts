@@ -1,0 +1,78 @@
+/**
+ * The flags that describe a sync, shared by `sync run` and `sync schedule create`, and their
+ * validation into a SyncInput. Invalid input is refused before anything starts (exit 64).
+ */
+import os from 'node:os';
+import type { Command } from 'commander';
+import { CliError, EXIT } from '../exit-codes';
+import { isScfRegion, SCF_REGIONS } from '../manifest/regions';
+import type { SyncInput, SyncSelector } from '../../workflows/definitions';
+
+export interface SyncFlags {
+  source: string;
+  namespace: string;
+  functions?: string;
+  match?: string;
+  targets: string;
+  what: string;
+  concurrency: string;
+  dryRun?: boolean;
+}
+
+export function addSyncFlags(command: Command): Command {
+  return command
+    .requiredOption('--source <region>', 'the region whose code is the truth')
+    .option('--namespace <ns>', 'SCF namespace', 'default')
+    .option('--functions <names>', 'comma-separated function names')
+    .option('--match <pattern>', 'a name prefix, or a glob with * and ?, listed in the source region')
+    .requiredOption('--targets <regions>', 'comma-separated target regions')
+    .option('--what <selector>', 'alias:<name> | latest-version | $LATEST', 'latest-version')
+    .option('--concurrency <n>', 'functions synced at once', '8')
+    .option('--dry-run', 'report the drift, change nothing');
+}
+
+export function parseSelector(text: string): SyncSelector {
+  if (text === '$LATEST' || text === 'LATEST') return { kind: '$LATEST' };
+  if (text === 'latest-version') return { kind: 'latest-version' };
+  const alias = /^alias:([A-Za-z0-9_-]{1,60})$/.exec(text);
+  if (alias) return { kind: 'alias', alias: alias[1]! };
+  throw new CliError(`--what takes alias:<name>, latest-version or $LATEST, not "${text}"`, EXIT.INVALID_INPUT);
+}
+
+function regionList(flag: string, text: string): string[] {
+  const regions = [...new Set(text.split(',').map((r) => r.trim()).filter(Boolean))];
+  const unknown = regions.filter((r) => !isScfRegion(r));
+  if (regions.length === 0 || unknown.length > 0) {
+    throw new CliError(`${flag}: unknown region(s) ${unknown.join(', ') || '(none given)'}; SCF regions: ${SCF_REGIONS.join(', ')}`, EXIT.INVALID_INPUT);
+  }
+  return regions;
+}
+
+export function syncInputFromFlags(flags: SyncFlags): Omit<SyncInput, 'startedBy'> {
+  const [sourceRegion] = regionList('--source', flags.source);
+  const targetRegions = regionList('--targets', flags.targets).filter((r) => r !== sourceRegion);
+  if (targetRegions.length === 0) throw new CliError('--targets must name a region other than --source', EXIT.INVALID_INPUT);
+  if (!!flags.functions === !!flags.match) {
+    throw new CliError('name the functions with exactly one of --functions a,b,c or --match <prefix|glob>', EXIT.INVALID_INPUT);
+  }
+  const concurrency = Number(flags.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) {
+    throw new CliError('--concurrency takes a whole number from 1 to 50', EXIT.INVALID_INPUT);
+  }
+  return {
+    sourceRegion: sourceRegion!,
+    namespace: flags.namespace,
+    functions: flags.functions
+      ? { names: [...new Set(flags.functions.split(',').map((n) => n.trim()).filter(Boolean))] }
+      : { match: flags.match! },
+    targetRegions,
+    what: parseSelector(flags.what),
+    dryRun: !!flags.dryRun,
+    functionConcurrency: concurrency,
+  };
+}
+
+/** Who runs the command, for the StartedBy search attribute: SCF_RELEASE_USER, else the OS user. */
+export function currentUser(): string {
+  return process.env.SCF_RELEASE_USER ?? os.userInfo().username;
+}

@@ -1,0 +1,170 @@
+/**
+ * Temporal Schedules that run the region sync on a cron. The policies are fixed here rather than
+ * left to callers: overlap SKIP (two syncs of one fleet must never run at once), and a manual
+ * trigger passes SKIP explicitly because the SDK's `trigger()` defaults to ALLOW_ALL.
+ */
+import {
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleHandle,
+} from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
+import {
+  SA_KIND,
+  SA_NAMESPACE,
+  SA_REGIONS,
+  SA_STARTED_BY,
+  TASK_QUEUE,
+  syncWorkflowId,
+  type SyncInput,
+} from '../../workflows/definitions';
+import { describeSyncInput } from '../audit/summaries';
+
+/** The sync workflow's registered name; the schedule names it as a string so the client never loads workflow code. */
+export const SYNC_WORKFLOW_TYPE = 'syncWorkflow';
+
+export interface SyncScheduleSpec {
+  scheduleId: string;
+  /** Standard 5-field cron, e.g. `0 3 * * *`. */
+  cron: string;
+  /** IANA time zone the cron is read in, e.g. `Asia/Shanghai`. */
+  timezone: string;
+  /** How far back missed runs are still taken after an outage, e.g. `1h`. */
+  catchupWindow: Duration;
+  /** Random delay added to each run, to spread load, e.g. `5m`. */
+  jitter?: Duration;
+  note?: string;
+  sync: Omit<SyncInput, 'startedBy'>;
+  /** Who created the schedule; each run is started by `schedule:<id>`. */
+  createdBy: string;
+  taskQueue?: string;
+  paused?: boolean;
+}
+
+/** What `list` and `describe` print: enough to see whether the schedule runs and how it went. */
+export interface SyncScheduleView {
+  scheduleId: string;
+  cron?: string;
+  timezone?: string;
+  paused: boolean;
+  note?: string;
+  /** Only `describe` reads the policies. */
+  overlap?: string;
+  catchupWindowMs?: number;
+  jitterMs?: number;
+  recentRuns: Array<{ workflowId: string; scheduledAt: string; takenAt: string }>;
+  nextRuns: string[];
+  runningWorkflowIds: string[];
+  summary?: string;
+}
+
+export function scheduleStartedBy(scheduleId: string): string {
+  return `schedule:${scheduleId}`;
+}
+
+export async function createSyncSchedule(client: Client, spec: SyncScheduleSpec): Promise<ScheduleHandle> {
+  const input: SyncInput = { ...spec.sync, startedBy: scheduleStartedBy(spec.scheduleId) };
+  const summary = describeSyncInput(input);
+  return client.schedule.create({
+    scheduleId: spec.scheduleId,
+    spec: { cronExpressions: [spec.cron], timezone: spec.timezone, jitter: spec.jitter },
+    action: {
+      type: 'startWorkflow',
+      workflowType: SYNC_WORKFLOW_TYPE,
+      args: [input],
+      taskQueue: spec.taskQueue ?? TASK_QUEUE,
+      // Temporal appends the scheduled time, so each run reads `sync/<scheduleId>-<time>`.
+      workflowId: syncWorkflowId(spec.scheduleId),
+      typedSearchAttributes: [
+        { key: SA_KIND, value: 'sync' },
+        { key: SA_NAMESPACE, value: input.namespace },
+        { key: SA_REGIONS, value: [input.sourceRegion, ...input.targetRegions] },
+        { key: SA_STARTED_BY, value: input.startedBy },
+      ],
+      memo: { summary },
+      staticSummary: summary,
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: spec.catchupWindow },
+    state: { paused: spec.paused ?? false, note: spec.note ?? `created by ${spec.createdBy}` },
+    // The server turns cron text into calendar specs; the memo keeps what the person wrote.
+    memo: { summary, createdBy: spec.createdBy, cron: spec.cron, timezone: spec.timezone },
+  });
+}
+
+/** Schedules whose action starts the sync workflow, with their recent and next runs. */
+export async function listSyncSchedules(client: Client): Promise<SyncScheduleView[]> {
+  const views: SyncScheduleView[] = [];
+  for await (const summary of client.schedule.list()) {
+    if (summary.action?.type !== 'startWorkflow' || summary.action.workflowType !== SYNC_WORKFLOW_TYPE) continue;
+    views.push({
+      scheduleId: summary.scheduleId,
+      cron: memoText(summary.memo, 'cron'),
+      timezone: summary.spec?.timezone,
+      paused: summary.state.paused,
+      note: summary.state.note,
+      recentRuns: summary.info.recentActions.map((action) => ({
+        workflowId: action.action.workflow.workflowId,
+        scheduledAt: action.scheduledAt.toISOString(),
+        takenAt: action.takenAt.toISOString(),
+      })),
+      nextRuns: summary.info.nextActionTimes.map((time) => time.toISOString()),
+      runningWorkflowIds: [],
+      summary: memoText(summary.memo, 'summary'),
+    });
+  }
+  return views.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
+}
+
+export async function describeSyncSchedule(client: Client, scheduleId: string): Promise<SyncScheduleView> {
+  return toView(await client.schedule.getHandle(scheduleId).describe());
+}
+
+export async function pauseSyncSchedule(client: Client, scheduleId: string, note: string): Promise<void> {
+  await client.schedule.getHandle(scheduleId).pause(note);
+}
+
+export async function unpauseSyncSchedule(client: Client, scheduleId: string, note: string): Promise<void> {
+  await client.schedule.getHandle(scheduleId).unpause(note);
+}
+
+/** Runs the schedule's action now; SKIP, so a trigger while a sync still runs does nothing. */
+export async function triggerSyncSchedule(client: Client, scheduleId: string): Promise<void> {
+  await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.SKIP);
+}
+
+export async function deleteSyncSchedule(client: Client, scheduleId: string): Promise<void> {
+  await client.schedule.getHandle(scheduleId).delete();
+}
+
+/** true when the error says the schedule id is unknown, so commands can say so plainly. */
+export function isScheduleNotFound(err: unknown): boolean {
+  return err instanceof ScheduleNotFoundError;
+}
+
+function toView(description: ScheduleDescription): SyncScheduleView {
+  return {
+    scheduleId: description.scheduleId,
+    cron: memoText(description.memo, 'cron'),
+    timezone: description.spec.timezone,
+    paused: description.state.paused,
+    note: description.state.note,
+    overlap: String(description.policies.overlap),
+    catchupWindowMs: description.policies.catchupWindow,
+    jitterMs: description.spec.jitter,
+    recentRuns: description.info.recentActions.map((recent) => ({
+      workflowId: recent.action.workflow.workflowId,
+      scheduledAt: recent.scheduledAt.toISOString(),
+      takenAt: recent.takenAt.toISOString(),
+    })),
+    nextRuns: description.info.nextActionTimes.map((time) => time.toISOString()),
+    runningWorkflowIds: description.info.runningActions.map((running) => running.workflow.workflowId),
+    summary: memoText(description.memo, 'summary'),
+  };
+}
+
+function memoText(memo: Record<string, unknown> | undefined, key: string): string | undefined {
+  const value = memo?.[key];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,88 @@
+import { ApiError } from '../errors';
+import type { ActionHandler, CallCtx } from '../context';
+import type { FunctionState, VersionState } from '../model';
+import { invalidValue } from '../params';
+import { routeAlias } from './aliases';
+import { getFunction } from './common';
+
+const MAX_EVENT_BYTES = 6 * 1024 * 1024;
+
+/** Resolves Qualifier (version, $LATEST, alias or $DEFAULT) to the version that runs. */
+function pickVersion(c: CallCtx, fn: FunctionState, qualifier: string, routingKey: Record<string, string> | undefined): VersionState {
+  let version = qualifier;
+  if (qualifier !== '$LATEST' && !/^\d+$/.test(qualifier)) {
+    const alias = fn.aliases.get(qualifier);
+    if (alias) version = routeAlias(alias, routingKey, c.sim.routingRandom);
+    else if (qualifier === '$DEFAULT') version = '$LATEST';
+    else throw new ApiError('ResourceNotFound.Qualifier', `Qualifier ${qualifier} of function ${fn.name} does not exist.`);
+  }
+  const v = version === '$LATEST' ? fn.latest : fn.versions.get(version);
+  if (!v) throw new ApiError('ResourceNotFound.Qualifier', `Version ${version} of function ${fn.name} does not exist.`);
+  if (version === '$LATEST' && fn.status !== 'Active' && fn.status !== 'UpdateFailed' && fn.status !== 'Publishing' && fn.status !== 'PublishFailed') {
+    throw new ApiError('FailedOperation.FunctionStatusError', `Function ${fn.name} is in status ${fn.status} and cannot be invoked now.`);
+  }
+  if (version !== '$LATEST' && v.status !== 'Active') {
+    throw new ApiError('FailedOperation.FunctionStatusError', `Version ${version} of function ${fn.name} is in status ${v.status} and cannot be invoked now.`);
+  }
+  return v;
+}
+
+function parseRoutingKey(raw: string | undefined): Record<string, string> | undefined {
+  if (!raw) return undefined;
+  if (raw.length > 1024) throw invalidValue('RoutingKey', 'RoutingKey is longer than 1024 bytes.');
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    throw invalidValue('RoutingKey', 'RoutingKey is not valid JSON.');
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string')) {
+    throw invalidValue('RoutingKey', 'RoutingKey must be a JSON object of string values.');
+  }
+  return v as Record<string, string>;
+}
+
+function parseEvent(raw: string | undefined, sub: string): unknown {
+  if (raw === undefined || raw === '') return {};
+  if (Buffer.byteLength(raw) > MAX_EVENT_BYTES) throw new ApiError('InvalidParameter.RequestTooLarge', 'The event is larger than 6 MB.');
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw invalidValue(sub, 'The event is not valid JSON.');
+  }
+}
+
+async function run(c: CallCtx, eventRaw: string | undefined, eventParam: string, async: boolean): Promise<Record<string, unknown>> {
+  const fn = getFunction(c);
+  const p = c.params;
+  const qualifier = p.str('Qualifier') || '$DEFAULT';
+  const logType = p.str('LogType') || 'None';
+  if (logType !== 'None' && logType !== 'Tail') throw invalidValue('LogType', 'LogType must be None or Tail.');
+  const routingKey = parseRoutingKey(p.str('RoutingKey'));
+  const event = parseEvent(eventRaw, eventParam);
+  const v = pickVersion(c, fn, qualifier, routingKey);
+  c.note.qualifier = qualifier === v.version ? qualifier : `${qualifier}->${v.version}`;
+  if (!v.runtime.startsWith('Nodejs')) {
+    throw new ApiError('FailedOperation.InvokeFunction', `The simulator only runs Node.js functions; runtime ${v.runtime} is not supported.`);
+  }
+  const env = Object.fromEntries(v.environment.map((e) => [e.Key, e.Value]));
+  const input = {
+    code: v.code, codeSha256: v.codeSha256, handler: v.handler, runtime: v.runtime, memorySize: v.memorySize, timeout: v.timeout,
+    environment: env, functionName: fn.name, namespace: fn.namespace, version: v.version, region: fn.region,
+    appId: c.account.appId, uin: c.account.uin, event, logType: logType as 'None' | 'Tail',
+  };
+  if (async) {
+    const pending = c.sim.invoker.invoke(input);
+    pending.catch((e) => c.sim.logger.warn({ err: e }, 'async invoke failed'));
+    return { Result: { FunctionRequestId: c.requestId, InvokeResult: 0, RetMsg: 'async invoke start', ErrMsg: '', Log: '', Duration: 0, BillDuration: 0, MemUsage: 0 } };
+  }
+  return { Result: await c.sim.invoker.invoke(input) };
+}
+
+export const InvokeFunction: ActionHandler = (c) => run(c, c.params.str('Event'), 'Param', false);
+
+export const Invoke: ActionHandler = (c) => {
+  const type = c.params.str('InvocationType') || 'RequestResponse';
+  if (type !== 'RequestResponse' && type !== 'Event') throw invalidValue('InvocationType', 'InvocationType must be RequestResponse or Event.');
+  return run(c, c.params.str('ClientContext'), 'ClientContext', type === 'Event');
+};

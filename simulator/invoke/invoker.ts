@@ -1,0 +1,312 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { readZip } from '../zip';
+
+/** The `Result` object of InvokeFunction/Invoke, field names as in scf_models.d.ts. */
+export interface InvokeResult {
+  Log: string;
+  RetMsg: string;
+  ErrMsg: string;
+  MemUsage: number;
+  Duration: number;
+  BillDuration: number;
+  FunctionRequestId: string;
+  InvokeResult: number;
+}
+
+export interface InvokeInput {
+  code: Buffer;
+  codeSha256: string;
+  handler: string;
+  runtime: string;
+  memorySize: number;
+  timeout: number; // seconds
+  environment: Record<string, string>;
+  functionName: string;
+  namespace: string;
+  version: string;
+  region: string;
+  appId: string;
+  uin: string;
+  event: unknown;
+  logType: 'None' | 'Tail';
+}
+
+interface Worker {
+  key: string;
+  child: ChildProcess;
+  busy: boolean;
+  ready: Promise<void>;
+  stderr: string;
+  lastUsed: number;
+  onResult?: (msg: any) => void;
+  onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+const RUNNER = path.join(__dirname, 'runner.js');
+const MAX_PER_KEY = 4;
+const MAX_TOTAL = 8;
+const LOG_TAIL = 4096;
+
+export class Invoker {
+  private root: string;
+  private workers = new Map<string, Worker[]>();
+  private waiters = new Map<string, Array<() => void>>();
+  private stopped = false;
+
+  constructor(private readonly logger: Logger) {
+    this.root = mkdtempSync(path.join(tmpdir(), 'scf-sim-'));
+  }
+
+  private codeDir(sha: string, code: Buffer): string {
+    const dir = path.join(this.root, sha);
+    if (existsSync(path.join(dir, '.extracted'))) return dir;
+    mkdirSync(dir, { recursive: true });
+    for (const e of readZip(code)) {
+      const target = path.join(dir, e.name);
+      if (!target.startsWith(dir + path.sep)) continue;
+      if (e.isDirectory) mkdirSync(target, { recursive: true });
+      else {
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, e.data());
+      }
+    }
+    writeFileSync(path.join(dir, '.extracted'), '');
+    return dir;
+  }
+
+  private spawn(key: string, input: InvokeInput, codeDir: string): Worker {
+    const env: Record<string, string> = {
+      ...input.environment,
+      SCF_RUNTIME: input.runtime,
+      SCF_FUNCTIONNAME: input.functionName,
+      SCF_FUNCTIONVERSION: input.version,
+      SCF_NAMESPACE: input.namespace,
+      SCF_MEMORY_SIZE: String(input.memorySize),
+      SCF_TIMEOUT: String(input.timeout),
+      SCF_USER_CODE_ROOT: codeDir,
+      TENCENTCLOUD_REGION: input.region,
+      TENCENTCLOUD_APPID: input.appId,
+      TENCENTCLOUD_UIN: input.uin,
+      TZ: 'UTC',
+    };
+    const child = fork(RUNNER, [], {
+      cwd: codeDir,
+      env,
+      execArgv: [`--max-old-space-size=${Math.max(16, input.memorySize)}`],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    const w: Worker = { key, child, busy: false, stderr: '', lastUsed: Date.now(), ready: Promise.resolve() };
+    w.ready = new Promise<void>((resolve, reject) => {
+      const onMsg = (m: any) => {
+        if (m?.type === 'ready') {
+          child.off('message', onMsg);
+          resolve();
+        }
+      };
+      child.on('message', onMsg);
+      child.once('exit', () => reject(new Error(`runner exited during start: ${w.stderr.slice(-500)}`)));
+    });
+    w.ready.catch(() => undefined);
+    child.stderr?.on('data', (d: Buffer) => {
+      w.stderr = (w.stderr + d.toString()).slice(-8192);
+    });
+    child.stdout?.on('data', () => undefined);
+    child.on('message', (m: any) => {
+      if (m?.type === 'result') w.onResult?.(m);
+    });
+    child.on('exit', (code, signal) => {
+      this.remove(w);
+      w.onExit?.(code, signal);
+    });
+    const list = this.workers.get(key) ?? [];
+    list.push(w);
+    this.workers.set(key, list);
+    return w;
+  }
+
+  private remove(w: Worker): void {
+    const list = this.workers.get(w.key);
+    if (!list) return;
+    const i = list.indexOf(w);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.workers.delete(w.key);
+    this.wake(w.key);
+  }
+
+  private wake(key: string): void {
+    const q = this.waiters.get(key);
+    const next = q?.shift();
+    if (q && q.length === 0) this.waiters.delete(key);
+    next?.();
+  }
+
+  private total(): number {
+    let n = 0;
+    for (const l of this.workers.values()) n += l.length;
+    return n;
+  }
+
+  private evictIdle(): void {
+    let victim: Worker | undefined;
+    for (const l of this.workers.values()) for (const w of l) if (!w.busy && (!victim || w.lastUsed < victim.lastUsed)) victim = w;
+    if (victim) {
+      this.remove(victim);
+      victim.child.kill('SIGKILL');
+    }
+  }
+
+  private async acquire(key: string, input: InvokeInput): Promise<Worker> {
+    for (;;) {
+      if (this.stopped) throw new Error('simulator stopped');
+      const list = this.workers.get(key) ?? [];
+      const idle = list.find((w) => !w.busy);
+      if (idle) {
+        idle.busy = true;
+        return idle;
+      }
+      if (list.length < MAX_PER_KEY) {
+        if (this.total() >= MAX_TOTAL) this.evictIdle();
+        const w = this.spawn(key, input, this.codeDir(input.codeSha256, input.code));
+        w.busy = true;
+        return w;
+      }
+      await new Promise<void>((resolve) => {
+        const q = this.waiters.get(key) ?? [];
+        q.push(resolve);
+        this.waiters.set(key, q);
+      });
+    }
+  }
+
+  private release(w: Worker): void {
+    w.busy = false;
+    w.lastUsed = Date.now();
+    w.onResult = undefined;
+    w.onExit = undefined;
+    this.wake(w.key);
+  }
+
+  async invoke(input: InvokeInput): Promise<InvokeResult> {
+    const requestId = randomUUID();
+    const key = JSON.stringify([input.codeSha256, input.handler, input.runtime, input.memorySize, input.timeout, input.environment, input.functionName, input.namespace, input.version, input.region]);
+    const base = { FunctionRequestId: requestId };
+    const w = await this.acquire(key, input);
+    const timeoutMs = input.timeout * 1000;
+    const started = Date.now();
+    const msg = await new Promise<{ kind: 'result'; m: any } | { kind: 'timeout' } | { kind: 'exit'; code: number | null; signal: string | null }>((resolve) => {
+      const timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
+      w.onResult = (m) => {
+        clearTimeout(timer);
+        resolve({ kind: 'result', m });
+      };
+      w.onExit = (code, signal) => {
+        clearTimeout(timer);
+        resolve({ kind: 'exit', code, signal });
+      };
+      w.ready.then(
+        () => {
+          w.child.send({
+            type: 'invoke',
+            id: requestId,
+            codeDir: path.join(this.root, input.codeSha256),
+            handler: input.handler,
+            event: input.event,
+            deadline: started + timeoutMs,
+            context: {
+              callbackWaitsForEmptyEventLoop: false,
+              memory_limit_in_mb: input.memorySize,
+              time_limit_in_ms: timeoutMs,
+              request_id: requestId,
+              function_name: input.functionName,
+              function_version: input.version,
+              namespace: input.namespace,
+              tencentcloud_region: input.region,
+              tencentcloud_appid: input.appId,
+              tencentcloud_uin: input.uin,
+              environment: JSON.stringify(input.environment),
+            },
+          });
+        },
+        () => undefined,
+      );
+    });
+
+    const header = `START RequestId: ${requestId}\nEvent RequestId: ${requestId}\n`;
+    const footer = (duration: number, mem: number) =>
+      `\nEND RequestId: ${requestId}\nReport RequestId: ${requestId} Duration:${duration.toFixed(2)}ms Memory:${input.memorySize}MB MemUsage:${(mem / 1048576).toFixed(6)}MB`;
+    const tail = (s: string) => (input.logType === 'Tail' ? (s.length > LOG_TAIL ? s.slice(s.length - LOG_TAIL) : s) : '');
+    const errMsg = (statusCode: number, errorMessage: string, stackTrace = '', errorCode = -1) =>
+      JSON.stringify({ errorCode, errorMessage, stackTrace, statusCode });
+
+    if (msg.kind === 'timeout') {
+      this.remove(w);
+      w.onExit = undefined;
+      w.child.kill('SIGKILL');
+      this.wake(w.key);
+      const d = timeoutMs;
+      return {
+        ...base, InvokeResult: -1, RetMsg: '', MemUsage: 0, Duration: d, BillDuration: d,
+        ErrMsg: errMsg(433, `Invoking task timed out after ${input.timeout} seconds`),
+        Log: tail(header + `Invoking task timed out after ${input.timeout} seconds` + footer(d, 0)),
+      };
+    }
+    if (msg.kind === 'exit') {
+      const d = Date.now() - started;
+      const oom = /heap out of memory|Allocation failed|Reached heap limit/i.test(w.stderr) || msg.signal === 'SIGABRT' || msg.code === 134;
+      const text = oom
+        ? `Memory limit exceeded: the function used more than ${input.memorySize} MB`
+        : `Process exited before completing request (code ${msg.code ?? 'null'}, signal ${msg.signal ?? 'null'})`;
+      return {
+        ...base, InvokeResult: -1, RetMsg: '', MemUsage: oom ? input.memorySize * 1048576 : 0, Duration: d, BillDuration: Math.max(1, Math.ceil(d)),
+        ErrMsg: errMsg(oom ? 434 : 430, text, w.stderr.slice(-1000)),
+        Log: tail(header + text + footer(d, 0)),
+      };
+    }
+    const m = msg.m;
+    const duration = Math.round(m.durationMs * 1000) / 1000;
+    const bill = Math.max(1, Math.ceil(m.durationMs));
+    const log = tail(header + m.log + footer(duration, m.memUsage));
+    if (m.memUsage > input.memorySize * 1048576) {
+      this.remove(w);
+      w.onExit = undefined;
+      w.child.kill('SIGKILL');
+      this.wake(w.key);
+      return { ...base, InvokeResult: -1, RetMsg: '', MemUsage: m.memUsage, Duration: duration, BillDuration: bill,
+        ErrMsg: errMsg(434, `Memory limit exceeded: the function used ${(m.memUsage / 1048576).toFixed(1)} MB of ${input.memorySize} MB`), Log: log };
+    }
+    this.release(w);
+    if (m.ok) {
+      return { ...base, InvokeResult: 0, RetMsg: m.value, ErrMsg: '', MemUsage: m.memUsage, Duration: duration, BillDuration: bill, Log: log };
+    }
+    return {
+      ...base, InvokeResult: -1, RetMsg: '', MemUsage: m.memUsage, Duration: duration, BillDuration: bill,
+      ErrMsg: errMsg(430, m.error.message, m.error.stack), Log: log,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const exits: Promise<void>[] = [];
+    for (const list of this.workers.values()) {
+      for (const w of list) {
+        exits.push(new Promise<void>((r) => (w.child.exitCode !== null || w.child.signalCode !== null ? r() : w.child.once('exit', () => r()))));
+        w.child.kill('SIGKILL');
+      }
+    }
+    for (const q of this.waiters.values()) for (const r of q) r();
+    this.waiters.clear();
+    await Promise.all(exits);
+    this.workers.clear();
+    try {
+      rmSync(this.root, { recursive: true, force: true });
+    } catch (e) {
+      this.logger.debug({ err: e }, 'could not remove invoke temp dir');
+    }
+  }
+}

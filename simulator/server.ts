@@ -1,0 +1,199 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { Logger } from 'pino';
+import { ACTIONS, MUTATING } from './actions';
+import type { CallCtx, CallNote, Sim } from './context';
+import { ApiError } from './errors';
+import { Params, unflattenQuery } from './params';
+import { isScfRegion } from './regions';
+import type { RequestLog } from './request-log';
+import { verifyTc3, type Credential } from './signature';
+
+export const API_VERSION = '2018-04-16';
+const MAX_BODY = 40 * 1024 * 1024;
+
+export interface ServerDeps {
+  sim: Sim;
+  log: RequestLog;
+  credentials: Map<string, Credential>;
+  logger: Logger;
+  /** Admin HTTP handler for /_admin/... */
+  admin: (method: string, name: string, query: URLSearchParams, body: Buffer) => Promise<unknown>;
+  codeBlobs: Map<string, Buffer>;
+  urlSecret: string;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (d: Buffer) => {
+      size += d.length;
+      if (size > MAX_BODY) over = true;
+      else chunks.push(d);
+    });
+    req.on('end', () => resolve(over ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function signCodePath(secret: string, sha: string, expires: number): string {
+  return createHmac('sha256', secret).update(`${sha}\n${expires}`).digest('hex');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createServer(deps: ServerDeps): http.Server {
+  const { sim, log, logger } = deps;
+
+  const serveCode = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
+    const m = /^\/_code\/([0-9a-f]{64})\.zip$/.exec(url.pathname);
+    const xml = (status: number, code: string, message: string) => {
+      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
+      res.writeHead(status, { 'Content-Type': 'application/xml' });
+      res.end(body);
+    };
+    if (!m || (req.method !== 'GET' && req.method !== 'HEAD')) return xml(404, 'NoSuchKey', 'The specified key does not exist.');
+    const sha = m[1]!;
+    const expires = Number(url.searchParams.get('Expires'));
+    const sig = url.searchParams.get('Signature') ?? '';
+    const expected = signCodePath(deps.urlSecret, sha, expires);
+    if (!Number.isFinite(expires) || sig.length !== expected.length || !timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) {
+      return xml(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+    }
+    if (Date.now() / 1000 > expires) return xml(403, 'AccessDenied', 'Request has expired');
+    const blob = deps.codeBlobs.get(sha);
+    if (!blob) return xml(404, 'NoSuchKey', 'The specified key does not exist.');
+    res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': blob.length, ETag: `"${sha}"` });
+    res.end(req.method === 'HEAD' ? undefined : blob);
+  };
+
+  const handleApi = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer) => {
+    const started = Date.now();
+    const requestId = randomUUID();
+    const headers = req.headers;
+    const h = (n: string) => {
+      const v = headers[n];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    const query = url.searchParams;
+    const action = h('x-tc-action') ?? query.get('Action') ?? '';
+    const region = h('x-tc-region') ?? query.get('Region') ?? '';
+    const version = h('x-tc-version') ?? query.get('Version') ?? '';
+    const note: CallNote = {};
+    let secretId: string | undefined;
+    let lost = false;
+    let dropped = false;
+    const record = (outcome: string) =>
+      log.add({
+        time: new Date(started).toISOString(), action, region, namespace: note.namespace, function: note.functionName,
+        qualifier: note.qualifier, outcome, requestId, secretId, durationMs: Date.now() - started,
+        ...(lost ? { lost } : {}), ...(dropped ? { dropped } : {}),
+      });
+    const answer = (payload: Record<string, unknown>, outcome: string) => {
+      record(outcome);
+      if (lost) {
+        req.socket.destroy();
+        return;
+      }
+      sendJson(res, 200, { Response: { ...payload, RequestId: requestId } });
+    };
+    const fail = (e: ApiError) => answer({ Error: { Code: e.code, Message: e.message } }, e.code);
+
+    try {
+      if (req.method !== 'POST' && req.method !== 'GET') throw new ApiError('UnsupportedProtocol', `HTTP method ${req.method} is not supported; use POST or GET.`);
+      const cred = verifyTc3({ method: req.method, rawUrl: req.url ?? '/', headers, body }, (id) => deps.credentials.get(id), Date.now());
+      secretId = cred.secretId;
+      let raw: Record<string, unknown>;
+      if (req.method === 'GET') {
+        const entries = [...query].filter(([k]) => !['Action', 'Version', 'Region', 'Timestamp', 'Nonce', 'Token', 'Language'].includes(k));
+        raw = unflattenQuery(entries);
+      } else {
+        const text = body.toString('utf8').trim();
+        try {
+          raw = text ? JSON.parse(text) : {};
+        } catch {
+          throw new ApiError('InvalidParameter', 'The request body is not valid JSON.');
+        }
+        if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ApiError('InvalidParameter', 'The request body must be a JSON object.');
+      }
+      if (!action) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Action`.');
+      if (!version) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Version`.');
+      if (version !== API_VERSION) throw new ApiError('NoSuchVersion', `The API version \`${version}\` of action \`${action}\` does not exist.`);
+      const handler = ACTIONS[action];
+      if (!handler) throw new ApiError('InvalidAction', `The action \`${action}\` is not supported by the SCF simulator or does not exist.`);
+      if (!region) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Region`.');
+      if (!isScfRegion(region)) throw new ApiError('UnsupportedRegion', `The region \`${region}\` is not supported by SCF.`);
+      const fnName = typeof raw['FunctionName'] === 'string' ? (raw['FunctionName'] as string) : undefined;
+      note.functionName = fnName;
+      if (typeof raw['Namespace'] === 'string') note.namespace = raw['Namespace'] as string;
+      if (typeof raw['Qualifier'] === 'string') note.qualifier = raw['Qualifier'] as string;
+      const target = { action, region, functionName: fnName };
+
+      if (sim.faults.take('dropConnection', target)) {
+        dropped = true;
+        record('DROPPED');
+        req.socket.destroy();
+        return;
+      }
+      if (!sim.limiter.take(cred.secretId, action)) {
+        throw new ApiError('RequestLimitExceeded', `Your current request frequency for ${action} has exceeded the limit of ${sim.limiter.limitFor(action)} requests per second; please reduce it and try again.`);
+      }
+      if (sim.faults.randomThrottle(action)) {
+        throw new ApiError('RequestLimitExceeded', 'Your current request frequency has exceeded the limit; please reduce it and try again.');
+      }
+      const injected = sim.faults.take('failNext', target);
+      if (injected) throw new ApiError(injected.code ?? 'InternalError', injected.message ?? `Injected failure (${injected.code ?? 'InternalError'}).`);
+      if (sim.faults.randomInternalError(action)) throw new ApiError('InternalError', 'Internal error.');
+      const latency = sim.faults.latency();
+      if (latency > 0) await sleep(latency);
+      lost = !!sim.faults.take('loseResponse', target);
+
+      const ctx: CallCtx = {
+        sim, secretId: cred.secretId, account: sim.store.account(cred.secretId), region, requestId,
+        params: new Params(raw, req.method === 'GET'), note,
+      };
+      const result = await handler(ctx);
+      if (MUTATING.has(action)) sim.changed();
+      answer(result, 'OK');
+    } catch (e) {
+      if (e instanceof ApiError) fail(e);
+      else {
+        logger.error({ err: e, action }, 'simulator internal error');
+        fail(new ApiError('InternalError', `Internal error: ${(e as Error)?.message ?? String(e)}`));
+      }
+    }
+  };
+
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    void (async () => {
+      try {
+        if (url.pathname.startsWith('/_code/')) return serveCode(req, res, url);
+        const body = await readBody(req);
+        if (body === 'too-large') {
+          return sendJson(res, 200, { Response: { Error: { Code: 'RequestSizeLimitExceeded', Message: 'The request body exceeds the size limit.' }, RequestId: randomUUID() } });
+        }
+        if (url.pathname.startsWith('/_admin/')) {
+          try {
+            const out = await deps.admin(req.method ?? 'GET', url.pathname.slice('/_admin/'.length), url.searchParams, body);
+            return sendJson(res, 200, out ?? { ok: true });
+          } catch (e) {
+            return sendJson(res, (e as any)?.status ?? 400, { error: (e as Error).message });
+          }
+        }
+        await handleApi(req, res, url, body);
+      } catch (e) {
+        logger.error({ err: e }, 'request handling failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
+      }
+    })();
+  });
+}

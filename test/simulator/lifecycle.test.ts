@@ -1,0 +1,147 @@
+import type { RunningSimulator } from '../../simulator';
+import { HELLO, clientFor, expectCode, sleep, startFast, waitStatus, zipB64, type ScfClientT } from './helpers';
+
+let sim: RunningSimulator;
+let gz: ScfClientT;
+let sh: ScfClientT;
+
+beforeAll(async () => {
+  sim = await startFast({ seed: 7 });
+  gz = clientFor(sim, 'ap-guangzhou');
+  sh = clientFor(sim, 'ap-shanghai');
+});
+afterAll(() => sim.stop());
+
+const CODE_V2 = { 'index.js': 'exports.main_handler = async () => "v2";\n' };
+
+describe('SCF simulator state machine and fault injection', () => {
+  test('when a function is Updating, then another UpdateFunctionCode fails with FailedOperation.UpdateFunctionCode and succeeds once Active', async () => {
+    sim.admin.seedFunction({ region: 'ap-guangzhou', functionName: 'sm', files: HELLO });
+    sim.admin.setDelays({ updateMs: 800 });
+    await gz.UpdateFunctionCode({ FunctionName: 'sm', ZipFile: zipB64(CODE_V2) });
+    expect((await gz.GetFunction({ FunctionName: 'sm' })).Status).toBe('Updating');
+    await expectCode(gz.UpdateFunctionCode({ FunctionName: 'sm', ZipFile: zipB64(CODE_V2) }), 'FailedOperation.UpdateFunctionCode');
+    await expectCode(gz.UpdateFunctionConfiguration({ FunctionName: 'sm', Timeout: 5 }), 'FailedOperation.FunctionStatusError');
+    await expectCode(gz.PublishVersion({ FunctionName: 'sm' }), 'FailedOperation.PublishVersion');
+    await expectCode(gz.GetFunctionAddress({ FunctionName: 'sm' }), 'FailedOperation.FunctionStatusError');
+    await expectCode(gz.InvokeFunction({ FunctionName: 'sm', Qualifier: '$LATEST' }), 'FailedOperation.FunctionStatusError');
+    sim.admin.setDelays({ updateMs: 20 });
+    await waitStatus(gz, 'sm', 'Active', 'default', 3000);
+    await gz.UpdateFunctionConfiguration({ FunctionName: 'sm', Timeout: 5, Environment: { Variables: [{ Key: 'K', Value: 'v' }] } });
+    const f = await waitStatus(gz, 'sm', 'Active');
+    expect(f.Timeout).toBe(5);
+    expect(f.Environment.Variables).toEqual([{ Key: 'K', Value: 'v' }]);
+  });
+
+  test('when PublishVersion is called, then the function and the new version are Publishing and then Active', async () => {
+    sim.admin.setDelays({ publishMs: 500 });
+    const p = await gz.PublishVersion({ FunctionName: 'sm', Description: 'rel' });
+    expect((await gz.GetFunction({ FunctionName: 'sm' })).Status).toBe('Publishing');
+    expect((await gz.GetFunction({ FunctionName: 'sm', Qualifier: p.FunctionVersion })).Status).toBe('Publishing');
+    sim.admin.setDelays({ publishMs: 20 });
+    await waitStatus(gz, 'sm', 'Active', 'default', 3000);
+    expect((await gz.GetFunction({ FunctionName: 'sm', Qualifier: p.FunctionVersion })).Status).toBe('Active');
+  });
+
+  test('when the function is held in Updating, then it stays there until released', async () => {
+    sim.admin.holdInUpdating({ region: 'ap-guangzhou', functionName: 'sm' });
+    expect((await gz.GetFunction({ FunctionName: 'sm' })).Status).toBe('Updating');
+    await sleep(60);
+    expect((await gz.GetFunction({ FunctionName: 'sm' })).Status).toBe('Updating');
+    sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'sm' });
+    expect((await gz.GetFunction({ FunctionName: 'sm' })).Status).toBe('Active');
+    sim.admin.holdInUpdating({ region: 'ap-guangzhou', functionName: 'sm', ms: 40 });
+    await waitStatus(gz, 'sm', 'Active', 'default', 2000);
+  });
+
+  test('when the next update is set to fail, then the function goes UpdateFailed with StatusReasons and can be updated again', async () => {
+    const before = sim.admin.getFunction('ap-guangzhou', 'default', 'sm')!.codeSha256;
+    sim.admin.failNextUpdate({ region: 'ap-guangzhou', functionName: 'sm', errorCode: 'InstallDependencyFailed', errorMessage: 'npm exploded' });
+    await gz.UpdateFunctionCode({ FunctionName: 'sm', ZipFile: zipB64({ 'index.js': 'exports.main_handler = async () => "v3";' }) });
+    const failed = await waitStatus(gz, 'sm', 'UpdateFailed');
+    expect(failed.StatusReasons).toEqual([{ ErrorCode: 'InstallDependencyFailed', ErrorMessage: 'npm exploded' }]);
+    expect(sim.admin.getFunction('ap-guangzhou', 'default', 'sm')!.codeSha256).toBe(before);
+    await gz.UpdateFunctionCode({ FunctionName: 'sm', ZipFile: zipB64({ 'index.js': 'exports.main_handler = async () => "v3";' }) });
+    const ok = await waitStatus(gz, 'sm', 'Active');
+    expect(ok.StatusReasons).toEqual([]);
+    expect(sim.admin.getFunction('ap-guangzhou', 'default', 'sm')!.codeSha256).not.toBe(before);
+  });
+
+  test('when CopyFunction copies across regions, then code and configuration are copied but not triggers or versions', async () => {
+    sim.admin.seedFunction({
+      region: 'ap-guangzhou', functionName: 'src', files: HELLO, memorySize: 256, timeout: 9, environment: { E: '1' }, description: 'orig',
+      triggers: [{ type: 'timer', name: 'every-minute' }], publishVersions: 2,
+    });
+    sim.admin.setDelays({ createMs: 500 });
+    await gz.CopyFunction({ FunctionName: 'src', NewFunctionName: 'dst', TargetRegion: 'ap-shanghai' });
+    expect((await sh.GetFunction({ FunctionName: 'dst' })).Status).toBe('Creating');
+    sim.admin.setDelays({ createMs: 20 });
+    const f = await waitStatus(sh, 'dst', 'Active');
+    expect(f).toMatchObject({ MemorySize: 256, Timeout: 9, Description: 'orig', Environment: { Variables: [{ Key: 'E', Value: '1' }] }, Triggers: [] });
+    expect((await sh.ListVersionByFunction({ FunctionName: 'dst' })).FunctionVersion).toEqual(['$LATEST']);
+    const src = sim.admin.getFunction('ap-guangzhou', 'default', 'src')!;
+    expect(sim.admin.getFunction('ap-shanghai', 'default', 'dst')!.codeSha256).toBe(src.codeSha256);
+    expect((await gz.GetFunction({ FunctionName: 'src' })).Triggers).toHaveLength(1);
+  });
+
+  test('when the copy target exists, then CopyFunction needs Override, which replaces the target and its versions', async () => {
+    await expectCode(gz.CopyFunction({ FunctionName: 'src', NewFunctionName: 'dst', TargetRegion: 'ap-shanghai' }), 'ResourceInUse.FunctionName');
+    await sh.PublishVersion({ FunctionName: 'dst' });
+    await waitStatus(sh, 'dst', 'Active');
+    await gz.CopyFunction({ FunctionName: 'src', NewFunctionName: 'dst', TargetRegion: 'ap-shanghai', Override: true, CopyConfiguration: false });
+    const f = await waitStatus(sh, 'dst', 'Active');
+    expect(f.MemorySize).toBe(128);
+    expect((await sh.ListVersionByFunction({ FunctionName: 'dst' })).FunctionVersion).toEqual(['$LATEST']);
+    await expectCode(gz.CopyFunction({ FunctionName: 'src', NewFunctionName: 'x2', TargetNamespace: 'nope' }), 'ResourceNotFound.Namespace');
+  });
+
+  test('when failNext is set, then the next N matching calls fail with that code and the rest succeed', async () => {
+    sim.admin.failNext({ action: 'GetFunction', count: 2, code: 'InternalError', region: 'ap-guangzhou', functionName: 'src' });
+    await expectCode(gz.GetFunction({ FunctionName: 'sm' }).then(() => gz.GetFunction({ FunctionName: 'src' })), 'InternalError');
+    await expectCode(gz.GetFunction({ FunctionName: 'src' }), 'InternalError');
+    expect((await gz.GetFunction({ FunctionName: 'src' })).FunctionName).toBe('src');
+  });
+
+  test('when the response of PublishVersion is lost, then the SDK sees a network error but the version was published once', async () => {
+    sim.admin.seedFunction({ region: 'ap-guangzhou', functionName: 'lost', files: HELLO });
+    sim.admin.loseResponse({ action: 'PublishVersion', count: 1 });
+    const err = await gz.PublishVersion({ FunctionName: 'lost' }).then(() => undefined, (e: any) => e);
+    expect(err).toBeDefined();
+    expect(err.code).toBeFalsy();
+    await waitStatus(gz, 'lost', 'Active');
+    expect((await gz.ListVersionByFunction({ FunctionName: 'lost' })).FunctionVersion).toEqual(['$LATEST', '1']);
+    const entry = sim.admin.requestLog().find((e) => e.action === 'PublishVersion' && e.function === 'lost');
+    expect(entry).toMatchObject({ outcome: 'OK', lost: true });
+  });
+
+  test('when the connection is dropped, then the action did not happen', async () => {
+    sim.admin.dropConnection({ action: 'PublishVersion', count: 1, functionName: 'lost' });
+    await expect(gz.PublishVersion({ FunctionName: 'lost' })).rejects.toBeDefined();
+    expect((await gz.ListVersionByFunction({ FunctionName: 'lost' })).FunctionVersion).toEqual(['$LATEST', '1']);
+  });
+
+  test('when throttle and internal-error rates are set, then a share of calls fail deterministically', async () => {
+    sim.admin.setFaults({ throttleRate: 0.5, seed: 3, actions: ['ListFunctions'] });
+    const results = await Promise.allSettled(Array.from({ length: 16 }, () => gz.ListFunctions({})));
+    const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as any).code : 'OK'));
+    expect(codes.filter((c) => c === 'RequestLimitExceeded').length).toBeGreaterThan(2);
+    expect(codes.filter((c) => c === 'OK').length).toBeGreaterThan(2);
+    sim.admin.setFaults({ throttleRate: 0, internalErrorRate: 1 });
+    await expectCode(gz.ListFunctions({}), 'InternalError');
+    sim.admin.setFaults({ internalErrorRate: 0, actions: undefined });
+    expect((await gz.ListFunctions({})).TotalCount).toBeGreaterThan(0);
+  });
+
+  test('when the admin HTTP API is used, then it seeds functions and returns the request log and state', async () => {
+    const post = (name: string, body: unknown) => fetch(`${sim.url}/_admin/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('seedFunction', { region: 'ap-tokyo', functionName: 'viahttp', files: HELLO })).status).toBe(200);
+    expect((await clientFor(sim, 'ap-tokyo').GetFunction({ FunctionName: 'viahttp' })).Status).toBe('Active');
+    expect((await post('failNext', { action: 'ListAliases', count: 1, code: 'ResourceUnavailable' })).status).toBe(200);
+    await expectCode(clientFor(sim, 'ap-tokyo').ListAliases({ FunctionName: 'viahttp' }), 'ResourceUnavailable');
+    const log = (await (await fetch(`${sim.url}/_admin/requestLog`)).json()) as any[];
+    expect(log.length).toBeGreaterThan(0);
+    const state = JSON.stringify(await (await fetch(`${sim.url}/_admin/state`)).json());
+    expect(state).toContain('viahttp');
+    expect(state).not.toContain('simulatorSecretKey');
+  });
+});
