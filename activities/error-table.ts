@@ -201,6 +201,7 @@ export const ERROR_TABLE: Readonly<Record<string, ErrorRule>> = {
   'ResourceNotFound.Alias': N('not-found'),
 
   // ---- Our own, for errors without a Tencent code --------------------------------------------
+  MissingCredentials: N('auth', 'no credential provider answered: configure the worker'),
   NetworkError: R('internal', 'connection reset, socket hang up, timeout: the request may or may not have run'),
   HttpError: R('internal', 'a non-200 HTTP answer (proxy or gateway)'),
 };
@@ -289,6 +290,9 @@ export function describeScfError(err: unknown): ScfErrorInfo {
   const message = typeof e.message === 'string' ? e.message : String(err);
   const requestId = typeof e.requestId === 'string' && e.requestId ? e.requestId : undefined;
   const httpCode = typeof e.httpCode === 'number' ? e.httpCode : undefined;
+  // Our own errors raised inside the SDK (credential chain) lose their `code`; they keep a `[Code]` prefix.
+  const own = /^\[([A-Z][A-Za-z]+)\] /.exec(message);
+  if (own) return { code: own[1], message: message.slice(own[0].length), requestId, httpCode, transport: false };
   // SDK errors carry the Tencent code in `code`; Node system errors carry 'ECONNRESET' etc. there.
   if (typeof e.code === 'string' && /^[A-Z][A-Za-z]+(\.[A-Za-z0-9]+)*$/.test(e.code) && !/^E[A-Z]+$/.test(e.code)) {
     return { code: e.code, message, requestId, httpCode, transport: false };

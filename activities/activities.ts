@@ -1,0 +1,617 @@
+/**
+ * The SCF activities (see `ScfActivities` in contract.ts). Every SCF call goes through `ScfGateway`
+ * (rate limiter, cancellation, one log line, error table). Every failure is an `ApplicationFailure`
+ * whose `type` is the Tencent error code, or one of ours:
+ *   InvalidPackage, WaitForActiveTimeout, FunctionCreateFailed/FunctionUpdateFailed/FunctionPublishFailed/
+ *   FunctionDeleteFailed, SnapshotDigestMismatch, SnapshotMissing, DownloadFailed, InvalidAliasWeight.
+ */
+import { promises as fs } from 'node:fs';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
+import { type ArtifactStore, artifactRef } from './artifact-store';
+import { currentSignal, heartbeat, sleep } from './context';
+import type {
+  AliasInfo,
+  AliasInput,
+  CodeSnapshot,
+  CopyFunctionInput,
+  CopyFunctionResult,
+  FunctionAddress,
+  FunctionInfo,
+  FunctionRef,
+  FunctionStatus,
+  FunctionSummary,
+  InvokeInput,
+  InvokeOutcome,
+  ListFunctionsInput,
+  PublishVersionInput,
+  PublishedVersion,
+  ScfActivities,
+  UpdateCodeInput,
+  VersionInfo,
+  WaitForActiveInput,
+} from './contract';
+import { DownloadError, downloadToFile } from './download';
+import { PackageError, ZIPFILE_MAX_BASE64_BYTES, base64Length, preparePackage } from './packages';
+import type { RateLimiter } from './rate-limiter';
+import { type ScfClientFactory, ScfGateway } from './scf-client';
+
+export interface ActivityDeps {
+  /** SDK clients per region, for one account. */
+  scf: ScfClientFactory;
+  /** Where snapshots (and nothing else) are kept. */
+  store: ArtifactStore;
+  logger: Logger;
+  /** Shared by all activities of the worker; without it calls are not rate limited (tests). */
+  limiter?: RateLimiter;
+  packages?: {
+    /** Cap on any download (snapshots, http(s) packages). Default 512 MiB. */
+    maxDownloadBytes?: number;
+  };
+  /** waitForActive's polling: first delay, cap, growth (defaults 250 ms, 2500 ms, 1.6). */
+  waitPolicy?: { initialMs?: number; maxMs?: number; factor?: number };
+  /** Throttled answers retried inside one call (default 4). */
+  maxThrottleRetries?: number;
+}
+
+const NOT_FOUND_FUNCTION = new Set(['ResourceNotFound.Function', 'ResourceNotFound.FunctionName']);
+const NOT_FOUND_ANY = new Set([
+  ...NOT_FOUND_FUNCTION,
+  'ResourceNotFound.Version',
+  'ResourceNotFound.FunctionVersion',
+  'ResourceNotFound.Qualifier',
+]);
+const TRANSITIONAL: ReadonlySet<string> = new Set(['Creating', 'Updating', 'Publishing', 'Deleting']);
+const FAILED: ReadonlySet<string> = new Set(['CreateFailed', 'UpdateFailed', 'PublishFailed', 'DeleteFailed']);
+const RELEASE_TAG = (releaseId: string) => `[scf-release:${releaseId}]`;
+/** SCF's Description limit. */
+const MAX_DESCRIPTION = 1000;
+
+function failureType(err: unknown): string | undefined {
+  return err instanceof ApplicationFailure ? (err.type ?? undefined) : undefined;
+}
+
+function fnName(fn: FunctionRef, qualifier?: string): string {
+  return `${fn.region}/${fn.namespace}/${fn.functionName}${qualifier ? `:${qualifier}` : ''}`;
+}
+
+/** Accepts SCF's CodeSha256 as hex (documented) or base64 of the digest; returns lowercase hex. */
+export function normalizeSha256(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return v.toLowerCase();
+  const b = Buffer.from(v, 'base64');
+  if (b.length === 32) return b.toString('hex');
+  return undefined;
+}
+
+/** `*` and `?` globs; without them, a prefix. */
+export function nameMatcher(match: string | undefined): (name: string) => boolean {
+  if (!match) return () => true;
+  if (!/[*?]/.test(match)) return (name) => name.startsWith(match);
+  const re = new RegExp(
+    '^' +
+      match
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('') +
+      '$',
+  );
+  return (name) => re.test(name);
+}
+
+function invalidPackage(err: PackageError): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: 'InvalidPackage',
+    message: err.message,
+    nonRetryable: !err.retryable,
+    details: [{ field: err.field }],
+  });
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const gw = new ScfGateway({ scf: deps.scf, logger: deps.logger, limiter: deps.limiter, maxThrottleRetries: deps.maxThrottleRetries });
+  const maxDownloadBytes = deps.packages?.maxDownloadBytes ?? 512 * 1024 * 1024;
+  const wait = { initialMs: 250, maxMs: 2500, factor: 1.6, ...deps.waitPolicy };
+  const t = (fn: FunctionRef, qualifier?: string) => ({ region: fn.region, namespace: fn.namespace, functionName: fn.functionName, qualifier });
+
+  async function downloadPackage(url: string, maxBytes: number, signal?: AbortSignal) {
+    const file = await deps.store.tempPath();
+    const cleanup = () => fs.rm(file, { force: true });
+    try {
+      const r = await downloadToFile(url, file, { maxBytes, signal });
+      return { file, sha256: r.sha256, bytes: r.bytes, cleanup };
+    } catch (err) {
+      await cleanup();
+      if (err instanceof DownloadError) {
+        const hint = /cap/.test(err.message) ? ' (a ZipFile holds at most 20 MB after base64: use cos://bucket/key?region=... for bigger packages)' : '';
+        throw new PackageError('pkg.location', `${err.message}${hint}`, err.retryable);
+      }
+      throw err;
+    }
+  }
+
+  async function getFunctionInfo(fn: FunctionRef, qualifier?: string): Promise<FunctionInfo> {
+    try {
+      const r = await gw.call(
+        'GetFunction',
+        t(fn, qualifier),
+        { FunctionName: fn.functionName, Namespace: fn.namespace, Qualifier: qualifier },
+        { signal: currentSignal() },
+      );
+      return {
+        exists: true,
+        status: r.Status as FunctionStatus | undefined,
+        statusReasons: (r.StatusReasons ?? []).map((s) => ({ errorCode: s.ErrorCode ?? '', errorMessage: s.ErrorMessage ?? '' })),
+        handler: r.Handler,
+        runtime: r.Runtime,
+        memorySize: r.MemorySize,
+        timeout: r.Timeout,
+        description: r.Description,
+        codeSize: r.CodeSize,
+        triggers: (r.Triggers ?? []).map((tr) => ({ type: tr.Type ?? '', name: tr.TriggerName ?? '' })),
+      };
+    } catch (err) {
+      if (NOT_FOUND_FUNCTION.has(failureType(err) ?? '')) return { exists: false };
+      throw err;
+    }
+  }
+
+  async function listAllVersions(fn: FunctionRef): Promise<VersionInfo[]> {
+    const out: VersionInfo[] = [];
+    const limit = 50;
+    for (let offset = 0; ; offset += limit) {
+      const r = await gw.call(
+        'ListVersionByFunction',
+        t(fn),
+        { FunctionName: fn.functionName, Namespace: fn.namespace, Offset: offset, Limit: limit },
+        { signal: currentSignal() },
+      );
+      const page: Array<{ Version: string; Description?: string; Status?: string; AddTime?: string }> =
+        r.Versions ?? (r.FunctionVersion ?? []).map((v) => ({ Version: v }));
+      for (const v of page) {
+        out.push({ version: v.Version, description: v.Description ?? '', status: v.Status, addTime: v.AddTime });
+      }
+      const total = r.TotalCount ?? out.length;
+      if (page.length < limit || out.length >= total) break;
+    }
+    return out;
+  }
+
+  async function address(fn: FunctionRef, qualifier?: string): Promise<FunctionAddress> {
+    const r = await gw.call(
+      'GetFunctionAddress',
+      t(fn, qualifier),
+      { FunctionName: fn.functionName, Namespace: fn.namespace, Qualifier: qualifier },
+      { signal: currentSignal() },
+    );
+    return { url: r.Url ?? '', codeSha256: normalizeSha256(r.CodeSha256) ?? (r.CodeSha256 ?? '') };
+  }
+
+  function toAliasInfo(r: { Name?: string; FunctionVersion?: string; RoutingConfig?: { AdditionalVersionWeights?: Array<{ Version: string; Weight: number }> }; Description?: string }, name: string): AliasInfo {
+    return {
+      name: r.Name ?? name,
+      functionVersion: r.FunctionVersion ?? '',
+      additionalVersionWeights: (r.RoutingConfig?.AdditionalVersionWeights ?? []).map((w) => ({ version: w.Version, weight: w.Weight })),
+      description: r.Description,
+    };
+  }
+
+  function aliasRequest(input: AliasInput) {
+    for (const w of input.additionalVersionWeights ?? []) {
+      if (!(w.weight >= 0 && w.weight <= 1)) {
+        throw ApplicationFailure.create({
+          type: 'InvalidAliasWeight',
+          nonRetryable: true,
+          message: `alias ${input.name} on ${fnName(input.fn)}: weight ${w.weight} for version ${w.version} must be a fraction in [0, 1] (SCF's RoutingConfig), e.g. 0.1 for 10%`,
+        });
+      }
+    }
+    return {
+      FunctionName: input.fn.functionName,
+      Namespace: input.fn.namespace,
+      Name: input.name,
+      FunctionVersion: input.functionVersion,
+      RoutingConfig: { AdditionalVersionWeights: (input.additionalVersionWeights ?? []).map((w) => ({ Version: w.version, Weight: w.weight })) },
+      Description: input.description,
+    };
+  }
+
+  const sameRouting = (a: AliasInfo, input: AliasInput) => {
+    const key = (ws: Array<{ version: string; weight: number }>) =>
+      ws
+        .filter((w) => w.weight > 0)
+        .map((w) => `${w.version}=${w.weight}`)
+        .sort()
+        .join(',');
+    return a.functionVersion === input.functionVersion && key(a.additionalVersionWeights) === key(input.additionalVersionWeights ?? []);
+  };
+
+  async function getAlias(input: { fn: FunctionRef; name: string }): Promise<AliasInfo | null> {
+    try {
+      const r = await gw.call(
+        'GetAlias',
+        t(input.fn, input.name),
+        { FunctionName: input.fn.functionName, Namespace: input.fn.namespace, Name: input.name },
+        { signal: currentSignal() },
+      );
+      return toAliasInfo(r, input.name);
+    } catch (err) {
+      if (failureType(err) === 'ResourceNotFound.Alias') return null;
+      throw err;
+    }
+  }
+
+  /** Deletes the function, or one version of it. Twice (or when absent): a success. */
+  async function deleteFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<void> {
+    try {
+      await gw.call(
+        'DeleteFunction',
+        t(input.fn, input.qualifier),
+        { FunctionName: input.fn.functionName, Namespace: input.fn.namespace, Qualifier: input.qualifier },
+        { signal: currentSignal() },
+      );
+    } catch (err) {
+      if (NOT_FOUND_ANY.has(failureType(err) ?? '')) {
+        deps.logger.info({ fn: input.fn, qualifier: input.qualifier }, 'delete: already absent');
+        return;
+      }
+      throw err;
+    }
+  }
+
+  const activities = {
+    /** Read-only. `exists: false` when SCF says the function does not exist. */
+    async getFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<FunctionInfo> {
+      return getFunctionInfo(input.fn, input.qualifier);
+    },
+
+    /**
+     * Polls GetFunction inside the activity (never in the workflow) with heartbeats and backoff from
+     * 250 ms capped at 2.5 s, until the function (or the version `qualifier`) is Active. Creating/
+     * Updating/Publishing/Deleting: not yet. *Failed: non-retryable `Function<Status>` with the
+     * StatusReasons in details. Past `maxWaitMs`: non-retryable `WaitForActiveTimeout` naming the state.
+     * Cancellation (heartbeat-delivered) stops it between or during polls. Read-only: safe to repeat.
+     */
+    async waitForActive(input: WaitForActiveInput): Promise<FunctionInfo> {
+      const signal = currentSignal();
+      const started = Date.now();
+      let delay = wait.initialMs;
+      let polls = 0;
+      for (;;) {
+        const info = await getFunctionInfo(input.fn, input.qualifier);
+        polls += 1;
+        const elapsedMs = Date.now() - started;
+        heartbeat({ status: info.status ?? null, polls, elapsedMs });
+        if (!info.exists) {
+          throw ApplicationFailure.create({
+            type: 'ResourceNotFound.Function',
+            nonRetryable: true,
+            message: `waitForActive: ${fnName(input.fn, input.qualifier)} does not exist`,
+            details: [{ fn: input.fn, qualifier: input.qualifier ?? null }],
+          });
+        }
+        const status = info.status ?? 'Unknown';
+        if (status === 'Active') return info;
+        if (FAILED.has(status)) {
+          const reasons = info.statusReasons ?? [];
+          throw ApplicationFailure.create({
+            type: `Function${status}`,
+            nonRetryable: true,
+            message:
+              `${fnName(input.fn, input.qualifier)} is ${status}` +
+              (reasons.length ? `: ${reasons.map((r) => `${r.errorCode}: ${r.errorMessage}`).join('; ')}` : ''),
+            details: [{ status, statusReasons: reasons, fn: input.fn, qualifier: input.qualifier ?? null }],
+          });
+        }
+        if (!TRANSITIONAL.has(status)) deps.logger.warn({ fn: input.fn, status }, 'waitForActive: unknown status, waiting');
+        const remaining = input.maxWaitMs - elapsedMs;
+        if (remaining <= 0) {
+          throw ApplicationFailure.create({
+            type: 'WaitForActiveTimeout',
+            nonRetryable: true,
+            message: `${fnName(input.fn, input.qualifier)} was still ${status} after ${elapsedMs} ms (maxWaitMs ${input.maxWaitMs})`,
+            details: [{ status, elapsedMs, polls, fn: input.fn, qualifier: input.qualifier ?? null }],
+          });
+        }
+        await sleep(Math.min(delay, remaining), signal);
+        delay = Math.min(Math.round(delay * wait.factor), wait.maxMs);
+      }
+    },
+
+    /**
+     * Checks the package (sha256, zip, size) before any SCF call, then UpdateFunctionCode (ZipFile base64,
+     * or COS bucket/object/region). Twice with the same package: harmless, the function ends with the same
+     * code (SCF redeploys it; CodeSha256 is unchanged). While the function is busy SCF answers
+     * FailedOperation.FunctionStatusError / UpdateFunctionCode: a retryable failure.
+     */
+    async updateFunctionCode(input: UpdateCodeInput): Promise<{ requestId: string }> {
+      let prepared;
+      try {
+        prepared = await preparePackage(input.pkg, { maxDownloadBytes, signal: currentSignal(), download: downloadPackage });
+      } catch (err) {
+        if (err instanceof PackageError) throw invalidPackage(err);
+        throw err;
+      }
+      const r = await gw.call(
+        'UpdateFunctionCode',
+        t(input.fn),
+        { FunctionName: input.fn.functionName, Namespace: input.fn.namespace, Handler: input.handler, ...prepared.params },
+        { signal: currentSignal() },
+      );
+      return { requestId: r.RequestId ?? '' };
+    },
+
+    /**
+     * Publishes a version whose Description starts with `[scf-release:<releaseId>]`. Before publishing it
+     * looks for a version with that tag (ListVersionByFunction): a retry after a lost answer, or a second
+     * run, returns the version already published with `reused: true` instead of publishing another.
+     */
+    async publishVersion(input: PublishVersionInput): Promise<PublishedVersion> {
+      const tag = RELEASE_TAG(input.releaseId);
+      const existing = (await listAllVersions(input.fn)).find((v) => v.version !== '$LATEST' && v.description.startsWith(tag));
+      if (existing) {
+        deps.logger.info({ fn: input.fn, releaseId: input.releaseId, version: existing.version }, 'publishVersion: reusing tagged version');
+        return { version: existing.version, reused: true };
+      }
+      const description = `${tag} ${input.description ?? ''}`.trim().slice(0, MAX_DESCRIPTION);
+      const r = await gw.call(
+        'PublishVersion',
+        t(input.fn),
+        { FunctionName: input.fn.functionName, Namespace: input.fn.namespace, Description: description },
+        { signal: currentSignal() },
+      );
+      return { version: r.FunctionVersion ?? '', reused: false };
+    },
+
+    /** Read-only: every version, $LATEST included when SCF lists it. */
+    async listVersions(input: { fn: FunctionRef }): Promise<VersionInfo[]> {
+      return listAllVersions(input.fn);
+    },
+
+    /**
+     * CopyFunction from `source` to (targetRegion, targetNamespace, newFunctionName). Skipped when the
+     * target already holds the expected code (`expectedSha256`, else the source's CodeSha256): a second
+     * run, or a retry after a lost answer, returns `copied: false`. A target with other code is replaced
+     * only with `override` (else non-retryable ResourceInUse.FunctionName).
+     */
+    async copyFunction(input: CopyFunctionInput): Promise<CopyFunctionResult> {
+      const src = input.source;
+      const target: FunctionRef = { region: input.targetRegion, namespace: input.targetNamespace, functionName: input.newFunctionName ?? src.functionName };
+      const [srcInfo, expected] = await Promise.all([
+        getFunctionInfo(src),
+        input.expectedSha256 ? Promise.resolve(input.expectedSha256.toLowerCase()) : address(src).then((a) => a.codeSha256),
+      ]);
+      if (!srcInfo.exists) {
+        throw ApplicationFailure.create({ type: 'ResourceNotFound.Function', nonRetryable: true, message: `copyFunction: source ${fnName(src)} does not exist` });
+      }
+      const notCopied = [
+        ...(srcInfo.triggers ?? []).map((tr) => `trigger ${tr.type}:${tr.name}`),
+        'versions other than $LATEST',
+        'aliases',
+        'CLS log target',
+      ];
+      let targetSha: string | undefined;
+      let targetExists = false;
+      try {
+        targetSha = (await address(target)).codeSha256;
+        targetExists = true;
+      } catch (err) {
+        if (!NOT_FOUND_ANY.has(failureType(err) ?? '')) throw err;
+      }
+      if (targetExists && targetSha === expected) {
+        deps.logger.info({ source: src, target, sha256: expected }, 'copyFunction: target already holds the code, skipped');
+        return { copied: false, notCopied };
+      }
+      if (targetExists && !input.override) {
+        throw ApplicationFailure.create({
+          type: 'ResourceInUse.FunctionName',
+          nonRetryable: true,
+          message: `copyFunction: ${fnName(target)} exists with other code (CodeSha256 ${targetSha}, expected ${expected}); set override to replace it`,
+          details: [{ target, targetSha256: targetSha ?? null, expectedSha256: expected }],
+        });
+      }
+      await gw.call(
+        'CopyFunction',
+        t(src),
+        {
+          FunctionName: src.functionName,
+          Namespace: src.namespace,
+          NewFunctionName: target.functionName,
+          TargetNamespace: target.namespace,
+          TargetRegion: target.region,
+          Override: input.override,
+          CopyConfiguration: true,
+        },
+        { signal: currentSignal() },
+      );
+      return { copied: true, notCopied };
+    },
+
+    /** Read-only. `codeSha256` as lowercase hex. */
+    async getFunctionAddress(input: { fn: FunctionRef; qualifier?: string }): Promise<FunctionAddress> {
+      return address(input.fn, input.qualifier);
+    },
+
+    /**
+     * InvokeFunction (synchronous, LogType Tail). Not idempotent by nature: running twice invokes the
+     * function twice (verification events should be harmless to repeat).
+     */
+    async invokeFunction(input: InvokeInput): Promise<InvokeOutcome> {
+      const r = await gw.call(
+        'InvokeFunction',
+        t(input.fn, input.qualifier),
+        {
+          FunctionName: input.fn.functionName,
+          Namespace: input.fn.namespace,
+          Qualifier: input.qualifier,
+          Event: input.event,
+          LogType: 'Tail',
+          RoutingKey: input.routingKey ? JSON.stringify(input.routingKey) : undefined,
+        },
+        { signal: currentSignal() },
+      );
+      const res = r.Result ?? {};
+      return {
+        invokeResult: res.InvokeResult ?? -1,
+        retMsg: res.RetMsg ?? '',
+        errMsg: res.ErrMsg ?? '',
+        log: res.Log ?? '',
+        durationMs: res.Duration ?? 0,
+        billDurationMs: res.BillDuration ?? 0,
+        memUsage: res.MemUsage ?? 0,
+        functionRequestId: res.FunctionRequestId ?? '',
+        requestId: r.RequestId ?? '',
+      };
+    },
+
+    /**
+     * CreateAlias. Twice: when the alias already exists with the same routing, returns it; with other
+     * routing, non-retryable ResourceInUse.Alias (use updateAlias). Weights are fractions in [0, 1].
+     */
+    async createAlias(input: AliasInput): Promise<AliasInfo> {
+      const req = aliasRequest(input);
+      try {
+        await gw.call('CreateAlias', t(input.fn, input.name), req, { signal: currentSignal() });
+      } catch (err) {
+        if (failureType(err) !== 'ResourceInUse.Alias') throw err;
+        const existing = await getAlias(input);
+        if (existing && sameRouting(existing, input)) return existing;
+        throw err;
+      }
+      return (await getAlias(input)) ?? toAliasInfo({ ...req, RoutingConfig: req.RoutingConfig }, input.name);
+    },
+
+    /** Read-only; null when the alias does not exist. */
+    getAlias,
+
+    /** UpdateAlias: sets the routing; twice sets the same routing (idempotent). */
+    async updateAlias(input: AliasInput): Promise<AliasInfo> {
+      const req = aliasRequest(input);
+      await gw.call('UpdateAlias', t(input.fn, input.name), req, { signal: currentSignal() });
+      return (await getAlias(input)) ?? toAliasInfo(req, input.name);
+    },
+
+    deleteFunction,
+
+    /** Deletes one published version. Twice, or when absent: a success. $LATEST is refused. */
+    async deleteVersion(input: { fn: FunctionRef; version: string }): Promise<void> {
+      if (!input.version || input.version === '$LATEST') {
+        throw ApplicationFailure.create({
+          type: 'InvalidParameterValue.Qualifier',
+          nonRetryable: true,
+          message: `deleteVersion: "${input.version}" is not a published version of ${fnName(input.fn)} (use deleteFunction to delete the function)`,
+        });
+      }
+      return deleteFunction({ fn: input.fn, qualifier: input.version });
+    },
+
+    /** Read-only: every function of the namespace (paged), filtered by prefix or glob. */
+    async listFunctions(input: ListFunctionsInput): Promise<FunctionSummary[]> {
+      const matches = nameMatcher(input.match);
+      const out: FunctionSummary[] = [];
+      const limit = 100;
+      let seen = 0;
+      for (let offset = 0; ; offset += limit) {
+        const r = await gw.call(
+          'ListFunctions',
+          { region: input.region, namespace: input.namespace },
+          { Namespace: input.namespace, Offset: offset, Limit: limit },
+          { signal: currentSignal() },
+        );
+        const page = r.Functions ?? [];
+        seen += page.length;
+        for (const f of page) {
+          const name = f.FunctionName ?? '';
+          if (!matches(name)) continue;
+          out.push({ functionName: name, namespace: f.Namespace ?? input.namespace, status: f.Status ?? '', runtime: f.Runtime, modTime: f.ModTime });
+        }
+        if (page.length < limit || seen >= (r.TotalCount ?? seen)) break;
+      }
+      return out;
+    },
+
+    /**
+     * GetFunctionAddress, then downloads the zip (only from the host SCF returned, size-capped, streamed
+     * to disk), checks it against CodeSha256 and keeps it in the artifact store under its sha256. Twice:
+     * the second run finds the artifact already stored and does not download again.
+     */
+    async snapshotCode(input: { fn: FunctionRef; qualifier?: string }): Promise<CodeSnapshot> {
+      const qualifier = input.qualifier ?? '$LATEST';
+      const [addr, info] = await Promise.all([address(input.fn, input.qualifier), getFunctionInfo(input.fn, input.qualifier)]);
+      const sha = normalizeSha256(addr.codeSha256);
+      if (!sha || !addr.url) {
+        throw ApplicationFailure.create({
+          type: 'FailedOperation.GetFunctionAddress',
+          message: `snapshotCode: GetFunctionAddress for ${fnName(input.fn, qualifier)} returned no usable Url/CodeSha256`,
+        });
+      }
+      if (!(await deps.store.has(sha))) {
+        const tmp = await deps.store.tempPath();
+        let got;
+        try {
+          got = await downloadToFile(addr.url, tmp, { maxBytes: maxDownloadBytes, signal: currentSignal(), allowedHost: new URL(addr.url).host });
+          heartbeat({ downloadedBytes: got.bytes });
+        } catch (err) {
+          await fs.rm(tmp, { force: true });
+          if (err instanceof DownloadError) {
+            throw ApplicationFailure.create({
+              type: 'DownloadFailed',
+              nonRetryable: !err.retryable,
+              message: `snapshotCode ${fnName(input.fn, qualifier)}: ${err.message}`,
+            });
+          }
+          throw err;
+        }
+        if (got.sha256 !== sha) {
+          await fs.rm(tmp, { force: true });
+          throw ApplicationFailure.create({
+            type: 'SnapshotDigestMismatch',
+            message: `snapshotCode ${fnName(input.fn, qualifier)}: downloaded zip has sha256 ${got.sha256}, GetFunctionAddress said ${sha}`,
+          });
+        }
+        await deps.store.commit(tmp, sha);
+      }
+      return { fn: input.fn, qualifier, sha256: sha, artifact: artifactRef(sha), handler: info.handler };
+    },
+
+    /**
+     * UpdateFunctionCode from a snapshot (ZipFile base64, handler from the snapshot). Twice: harmless,
+     * same code again. The snapshot must be in this worker's artifact store (SCF_ARTIFACT_DIR).
+     */
+    async restoreCode(input: { snapshot: CodeSnapshot }): Promise<{ requestId: string }> {
+      const s = input.snapshot;
+      let bytes: Buffer;
+      try {
+        bytes = await deps.store.read(s.artifact);
+      } catch (err) {
+        throw ApplicationFailure.create({
+          type: 'SnapshotMissing',
+          nonRetryable: true,
+          message: `restoreCode ${fnName(s.fn, s.qualifier)}: snapshot ${s.artifact} is not readable in this worker's artifact store (${(err as Error).message}); SCF_ARTIFACT_DIR must be shared by the workers`,
+        });
+      }
+      if (base64Length(bytes.length) > ZIPFILE_MAX_BASE64_BYTES) {
+        throw ApplicationFailure.create({
+          type: 'InvalidPackage',
+          nonRetryable: true,
+          message: `restoreCode ${fnName(s.fn, s.qualifier)}: the snapshot is ${bytes.length} bytes, too big for UpdateFunctionCode's ZipFile (20 MB after base64); restore it through COS by hand`,
+        });
+      }
+      const r = await gw.call(
+        'UpdateFunctionCode',
+        t(s.fn),
+        { FunctionName: s.fn.functionName, Namespace: s.fn.namespace, Handler: s.handler, ZipFile: bytes.toString('base64') },
+        { signal: currentSignal() },
+      );
+      return { requestId: r.RequestId ?? '' };
+    },
+  } satisfies ScfActivities;
+
+  return activities;
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+
+/** Re-exported for tests that check a failure is a cancellation. */
+export { CancelledFailure };

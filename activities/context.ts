@@ -1,0 +1,90 @@
+/**
+ * Helpers that use the Temporal activity context when there is one (inside a worker or a
+ * MockActivityEnvironment) and behave sensibly when there is none (a plain unit test, a script).
+ */
+import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
+
+export function currentContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The activity's cancellation signal, if running inside an activity. */
+export function currentSignal(): AbortSignal | undefined {
+  return currentContext()?.cancellationSignal;
+}
+
+/** workflowId, activityType and attempt, for log lines. */
+export function activityLogFields(): Record<string, unknown> {
+  const ctx = currentContext();
+  if (!ctx) return {};
+  const info = ctx.info;
+  return {
+    workflowId: info.workflowExecution?.workflowId,
+    runId: info.workflowExecution?.runId,
+    activityType: info.activityType,
+    activityId: info.activityId,
+    attempt: info.attempt,
+  };
+}
+
+export function currentAttempt(): number {
+  return currentContext()?.info.attempt ?? 1;
+}
+
+export function heartbeat(details?: unknown): void {
+  currentContext()?.heartbeat(details);
+}
+
+/** The error to throw when `signal` has fired: its reason when it is an Error, else a CancelledFailure. */
+export function abortError(signal: AbortSignal): Error {
+  const reason = signal.reason;
+  if (reason instanceof Error) return reason;
+  return new CancelledFailure(typeof reason === 'string' ? reason : 'cancelled');
+}
+
+/** Sleeps `ms`, rejecting as soon as `signal` fires. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Resolves/rejects like `promise`, or rejects at once when `signal` fires (the promise is left to settle). */
+export function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(abortError(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => undefined);
+      reject(abortError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

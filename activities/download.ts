@@ -1,0 +1,122 @@
+/**
+ * Streams an http(s) URL to a file: size-capped, hashed on the way, cancellable, and never leaving the
+ * host it was given (a redirect to another host is refused; same-host redirects are followed, at most 3).
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream, promises as fs } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { abortError } from './context';
+
+export class DownloadError extends Error {
+  override name = 'DownloadError';
+  constructor(
+    message: string,
+    /** false for answers that will not change on retry (404, too large, wrong host). */
+    readonly retryable: boolean,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface DownloadOptions {
+  maxBytes: number;
+  signal?: AbortSignal;
+  /** Only this host (hostname[:port]) may be contacted; defaults to the URL's own host. */
+  allowedHost?: string;
+  timeoutMs?: number;
+  maxRedirects?: number;
+}
+
+export interface DownloadResult {
+  sha256: string;
+  bytes: number;
+}
+
+export async function downloadToFile(url: string, dest: string, opts: DownloadOptions): Promise<DownloadResult> {
+  let current = new URL(url);
+  const allowedHost = opts.allowedHost ?? current.host;
+  const maxRedirects = opts.maxRedirects ?? 3;
+  for (let redirects = 0; ; redirects++) {
+    if (current.protocol !== 'http:' && current.protocol !== 'https:') {
+      throw new DownloadError(`refusing to download ${current.protocol} URL (only http and https)`, false);
+    }
+    if (current.host !== allowedHost) {
+      throw new DownloadError(`refusing to download from ${current.host}: only ${allowedHost} (the host SCF returned) is allowed`, false);
+    }
+    const outcome = await getOnce(current, dest, opts);
+    if (outcome.kind === 'done') return outcome.result;
+    if (redirects >= maxRedirects) throw new DownloadError(`too many redirects downloading from ${allowedHost}`, false);
+    current = new URL(outcome.location, current);
+  }
+}
+
+type Outcome = { kind: 'done'; result: DownloadResult } | { kind: 'redirect'; location: string };
+
+function getOnce(url: URL, dest: string, opts: DownloadOptions): Promise<Outcome> {
+  const signal = opts.signal;
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  const lib = url.protocol === 'https:' ? https : http;
+  return new Promise<Outcome>((resolve, reject) => {
+    let settled = false;
+    let out: ReturnType<typeof createWriteStream> | undefined;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      req.destroy();
+      out?.destroy();
+      fs.rm(dest, { force: true }).finally(() => reject(err));
+    };
+    const onAbort = () => fail(abortError(signal!));
+    const req = lib.get(url, { timeout: opts.timeoutMs ?? 60_000 }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 300 && status < 400 && res.headers.location) {
+        res.resume();
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        resolve({ kind: 'redirect', location: res.headers.location });
+        return;
+      }
+      if (status !== 200) {
+        res.resume();
+        fail(new DownloadError(`HTTP ${status} from ${url.host}${url.pathname}`, status >= 500 || status === 429, status));
+        return;
+      }
+      const declared = Number(res.headers['content-length'] ?? NaN);
+      if (Number.isFinite(declared) && declared > opts.maxBytes) {
+        res.resume();
+        fail(new DownloadError(`${url.host}${url.pathname} is ${declared} bytes, over the ${opts.maxBytes}-byte cap`, false));
+        return;
+      }
+      const hash = createHash('sha256');
+      let bytes = 0;
+      out = createWriteStream(dest);
+      out.on('error', fail);
+      res.on('error', fail);
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > opts.maxBytes) {
+          fail(new DownloadError(`${url.host}${url.pathname} is over the ${opts.maxBytes}-byte cap`, false));
+          return;
+        }
+        hash.update(chunk);
+      });
+      res.pipe(out);
+      out.on('finish', () => {
+        if (settled) return;
+        if (!res.complete) {
+          fail(new DownloadError(`connection closed before the end of ${url.host}${url.pathname}`, true));
+          return;
+        }
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        resolve({ kind: 'done', result: { sha256: hash.digest('hex'), bytes } });
+      });
+    });
+    req.on('timeout', () => fail(new DownloadError(`timeout downloading from ${url.host}`, true)));
+    req.on('error', (err) => fail(new DownloadError(`download from ${url.host} failed: ${err.message}`, true)));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * The activities' public face for the worker:
+ *
+ *   const config = loadScfConfig(process.env);                 // once, at worker start
+ *   const logger = createActivityLogger();
+ *   const activities = createActivities(createDefaultActivityDeps(config, logger));
+ *   Worker.create({ ..., activities });
+ *
+ * Workflows import only `./contract` (types). Nothing here talks to SCF at import time.
+ */
+import type { Logger } from 'pino';
+import type { Credential, DynamicCredential } from 'tencentcloud-sdk-nodejs-common/tencentcloud/common/interface';
+import type { ActivityDeps } from './activities';
+import { LocalArtifactStore } from './artifact-store';
+import type { ScfConfig } from './config';
+import { RateLimiter } from './rate-limiter';
+import { createScfClientFactory } from './scf-client';
+
+export { createActivities, normalizeSha256, nameMatcher } from './activities';
+export type { ActivityDeps, Activities } from './activities';
+export { loadScfConfig, parseRateLimits, ScfConfigError, DOCUMENTED_RATE_LIMITS, DEFAULT_RATE_LIMIT } from './config';
+export type { ScfConfig, CredentialSource } from './config';
+export { RateLimiter, TokenBucket } from './rate-limiter';
+export type { RateLimiterOptions, BucketStats } from './rate-limiter';
+export { LocalArtifactStore, artifactRef, shaFromRef } from './artifact-store';
+export type { ArtifactStore } from './artifact-store';
+export { createScfClientFactory, credentialFor, CredentialChain, ScfGateway } from './scf-client';
+export type { ScfClientFactory, ScfSdkClient, ScfAction, ScfActionMap } from './scf-client';
+export { validatePackageRef, assertPackageRef, PackageError, ZIPFILE_MAX_BASE64_BYTES, ZIPFILE_MAX_RAW_BYTES } from './packages';
+export type { PackageRef, PackageIssue, PackageValidation } from './packages';
+export { ERROR_TABLE, FAMILY_RULES, classifyCode, toApplicationFailure, describeScfError } from './error-table';
+export type { ErrorRule, ErrorClass, CallTarget } from './error-table';
+export { createActivityLogger, REDACT_PATHS } from './logger';
+
+export interface DefaultDepsOptions {
+  /** Explicit credentials (e.g. the simulator's); default: the providers named by `config.credentials`. */
+  credential?: Credential | DynamicCredential;
+  /** Share one limiter between several `createActivities` calls of one process. */
+  limiter?: RateLimiter;
+}
+
+/** The real dependencies: SDK client factory, local artifact store, worker-wide rate limiter. */
+export function createDefaultActivityDeps(config: ScfConfig, logger: Logger, options: DefaultDepsOptions = {}): ActivityDeps {
+  logger.info(
+    {
+      endpoint: config.endpoint ?? 'scf.tencentcloudapi.com',
+      protocol: config.protocol,
+      credentials: options.credential ? 'explicit' : config.credentials,
+      account: config.account,
+      rateLimitShare: config.rateLimitShare,
+      artifactDir: config.artifactDir,
+    },
+    'scf activities configured',
+  );
+  return {
+    scf: createScfClientFactory(config, { credential: options.credential }),
+    store: new LocalArtifactStore(config.artifactDir),
+    logger,
+    limiter: options.limiter ?? new RateLimiter({ limits: config.rateLimits, share: config.rateLimitShare }),
+    packages: { maxDownloadBytes: config.maxDownloadBytes },
+  };
+}

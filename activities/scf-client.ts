@@ -1,0 +1,243 @@
+/**
+ * The SCF client layer: one `tencentcloud-sdk-nodejs-scf` client per (account, region), cached, and
+ * `ScfGateway`, the only way activities call SCF. Each call goes through:
+ *   rate limiter (await a token, cancellable) → SDK request with the activity's AbortSignal →
+ *   one structured log line → errors mapped by the error table.
+ * Throttled answers (`RequestLimitExceeded*`) are retried here a few times (the request was refused
+ * before it ran, so this is safe even for mutations) while the limiter slows down; when they persist
+ * the call fails with a retryable ApplicationFailure carrying `nextRetryDelay`.
+ */
+import type { Credential, DynamicCredential } from 'tencentcloud-sdk-nodejs-common/tencentcloud/common/interface';
+import {
+  CvmRoleCredential,
+  EnvironmentVariableCredential,
+  ProfileCredential,
+} from 'tencentcloud-sdk-nodejs-common/tencentcloud/common/credential';
+import { scf } from 'tencentcloud-sdk-nodejs-scf';
+import type * as M from 'tencentcloud-sdk-nodejs-scf/tencentcloud/services/scf/v20180416/scf_models';
+import type { Logger } from 'pino';
+import type { CredentialSource, ScfConfig } from './config';
+import { abortError, activityLogFields, currentAttempt, raceAbort, sleep } from './context';
+import { type CallTarget, classifyCode, describeScfError, throttleRetryDelayMs, toApplicationFailure } from './error-table';
+import type { RateLimiter } from './rate-limiter';
+
+/** What we need of an SDK client: the generic `request` (it takes `{ signal }`, the typed methods do not). */
+export interface ScfSdkClient {
+  request(action: string, req: unknown, options?: { signal?: AbortSignal }): Promise<unknown>;
+}
+
+/** Our edge to SCF: an SDK client per region, for one account. */
+export interface ScfClientFactory {
+  /** Label of the account (keys the limiter). */
+  readonly account: string;
+  forRegion(region: string): ScfSdkClient;
+}
+
+/** The request and response types of the actions the activities use. */
+export interface ScfActionMap {
+  GetFunction: [M.GetFunctionRequest, M.GetFunctionResponse];
+  UpdateFunctionCode: [M.UpdateFunctionCodeRequest, M.UpdateFunctionCodeResponse];
+  PublishVersion: [M.PublishVersionRequest, M.PublishVersionResponse];
+  ListVersionByFunction: [M.ListVersionByFunctionRequest, M.ListVersionByFunctionResponse];
+  CopyFunction: [M.CopyFunctionRequest, M.CopyFunctionResponse];
+  GetFunctionAddress: [M.GetFunctionAddressRequest, M.GetFunctionAddressResponse];
+  InvokeFunction: [M.InvokeFunctionRequest, M.InvokeFunctionResponse];
+  CreateAlias: [M.CreateAliasRequest, M.CreateAliasResponse];
+  GetAlias: [M.GetAliasRequest, M.GetAliasResponse];
+  UpdateAlias: [M.UpdateAliasRequest, M.UpdateAliasResponse];
+  DeleteFunction: [M.DeleteFunctionRequest, M.DeleteFunctionResponse];
+  ListFunctions: [M.ListFunctionsRequest, M.ListFunctionsResponse];
+}
+export type ScfAction = keyof ScfActionMap;
+
+// ---------------------------------------------------------------------------------------------
+// Credentials
+// ---------------------------------------------------------------------------------------------
+
+/** Raised (inside the SDK's signing step) when no provider has credentials. Never carries a secret. */
+export const MISSING_CREDENTIALS = 'MissingCredentials';
+
+/**
+ * The SDK's providers in order (environment, profile file, CVM role), remembering the first one that
+ * answered. Unlike the SDK's DefaultCredentialProvider it does not print provider errors to stderr,
+ * and it fails with a clear message instead of signing with empty keys.
+ */
+export class CredentialChain implements DynamicCredential {
+  private current: DynamicCredential | undefined;
+  constructor(
+    private readonly providers: Array<{ name: string; provider: DynamicCredential }>,
+  ) {}
+
+  async getCredential(): Promise<Credential> {
+    if (this.current) {
+      try {
+        const c = await this.current.getCredential();
+        if (c.secretId && c.secretKey) return c;
+      } catch {
+        /* fall through to a fresh scan */
+      }
+      this.current = undefined;
+    }
+    for (const { provider } of this.providers) {
+      try {
+        const c = await provider.getCredential();
+        if (c.secretId && c.secretKey) {
+          this.current = provider;
+          return c;
+        }
+      } catch {
+        /* next provider */
+      }
+    }
+    throw new Error(
+      `[${MISSING_CREDENTIALS}] no Tencent Cloud credentials found (tried: ${this.providers.map((p) => p.name).join(', ')}). ` +
+        'Set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY in the worker environment, or write ~/.tencentcloud/credentials, or bind a CVM role.',
+    );
+  }
+}
+
+export function credentialFor(source: CredentialSource): DynamicCredential {
+  const env = { name: 'environment (TENCENTCLOUD_SECRET_ID/KEY)', provider: new EnvironmentVariableCredential() };
+  const profile = { name: 'profile file (~/.tencentcloud/credentials)', provider: new ProfileCredential() };
+  const cvm = { name: 'CVM role', provider: new CvmRoleCredential() };
+  switch (source) {
+    case 'env':
+      return new CredentialChain([env]);
+    case 'profile':
+      return new CredentialChain([profile]);
+    case 'cvm-role':
+      return new CredentialChain([cvm]);
+    default:
+      return new CredentialChain([env, profile, cvm]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client factory
+// ---------------------------------------------------------------------------------------------
+
+export interface ScfClientFactoryOptions {
+  /** Explicit credentials (e.g. the simulator's); otherwise `config.credentials` picks the providers. */
+  credential?: Credential | DynamicCredential;
+}
+
+/** One SDK client per region, created on first use and cached for the worker's life. */
+export function createScfClientFactory(
+  config: Pick<ScfConfig, 'endpoint' | 'protocol' | 'timeoutMs' | 'credentials' | 'account'>,
+  options: ScfClientFactoryOptions = {},
+): ScfClientFactory {
+  const credential = options.credential ?? credentialFor(config.credentials);
+  const cache = new Map<string, ScfSdkClient>();
+  return {
+    account: config.account,
+    forRegion(region: string): ScfSdkClient {
+      let client = cache.get(region);
+      if (!client) {
+        client = new scf.v20180416.Client({
+          credential,
+          region,
+          profile: {
+            httpProfile: {
+              endpoint: config.endpoint,
+              protocol: config.protocol,
+              reqMethod: 'POST',
+              reqTimeout: config.timeoutMs / 1000,
+            },
+          },
+        }) as unknown as ScfSdkClient;
+        cache.set(region, client);
+      }
+      return client;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The gateway
+// ---------------------------------------------------------------------------------------------
+
+export interface ScfGatewayOptions {
+  scf: ScfClientFactory;
+  logger: Logger;
+  limiter?: RateLimiter;
+  /** Throttled answers retried inside one call before giving up to Temporal's retry (default 4). */
+  maxThrottleRetries?: number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export class ScfGateway {
+  readonly account: string;
+  constructor(private readonly o: ScfGatewayOptions) {
+    this.account = o.scf.account;
+  }
+
+  async call<A extends ScfAction>(
+    action: A,
+    target: Omit<CallTarget, 'action'>,
+    req: ScfActionMap[A][0],
+    opts: CallOptions = {},
+  ): Promise<ScfActionMap[A][1]> {
+    const full: CallTarget = { ...target, action };
+    const client = this.o.scf.forRegion(target.region);
+    const maxThrottleRetries = this.o.maxThrottleRetries ?? 4;
+    for (let throttled = 0; ; throttled++) {
+      if (this.o.limiter) await this.o.limiter.acquire(this.account, action, opts.signal);
+      const started = performance.now();
+      try {
+        const res = (await raceAbort(client.request(action, req, { signal: opts.signal }), opts.signal)) as ScfActionMap[A][1] & {
+          RequestId?: string;
+        };
+        this.log('info', full, started, 'OK', res?.RequestId, throttled);
+        return res;
+      } catch (err) {
+        if (opts.signal?.aborted) {
+          this.log('info', full, started, 'Cancelled', undefined, throttled);
+          throw abortError(opts.signal);
+        }
+        const info = describeScfError(err);
+        this.log('warn', full, started, info.code, info.requestId, throttled, info.message);
+        if (classifyCode(info.code).class === 'throttle') {
+          this.o.limiter?.onThrottle(this.account, action);
+          if (throttled < maxThrottleRetries) {
+            await sleep(throttleRetryDelayMs(throttled + 1), opts.signal);
+            continue;
+          }
+        }
+        throw toApplicationFailure(err, full, { attempt: currentAttempt() });
+      }
+    }
+  }
+
+  private log(
+    level: 'info' | 'warn',
+    t: CallTarget,
+    started: number,
+    code: string,
+    requestId: string | undefined,
+    throttleRetry: number,
+    errorMessage?: string,
+  ): void {
+    this.o.logger[level](
+      {
+        scf: {
+          action: t.action,
+          region: t.region,
+          namespace: t.namespace,
+          functionName: t.functionName,
+          qualifier: t.qualifier,
+          account: this.account,
+          durationMs: Math.round(performance.now() - started),
+          code,
+          requestId,
+          throttleRetry: throttleRetry || undefined,
+          error: errorMessage,
+        },
+        ...activityLogFields(),
+      },
+      `scf ${t.action} ${code}`,
+    );
+  }
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { DownloadError, downloadToFile } from '../../activities/download';
+import { LocalArtifactStore } from '../../activities/artifact-store';
+import { tempDir } from './fake-scf';
+
+const body = Buffer.from('PK\u0003\u0004 pretend zip body '.repeat(100), 'latin1');
+let server: http.Server;
+let base: string;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    if (req.url === '/code.zip') return void res.end(body);
+    if (req.url === '/same-host-redirect') return void res.writeHead(302, { location: '/code.zip' }).end();
+    if (req.url === '/other-host-redirect') return void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }).end();
+    if (req.url === '/slow') return void setTimeout(() => res.end(body), 5000);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+describe('downloadToFile', () => {
+  const dir = tempDir('scf-dl-');
+  test('when the URL answers, then the file is written and hashed while streaming', async () => {
+    const dest = path.join(dir, 'a.zip');
+    const r = await downloadToFile(`${base}/code.zip`, dest, { maxBytes: 1 << 20 });
+    expect(r).toEqual({ sha256: createHash('sha256').update(body).digest('hex'), bytes: body.length });
+  });
+
+  test('when SCF redirects on the same host, then it is followed; to another host, then it is refused', async () => {
+    await expect(downloadToFile(`${base}/same-host-redirect`, path.join(dir, 'b.zip'), { maxBytes: 1 << 20 })).resolves.toMatchObject({ bytes: body.length });
+    const err = await downloadToFile(`${base}/other-host-redirect`, path.join(dir, 'c.zip'), { maxBytes: 1 << 20 }).catch((e) => e);
+    expect(err).toBeInstanceOf(DownloadError);
+    expect(err.message).toMatch(/only 127\.0\.0\.1:\d+/);
+    expect(err.retryable).toBe(false);
+  });
+
+  test('when the body is over the cap, then the download stops and leaves no file', async () => {
+    const dest = path.join(dir, 'd.zip');
+    const err = await downloadToFile(`${base}/code.zip`, dest, { maxBytes: 100 }).catch((e) => e);
+    expect(err).toBeInstanceOf(DownloadError);
+    expect(err.message).toMatch(/cap/);
+    expect(existsSync(dest)).toBe(false);
+  });
+
+  test('when the download is cancelled, then it rejects promptly', async () => {
+    const ac = new AbortController();
+    const p = downloadToFile(`${base}/slow`, path.join(dir, 'e.zip'), { maxBytes: 1 << 20, signal: ac.signal });
+    setTimeout(() => ac.abort(new Error('cancelled')), 50);
+    const started = Date.now();
+    await expect(p).rejects.toThrow('cancelled');
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+});
+
+describe('LocalArtifactStore', () => {
+  test('when bytes are stored twice, then one content-addressed file exists and reads back verified', async () => {
+    const store = new LocalArtifactStore(tempDir('scf-store-'));
+    const ref = await store.putBytes(body);
+    expect(await store.putBytes(body)).toBe(ref);
+    expect(ref).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect((await store.read(ref)).equals(body)).toBe(true);
+    expect(() => store.pathOf('sha256:../../etc/passwd')).toThrow(/not an artifact reference/);
+  });
+
+  test('when a temp file does not match the declared digest, then commit refuses it and removes it', async () => {
+    const store = new LocalArtifactStore(tempDir('scf-store-'));
+    const tmp = await store.tempPath();
+    writeFileSync(tmp, 'x');
+    await expect(store.commit(tmp, 'a'.repeat(64))).rejects.toThrow(/mismatch/);
+    expect(existsSync(tmp)).toBe(false);
+  });
+});

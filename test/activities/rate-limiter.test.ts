@@ -1,0 +1,92 @@
+import { RateLimiter, TokenBucket } from '../../activities/rate-limiter';
+
+const bucketOpts = (now: () => number = () => performance.now()) => ({
+  burstSeconds: 0.1,
+  minFraction: 0.1,
+  decrease: 0.5,
+  decreaseCooldownMs: 500,
+  recoveryDelayMs: 1000,
+  recoverPerSecond: 0.1,
+  now,
+});
+
+describe('rate limiter', () => {
+  test('when a burst of calls arrives, then tokens are granted near the configured rate', async () => {
+    const limiter = new RateLimiter({ limits: { PublishVersion: 50 }, headroom: 1 });
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 30 }, () => limiter.acquire('acct', 'PublishVersion')));
+    const elapsed = performance.now() - started;
+    // 50/s with a 5-token burst: 25 waiting tokens take ~500 ms.
+    expect(elapsed).toBeGreaterThan(400);
+    expect(elapsed).toBeLessThan(900);
+  });
+
+  test('when the documented limits apply, then each action gets its own rate (x share x headroom)', () => {
+    const limiter = new RateLimiter({ share: 0.5 });
+    expect(limiter.rateFor('UpdateFunctionCode')).toBeCloseTo(100 * 0.5 * 0.9);
+    expect(limiter.rateFor('PublishVersion')).toBeCloseTo(20 * 0.5 * 0.9);
+    expect(limiter.rateFor('CreateFunction')).toBeCloseTo(10 * 0.5 * 0.9);
+    expect(limiter.rateFor('InvokeFunction')).toBeCloseTo(10000 * 0.5 * 0.9);
+    expect(limiter.rateFor('ListFunctions')).toBeCloseTo(20 * 0.5 * 0.9);
+  });
+
+  test('when accounts or actions differ, then they do not share a bucket', async () => {
+    const limiter = new RateLimiter({ limits: { GetFunction: 1 }, headroom: 1 });
+    await limiter.acquire('a', 'GetFunction');
+    const started = performance.now();
+    await limiter.acquire('b', 'GetFunction');
+    await limiter.acquire('a', 'GetAlias');
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+
+  test('when SCF throttles, then the rate halves once per cooldown and recovers gradually', () => {
+    let now = 0;
+    const b = new TokenBucket(20, bucketOpts(() => now));
+    b.onThrottle();
+    expect(b.stats().rate).toBeCloseTo(10);
+    b.onThrottle(); // same burst: ignored
+    expect(b.stats().rate).toBeCloseTo(10);
+    now += 600;
+    b.onThrottle();
+    expect(b.stats().rate).toBeCloseTo(5);
+    for (let i = 0; i < 10; i++) {
+      b.onThrottle();
+      now += 600;
+    }
+    expect(b.stats().rate).toBeGreaterThanOrEqual(2); // floor: 10% of base
+    const floor = b.stats().rate;
+    now += 1000 + 2000; // recovery starts 1 s after the last decrease, 10% of base per second
+    expect(b.stats().rate).toBeGreaterThan(floor);
+    now += 20_000;
+    expect(b.stats().rate).toBeCloseTo(20);
+    expect(b.stats().throttles).toBe(13);
+  });
+
+  test('when the activity is cancelled while waiting for a token, then the wait rejects at once and the queue moves on', async () => {
+    const limiter = new RateLimiter({ limits: { CopyFunction: 2 }, headroom: 1 });
+    await limiter.acquire('acct', 'CopyFunction'); // takes the burst token
+    const ac = new AbortController();
+    const waiting = limiter.acquire('acct', 'CopyFunction', ac.signal);
+    const next = limiter.acquire('acct', 'CopyFunction');
+    const started = performance.now();
+    ac.abort(new Error('cancelled by test'));
+    await expect(waiting).rejects.toThrow('cancelled by test');
+    expect(performance.now() - started).toBeLessThan(50);
+    await next; // the next waiter gets the token the cancelled one would have had
+    expect(performance.now() - started).toBeLessThan(700);
+    expect(limiter.stats('acct', 'CopyFunction').waiting).toBe(0);
+  });
+
+  test('when the signal is already aborted, then acquire rejects without taking a token', async () => {
+    const limiter = new RateLimiter();
+    const ac = new AbortController();
+    ac.abort(new Error('gone'));
+    await expect(limiter.acquire('acct', 'GetFunction', ac.signal)).rejects.toThrow('gone');
+    expect(limiter.stats('acct', 'GetFunction').granted).toBe(0);
+  });
+
+  test('when share is outside (0, 1], then the limiter refuses it', () => {
+    expect(() => new RateLimiter({ share: 0 })).toThrow();
+    expect(() => new RateLimiter({ share: 1.5 })).toThrow();
+  });
+});

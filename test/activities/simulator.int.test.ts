@@ -1,0 +1,338 @@
+/**
+ * The activities against the SCF simulator, through the real tencentcloud SDK (signing, HTTP, errors).
+ */
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment as BaseMockEnv } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import pino from 'pino';
+import { createActivities } from '../../activities/activities';
+import { LocalArtifactStore } from '../../activities/artifact-store';
+import { RateLimiter } from '../../activities/rate-limiter';
+import { createScfClientFactory } from '../../activities/scf-client';
+import { createDefaultActivityDeps, loadScfConfig } from '../../activities';
+import { DEFAULT_CREDENTIALS, createZip, startSimulator, type RunningSimulator } from '../../simulator';
+import { tempDir } from './fake-scf';
+
+/** The mock environment, without its WARN line for every expected activity failure. */
+class MockActivityEnvironment extends BaseMockEnv {
+  constructor() {
+    super(undefined, { logger: new DefaultLogger('ERROR') });
+  }
+}
+
+const REGION = 'ap-guangzhou';
+const NS = 'default';
+const HANDLER = 'index.main_handler';
+const RUNTIME = 'Nodejs18.15';
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+let sim: RunningSimulator;
+let dir: string;
+const logLines: Array<Record<string, unknown>> = [];
+
+function makeActivities(opts: { limiter?: RateLimiter } = {}) {
+  const scf = createScfClientFactory(
+    { endpoint: sim.endpoint, protocol: 'http://', timeoutMs: 5000, credentials: 'default', account: 'sim' },
+    { credential: { secretId: DEFAULT_CREDENTIALS.secretId, secretKey: DEFAULT_CREDENTIALS.secretKey } },
+  );
+  const logger = pino({ level: 'info' }, { write: (line: string) => logLines.push(JSON.parse(line)) });
+  return createActivities({
+    scf,
+    store: new LocalArtifactStore(path.join(dir, 'artifacts')),
+    logger,
+    limiter: opts.limiter ?? new RateLimiter(),
+    waitPolicy: { initialMs: 25, maxMs: 100 },
+  });
+}
+
+function fnRef(functionName: string, region = REGION) {
+  return { region, namespace: NS, functionName };
+}
+
+function seed(functionName: string, body = 'exports.main_handler = async (e) => ({ ok: true, v: 1 })', extra: Record<string, unknown> = {}) {
+  sim.admin.seedFunction({ region: REGION, namespace: NS, functionName, files: { 'index.js': body }, handler: HANDLER, runtime: RUNTIME, ...extra });
+}
+
+async function zipFile(name: string, body: string): Promise<{ location: string; sha256: string; bytes: Buffer }> {
+  const bytes = await Promise.resolve(createZip({ 'index.js': body }));
+  const location = path.join(dir, name);
+  writeFileSync(location, bytes);
+  return { location, sha256: sha(bytes), bytes };
+}
+
+async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  return err as ApplicationFailure;
+}
+
+const logFor = (functionName: string) => sim.admin.requestLog().filter((e) => e.function === functionName);
+
+beforeAll(async () => {
+  dir = tempDir('scf-act-int-');
+  sim = await startSimulator({ delays: { createMs: 20, updateMs: 50, publishMs: 20, deleteMs: 20 }, seed: 1 });
+});
+
+afterAll(async () => {
+  await sim?.stop();
+});
+
+describe('activities against the simulator', () => {
+  test('when a function is updated, published, aliased and invoked, then each activity succeeds', async () => {
+    const a = makeActivities();
+    seed('basic');
+    const fn = fnRef('basic');
+
+    const info = await a.getFunction({ fn });
+    expect(info).toMatchObject({ exists: true, status: 'Active', handler: HANDLER, runtime: RUNTIME });
+    expect(await a.getFunction({ fn: fnRef('absent') })).toEqual({ exists: false });
+
+    const pkg = await zipFile('basic-v2.zip', 'exports.main_handler = async (e) => ({ ok: true, v: 2 })');
+    const upd = await a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 }, handler: HANDLER });
+    expect(upd.requestId).toBeTruthy();
+    expect((await a.waitForActive({ fn, maxWaitMs: 5000 })).status).toBe('Active');
+    expect((await a.getFunctionAddress({ fn })).codeSha256).toBe(pkg.sha256);
+
+    // The same package again: harmless, same code.
+    await a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 } });
+    await a.waitForActive({ fn, maxWaitMs: 5000 });
+    expect((await a.getFunctionAddress({ fn })).codeSha256).toBe(pkg.sha256);
+
+    const v = await a.publishVersion({ fn, releaseId: 'rel-basic', description: 'v2' });
+    expect(v).toMatchObject({ reused: false });
+    await a.waitForActive({ fn, qualifier: v.version, maxWaitMs: 5000 });
+    expect(await a.publishVersion({ fn, releaseId: 'rel-basic', description: 'v2' })).toEqual({ version: v.version, reused: true });
+    const versions = await a.listVersions({ fn });
+    expect(versions.filter((x) => x.description.startsWith('[scf-release:rel-basic]'))).toHaveLength(1);
+
+    expect(await a.getAlias({ fn, name: 'live' })).toBeNull();
+    const alias = await a.createAlias({ fn, name: 'live', functionVersion: v.version });
+    expect(alias).toMatchObject({ name: 'live', functionVersion: v.version });
+    // createAlias twice with the same routing: returns the alias.
+    expect(await a.createAlias({ fn, name: 'live', functionVersion: v.version })).toMatchObject({ functionVersion: v.version });
+    const v2 = await a.publishVersion({ fn, releaseId: 'rel-basic-2' });
+    await a.waitForActive({ fn, qualifier: v2.version, maxWaitMs: 5000 });
+    const shifted = await a.updateAlias({ fn, name: 'live', functionVersion: v.version, additionalVersionWeights: [{ version: v2.version, weight: 0.25 }] });
+    expect(shifted.additionalVersionWeights).toEqual([{ version: v2.version, weight: 0.25 }]);
+    await expect(a.updateAlias({ fn, name: 'live', functionVersion: v.version, additionalVersionWeights: [{ version: v2.version, weight: 25 }] })).rejects.toMatchObject({
+      type: 'InvalidAliasWeight',
+    });
+
+    const out = await a.invokeFunction({ fn, qualifier: v.version, event: JSON.stringify({ hello: 'world' }) });
+    expect(out.invokeResult).toBe(0);
+    expect(JSON.parse(out.retMsg)).toMatchObject({ ok: true, v: 2 });
+    expect(out.requestId).toBeTruthy();
+
+    // A version an alias routes to cannot be deleted (ResourceInUse.Alias, not retryable).
+    await expect(a.deleteVersion({ fn, version: v2.version })).rejects.toMatchObject({ type: 'ResourceInUse.Alias', nonRetryable: true });
+    await a.updateAlias({ fn, name: 'live', functionVersion: v.version, additionalVersionWeights: [] });
+    await a.deleteVersion({ fn, version: v2.version });
+    await a.deleteVersion({ fn, version: v2.version }); // twice: still a success
+    expect((await a.listVersions({ fn })).map((x) => x.version)).not.toContain(v2.version);
+
+    // One structured log line per SCF call, with the fields the runbook greps for, and no secret.
+    const line = logLines.find((l) => (l.scf as { action?: string })?.action === 'PublishVersion');
+    expect(line?.scf).toMatchObject({ region: REGION, namespace: NS, functionName: 'basic', code: 'OK' });
+    expect(typeof (line?.scf as { durationMs: number }).durationMs).toBe('number');
+    expect(JSON.stringify(logLines)).not.toContain(DEFAULT_CREDENTIALS.secretKey);
+  });
+
+  test('when the worker builds its deps from the environment (SCF_ENDPOINT, env credentials), then calls reach SCF', async () => {
+    seed('from-env');
+    const saved = { id: process.env.TENCENTCLOUD_SECRET_ID, key: process.env.TENCENTCLOUD_SECRET_KEY };
+    process.env.TENCENTCLOUD_SECRET_ID = DEFAULT_CREDENTIALS.secretId;
+    process.env.TENCENTCLOUD_SECRET_KEY = DEFAULT_CREDENTIALS.secretKey;
+    try {
+      const config = loadScfConfig({ SCF_ENDPOINT: `http://${sim.endpoint}`, SCF_CREDENTIALS: 'env', SCF_ARTIFACT_DIR: path.join(dir, 'env-artifacts') });
+      const a = createActivities(createDefaultActivityDeps(config, pino({ level: 'silent' })));
+      expect(await a.getFunction({ fn: fnRef('from-env') })).toMatchObject({ exists: true, status: 'Active' });
+      delete process.env.TENCENTCLOUD_SECRET_KEY;
+      const f = await failureOf(a.getFunction({ fn: fnRef('from-env') }));
+      expect(f.type).toBe('MissingCredentials');
+      expect(f.nonRetryable).toBe(true);
+    } finally {
+      process.env.TENCENTCLOUD_SECRET_ID = saved.id;
+      process.env.TENCENTCLOUD_SECRET_KEY = saved.key;
+      if (saved.id === undefined) delete process.env.TENCENTCLOUD_SECRET_ID;
+      if (saved.key === undefined) delete process.env.TENCENTCLOUD_SECRET_KEY;
+    }
+  });
+
+  test('when functions are listed by prefix or glob, then only matching names come back (all pages)', async () => {
+    const a = makeActivities();
+    for (let i = 0; i < 3; i++) seed(`list-app-${i}`);
+    seed('list-other');
+    const byPrefix = await a.listFunctions({ region: REGION, namespace: NS, match: 'list-app-' });
+    expect(byPrefix.map((f) => f.functionName).sort()).toEqual(['list-app-0', 'list-app-1', 'list-app-2']);
+    const byGlob = await a.listFunctions({ region: REGION, namespace: NS, match: 'list-*-?' });
+    expect(byGlob.map((f) => f.functionName).sort()).toEqual(['list-app-0', 'list-app-1', 'list-app-2']);
+  });
+
+  test('when a function is copied to another region, then it becomes Active there and a second copy is skipped', async () => {
+    const a = makeActivities();
+    seed('copy-src', undefined, { triggers: [{ type: 'timer', name: 'every-minute' }] });
+    const source = fnRef('copy-src');
+    const first = await a.copyFunction({ source, targetRegion: 'ap-shanghai', targetNamespace: NS, override: false });
+    expect(first.copied).toBe(true);
+    expect(first.notCopied).toContain('trigger timer:every-minute');
+    const target = fnRef('copy-src', 'ap-shanghai');
+    await a.waitForActive({ fn: target, maxWaitMs: 5000 });
+    const srcSha = (await a.getFunctionAddress({ fn: source })).codeSha256;
+    expect((await a.getFunctionAddress({ fn: target })).codeSha256).toBe(srcSha);
+    const again = await a.copyFunction({ source, targetRegion: 'ap-shanghai', targetNamespace: NS, override: false, expectedSha256: srcSha });
+    expect(again.copied).toBe(false);
+    expect(sim.admin.requestLog().filter((e) => e.action === 'CopyFunction' && e.function === 'copy-src')).toHaveLength(1);
+
+    await a.deleteFunction({ fn: target });
+    await sim.admin.waitForStatus({ region: 'ap-shanghai', namespace: NS, functionName: 'copy-src', statuses: ['Deleted'], timeoutMs: 2000 });
+    await a.deleteFunction({ fn: target }); // absent: a success
+  });
+
+  test('when the function is Updating, then an update fails retryably, and succeeds once it is Active', async () => {
+    const a = makeActivities();
+    seed('busy');
+    const fn = fnRef('busy');
+    const pkg = await zipFile('busy.zip', 'exports.main_handler = async () => ({ busy: true })');
+    await a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 } });
+    sim.admin.holdInUpdating({ region: REGION, namespace: NS, functionName: 'busy', ms: 400 });
+    const f = await failureOf(a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 } }));
+    expect(['FailedOperation.FunctionStatusError', 'FailedOperation.UpdateFunctionCode']).toContain(f.type);
+    expect(f.nonRetryable).toBe(false);
+    expect(f.message).toContain(`${REGION}/${NS}/busy`);
+    expect(f.details?.[0]).toMatchObject({ requestId: expect.any(String) });
+    await a.waitForActive({ fn, maxWaitMs: 5000 });
+    await a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 } });
+    expect((await a.waitForActive({ fn, maxWaitMs: 5000 })).status).toBe('Active');
+  });
+
+  test('when the update fails on SCF, then waitForActive fails non-retryably with the StatusReasons', async () => {
+    const a = makeActivities();
+    seed('broken');
+    const fn = fnRef('broken');
+    sim.admin.failNextUpdate({ region: REGION, namespace: NS, functionName: 'broken', errorCode: 'InstallDependencyFailed', errorMessage: 'npm install failed' });
+    const pkg = await zipFile('broken.zip', 'exports.main_handler = async () => ({ broken: true })');
+    await a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 } });
+    const f = await failureOf(a.waitForActive({ fn, maxWaitMs: 5000 }));
+    expect(f.type).toBe('FunctionUpdateFailed');
+    expect(f.nonRetryable).toBe(true);
+    expect((f.details?.[0] as { statusReasons: unknown[] }).statusReasons).toEqual([{ errorCode: 'InstallDependencyFailed', errorMessage: 'npm install failed' }]);
+  });
+
+  test('when SCF throttles 30% of calls, then the limiter and backoff absorb it', async () => {
+    const limiter = new RateLimiter();
+    const a = makeActivities({ limiter });
+    seed('throttled');
+    const fn = fnRef('throttled');
+    sim.admin.setFaults({ throttleRate: 0.3, seed: 7, actions: ['GetFunction'] });
+    try {
+      const results = await Promise.all(Array.from({ length: 20 }, () => a.getFunction({ fn })));
+      expect(results.every((r) => r.status === 'Active')).toBe(true);
+      expect(limiter.stats('sim', 'GetFunction').throttles).toBeGreaterThan(0);
+    } finally {
+      sim.admin.setFaults({ throttleRate: 0 });
+    }
+  });
+
+  test('when a burst exceeds the rate limit, then it finishes near the limit with few throttled answers', async () => {
+    sim.admin.setRateLimits({ GetFunctionAddress: 10 });
+    const limiter = new RateLimiter({ limits: { GetFunctionAddress: 10 } });
+    const a = makeActivities({ limiter });
+    seed('burst');
+    const fn = fnRef('burst');
+    sim.admin.clearRequestLog();
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 25 }, () => a.getFunctionAddress({ fn })));
+    const elapsed = Date.now() - started;
+    const log = logFor('burst').filter((e) => e.action === 'GetFunctionAddress');
+    const throttled = log.filter((e) => e.outcome.startsWith('RequestLimitExceeded')).length;
+    expect(throttled).toBeLessThanOrEqual(2);
+    // 25 calls at 9/s (10/s × 0.9 headroom, 1-token burst): ~2.7 s; well under 2× that.
+    expect(elapsed).toBeGreaterThan(2000);
+    expect(elapsed).toBeLessThan(5000);
+    sim.admin.setRateLimits({ GetFunctionAddress: 20 });
+  });
+
+  test('when the PublishVersion response is lost, then the retry returns the same version and only one is published', async () => {
+    const a = makeActivities();
+    seed('lost');
+    const fn = fnRef('lost');
+    sim.admin.loseResponse({ action: 'PublishVersion', count: 1, functionName: 'lost' });
+    const f = await failureOf(a.publishVersion({ fn, releaseId: 'rel-lost', description: 'lost answer' }));
+    expect(f.type).toBe('NetworkError');
+    expect(f.nonRetryable).toBe(false);
+    const retry = await a.publishVersion({ fn, releaseId: 'rel-lost', description: 'lost answer' });
+    expect(retry.reused).toBe(true);
+    const tagged = (await a.listVersions({ fn })).filter((v) => v.description.startsWith('[scf-release:rel-lost]'));
+    expect(tagged.map((v) => v.version)).toEqual([retry.version]);
+    const publishes = logFor('lost').filter((e) => e.action === 'PublishVersion');
+    expect(publishes).toHaveLength(1);
+    expect(publishes[0].lost).toBe(true);
+  });
+
+  test('when the activity is cancelled during a wait, then it stops promptly', async () => {
+    const a = makeActivities();
+    seed('held');
+    const fn = fnRef('held');
+    const pkg = await zipFile('held.zip', 'exports.main_handler = async () => ({ held: true })');
+    sim.admin.holdInUpdating({ region: REGION, namespace: NS, functionName: 'held', ms: 10_000 });
+    await a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 } }).catch(() => undefined);
+    const env = new MockActivityEnvironment();
+    const p = env.run(a.waitForActive, { fn, maxWaitMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const cancelledAt = Date.now();
+    env.cancel();
+    const err = await p.catch((e) => e);
+    expect(err).toBeInstanceOf(CancelledFailure);
+    expect(Date.now() - cancelledAt).toBeLessThan(250);
+    sim.admin.releaseHold({ region: REGION, namespace: NS, functionName: 'held' });
+  });
+
+  test('when packages are bad, then they are refused with zero SCF calls in the request log', async () => {
+    const a = makeActivities();
+    seed('badpkg');
+    const fn = fnRef('badpkg');
+    const good = await zipFile('badpkg.zip', 'exports.main_handler = async () => 1');
+    sim.admin.clearRequestLog();
+    const cases = [
+      { location: good.location, sha256: 'f'.repeat(64) },
+      { location: path.join(dir, 'nope.zip'), sha256: good.sha256 },
+      { location: 'gopher://x/y.zip', sha256: good.sha256 },
+      { location: 'relative.zip', sha256: good.sha256 },
+      { location: good.location, sha256: 'short' },
+    ];
+    for (const pkg of cases) {
+      const f = await failureOf(a.updateFunctionCode({ fn, pkg }));
+      expect(f.type).toBe('InvalidPackage');
+      expect(f.nonRetryable).toBe(true);
+    }
+    expect(sim.admin.requestLog()).toHaveLength(0);
+  });
+
+  test('when code is snapshotted, updated and restored, then the original CodeSha256 comes back', async () => {
+    const a = makeActivities();
+    seed('snap');
+    const fn = fnRef('snap');
+    const original = (await a.getFunctionAddress({ fn })).codeSha256;
+    const snap = await a.snapshotCode({ fn });
+    expect(snap).toMatchObject({ fn, qualifier: '$LATEST', sha256: original, artifact: `sha256:${original}`, handler: HANDLER });
+    // Twice: already stored, no second download needed.
+    expect(await a.snapshotCode({ fn })).toEqual(snap);
+
+    const pkg = await zipFile('snap-v2.zip', 'exports.main_handler = async () => ({ v: 2 })');
+    await a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 } });
+    await a.waitForActive({ fn, maxWaitMs: 5000 });
+    expect((await a.getFunctionAddress({ fn })).codeSha256).toBe(pkg.sha256);
+
+    await a.restoreCode({ snapshot: snap });
+    await a.waitForActive({ fn, maxWaitMs: 5000 });
+    expect((await a.getFunctionAddress({ fn })).codeSha256).toBe(original);
+  });
+});
