@@ -22,7 +22,7 @@ export type { Delays } from './state-machine';
 export { DEFAULT_RATE_LIMITS } from './rate-limiter';
 export { SCF_REGIONS } from './regions';
 export { createZip } from './zip';
-export { buildTc3Authorization } from './signature';
+export { buildTc3Authorization, buildV1Signature } from './signature';
 
 export interface SimulatorOptions {
   host?: string;

@@ -7,10 +7,12 @@ import { ApiError } from './errors';
 import { Params, unflattenQuery } from './params';
 import { isScfRegion } from './regions';
 import type { RequestLog } from './request-log';
-import { verifyTc3, type Credential } from './signature';
+import { V1_COMMON_PARAMS, verifyTc3, verifyV1, type Credential } from './signature';
 
 export const API_VERSION = '2018-04-16';
 const MAX_BODY = 40 * 1024 * 1024;
+const MAX_GET_BYTES = 32 * 1024;
+const MAX_V1_POST_BYTES = 1024 * 1024;
 
 export interface ServerDeps {
   sim: Sim;
@@ -23,6 +25,8 @@ export interface ServerDeps {
   urlSecret: string;
 }
 
+/** Content-Type must stay exactly `application/json` (no charset): the Python SDK raises API errors
+ *  only for that value (or text/plain) and otherwise returns an empty model, as against Tencent. */
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
@@ -84,9 +88,16 @@ export function createServer(deps: ServerDeps): http.Server {
       return Array.isArray(v) ? v[0] : v;
     };
     const query = url.searchParams;
-    const action = h('x-tc-action') ?? query.get('Action') ?? '';
-    const region = h('x-tc-region') ?? query.get('Region') ?? '';
-    const version = h('x-tc-version') ?? query.get('Version') ?? '';
+    // Flattened parameters ("Code.ZipFile=..."): the query of a GET, or a POST form body (signature v1).
+    const contentType = (h('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const formBody = req.method === 'POST' && contentType === 'application/x-www-form-urlencoded';
+    const flat: Array<[string, string]> | undefined =
+      req.method === 'GET' ? [...query] : formBody ? [...new URLSearchParams(body.toString('utf8'))] : undefined;
+    const flatGet = (name: string) => flat?.find(([k]) => k === name)?.[1];
+    const action = h('x-tc-action') ?? flatGet('Action') ?? query.get('Action') ?? '';
+    const region = h('x-tc-region') ?? flatGet('Region') ?? query.get('Region') ?? '';
+    const version = h('x-tc-version') ?? flatGet('Version') ?? query.get('Version') ?? '';
+    const signedV1 = !h('authorization') && !!flat?.some(([k]) => k === 'Signature');
     const note: CallNote = {};
     let secretId: string | undefined;
     let lost = false;
@@ -109,12 +120,21 @@ export function createServer(deps: ServerDeps): http.Server {
 
     try {
       if (req.method !== 'POST' && req.method !== 'GET') throw new ApiError('UnsupportedProtocol', `HTTP method ${req.method} is not supported; use POST or GET.`);
-      const cred = verifyTc3({ method: req.method, rawUrl: req.url ?? '/', headers, body }, (id) => deps.credentials.get(id), Date.now());
+      // Documented request limits of API 3.0: GET 32 KB; POST with signature v1 (form body) 1 MB.
+      if (req.method === 'GET' && Buffer.byteLength(req.url ?? '') > MAX_GET_BYTES) {
+        throw new ApiError('RequestSizeLimitExceeded', 'The request size exceeds the limit: a GET request may not exceed 32 KB; use POST.');
+      }
+      if (formBody && body.length > MAX_V1_POST_BYTES) {
+        throw new ApiError('RequestSizeLimitExceeded', 'The request size exceeds the limit: a POST request signed with signature v1 may not exceed 1 MB; use TC3-HMAC-SHA256.');
+      }
+      const lookup = (id: string) => deps.credentials.get(id);
+      const cred = signedV1
+        ? verifyV1({ method: req.method, path: (req.url ?? '/').split('?')[0]!, headers, params: flat! }, lookup, Date.now())
+        : verifyTc3({ method: req.method, rawUrl: req.url ?? '/', headers, body }, lookup, Date.now());
       secretId = cred.secretId;
       let raw: Record<string, unknown>;
-      if (req.method === 'GET') {
-        const entries = [...query].filter(([k]) => !['Action', 'Version', 'Region', 'Timestamp', 'Nonce', 'Token', 'Language'].includes(k));
-        raw = unflattenQuery(entries);
+      if (flat) {
+        raw = unflattenQuery(flat.filter(([k]) => !V1_COMMON_PARAMS.includes(k)));
       } else {
         const text = body.toString('utf8').trim();
         try {
@@ -158,7 +178,7 @@ export function createServer(deps: ServerDeps): http.Server {
 
       const ctx: CallCtx = {
         sim, secretId: cred.secretId, account: sim.store.account(cred.secretId), region, requestId,
-        params: new Params(raw, req.method === 'GET'), note,
+        params: new Params(raw, flat !== undefined), note,
       };
       const result = await handler(ctx);
       if (MUTATING.has(action)) sim.changed();
@@ -172,7 +192,8 @@ export function createServer(deps: ServerDeps): http.Server {
     }
   };
 
-  return http.createServer((req, res) => {
+  // Headers up to 64 KB, so that an over-long GET reaches the documented RequestSizeLimitExceeded.
+  return http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     void (async () => {
       try {

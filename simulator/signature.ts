@@ -137,3 +137,77 @@ export function verifyTc3(req: SignedRequest, lookup: (secretId: string) => Cred
   }
   return cred;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Signature v1 (HmacSHA1 / HmacSHA256), as Tencent Cloud API 3.0 documents it ("签名方法 v1"): the
+// common parameters travel with the others (GET query, or a POST application/x-www-form-urlencoded
+// body), and Signature = base64(HMAC(SecretKey, METHOD + host + path + "?" + sorted "k=v" joined by "&"))
+// over the decoded values, every parameter except Signature itself.
+
+export type V1Method = 'HmacSHA1' | 'HmacSHA256';
+
+/** The parameters that sign and route a v1 request; they are not action parameters. */
+export const V1_COMMON_PARAMS = ['Action', 'Version', 'Region', 'Timestamp', 'Nonce', 'SecretId', 'Signature', 'SignatureMethod', 'Token', 'Language', 'RequestClient'];
+
+export function v1StringToSign(method: string, host: string, path: string, params: Array<[string, string]>, underscoreAsDot = false): string {
+  const pairs = params
+    .filter(([k]) => k !== 'Signature')
+    .map(([k, v]) => [underscoreAsDot ? k.replace(/_/g, '.') : k, v] as [string, string])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${method.toUpperCase()}${host}${path || '/'}?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`;
+}
+
+export function v1Signature(secretKey: string, signMethod: V1Method, stringToSign: string): string {
+  return createHmac(signMethod === 'HmacSHA256' ? 'sha256' : 'sha1', secretKey).update(stringToSign, 'utf8').digest('base64');
+}
+
+/** Builds the v1 `Signature` value as an official client does (used by tests and tools). */
+export function buildV1Signature(args: { secretKey: string; method: string; host: string; path?: string; params: Record<string, string>; signMethod?: V1Method }): string {
+  return v1Signature(args.secretKey, args.signMethod ?? 'HmacSHA1', v1StringToSign(args.method, args.host, args.path ?? '/', Object.entries(args.params)));
+}
+
+export interface V1Request {
+  method: string;
+  /** Path as received, without the query. */
+  path: string;
+  headers: SignedRequest['headers'];
+  /** Every parameter of the request (query for GET, form body for POST), decoded. */
+  params: Array<[string, string]>;
+}
+
+/** Verifies a v1-signed request; returns the credential or throws the ApiError Tencent would send. */
+export function verifyV1(req: V1Request, lookup: (secretId: string) => Credential | undefined, nowMs: number): Credential {
+  const get = (name: string) => req.params.find(([k]) => k === name)?.[1];
+  const signature = get('Signature');
+  if (!signature) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Signature`.');
+  const secretId = get('SecretId');
+  if (!secretId) throw new ApiError('MissingParameter', 'The request is missing a required parameter `SecretId`.');
+  const tsRaw = get('Timestamp');
+  if (tsRaw === undefined || !/^\d+$/.test(tsRaw.trim())) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Timestamp`.');
+  if (!get('Nonce')) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Nonce`.');
+  const signMethod = get('SignatureMethod') || 'HmacSHA1';
+  if (signMethod !== 'HmacSHA1' && signMethod !== 'HmacSHA256') {
+    throw new ApiError('AuthFailure.SignatureFailure', `The provided credentials could not be validated: SignatureMethod ${signMethod} is not supported (HmacSHA1 or HmacSHA256).`);
+  }
+  const cred = lookup(secretId);
+  if (!cred) throw new ApiError('AuthFailure.SecretIdNotFound', 'The SecretId is not found, please ensure that your SecretId is correct.');
+  const ts = Number(tsRaw);
+  if (Math.abs(nowMs / 1000 - ts) > 300) {
+    throw new ApiError('AuthFailure.SignatureExpire', `Signature expired. Timestamp ${ts} and server time cannot differ by more than five minutes.`);
+  }
+  const host = header(req.headers, 'host') ?? '';
+  const hostname = host.replace(/:\d+$/, '');
+  const given = Buffer.from(signature);
+  // Clients sign the host with or without the port, and the Python SDK writes '_' in parameter names
+  // as '.' in the string to sign (its `_format_sign_string`) while the Node SDK does not.
+  const underscoreModes = req.params.some(([k]) => k.includes('_')) ? [false, true] : [false];
+  const ok = [...new Set([host, hostname])].some((h) => underscoreModes.some((dots) => {
+    const expected = Buffer.from(v1Signature(cred.secretKey, signMethod, v1StringToSign(req.method, h, req.path, req.params, dots)));
+    return expected.length === given.length && expected.equals(given);
+  }));
+  if (!ok) throw new ApiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.');
+  if ((cred.token ?? '') !== (get('Token') ?? '')) {
+    throw new ApiError('AuthFailure.TokenFailure', 'Token error: the session token is missing, invalid or does not belong to this SecretId.');
+  }
+  return cred;
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_CREDENTIALS, buildTc3Authorization, type RunningSimulator } from '../../simulator';
-import { HELLO, clientFor, expectCode, startFast, waitStatus, zipB64, type ScfClientT } from './helpers';
+import { HELLO, ScfClient, clientFor, expectCode, startFast, waitStatus, zipB64, type ScfClientT } from './helpers';
 
 let sim: RunningSimulator;
 let client: ScfClientT;
@@ -174,6 +174,19 @@ describe('SCF simulator API surface', () => {
     const r = await getClient.ListFunctions({ Namespace: 'team-a', Limit: 2 });
     expect(r.TotalCount).toBe(3);
     expect(r.Functions).toHaveLength(2);
+  });
+
+  test.each([
+    ['POST', 'HmacSHA256'], ['POST', 'HmacSHA1'], ['GET', 'HmacSHA256'], ['GET', 'HmacSHA1'],
+  ])('when the SDK signs %s with signature v1 (%s), then the simulator accepts it and rejects a wrong key', async (reqMethod, signMethod) => {
+    const make = (secretKey: string) => new ScfClient({
+      credential: { ...DEFAULT_CREDENTIALS, secretKey }, region: 'ap-guangzhou',
+      profile: { signMethod: signMethod as 'HmacSHA256' | 'HmacSHA1', httpProfile: { endpoint: sim.endpoint, protocol: 'http://', reqMethod: reqMethod as 'POST' | 'GET' } },
+    });
+    const r = await make(DEFAULT_CREDENTIALS.secretKey).ListFunctions({ Namespace: 'team-a', Limit: 2, Filters: [{ Name: 'Runtime', Values: ['Nodejs18.15'] }] });
+    expect(r.TotalCount).toBeGreaterThanOrEqual(0);
+    expect(r.Functions?.length).toBeLessThanOrEqual(2);
+    await expectCode(make('wrong').ListFunctions({ Namespace: 'team-a' }), 'AuthFailure.SignatureFailure');
   });
 
   test('when another SecretId calls, then it sees its own account state', async () => {
