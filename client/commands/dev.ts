@@ -23,7 +23,7 @@ export function registerDevCommand(program: Command): void {
     .option('--in-memory', 'keep nothing across restarts')
     .option('--port <port>', 'Temporal frontend (gRPC) port', '7233')
     .option('--ui-port <port>', 'Temporal Web UI port', '8233')
-    .option('--sim-port <port>', 'SCF simulator port', '9100')
+    .option('--sim-port <port>', 'SCF simulator port', '9000')
     .option('--no-worker', 'do not run a worker in this process')
     .action(async (flags: DevFlags) => {
       // Loaded here, not at the top: the stack pulls in the worker and the SDKs, which other

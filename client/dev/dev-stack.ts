@@ -73,8 +73,8 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
 }
 
 /**
- * The worker's environment is the simulator's: its endpoint and its built-in credentials, never
- * whatever real Tencent Cloud keys the user's shell holds.
+ * The worker signs with the simulator's built-in keys, never with whatever real Tencent Cloud keys
+ * the user's shell holds: the embedded stack must not be able to reach a real account.
  */
 async function startInProcessWorker(
   address: string,
@@ -82,16 +82,17 @@ async function startInProcessWorker(
   taskQueue: string,
   dataDir: string | undefined,
 ): Promise<() => Promise<void>> {
-  process.env.TENCENTCLOUD_SECRET_ID = DEFAULT_CREDENTIALS.secretId;
-  process.env.TENCENTCLOUD_SECRET_KEY = DEFAULT_CREDENTIALS.secretKey;
-  delete process.env.TENCENTCLOUD_SESSION_TOKEN;
   const config = loadScfConfig({
     SCF_ENDPOINT: simulator.url,
     SCF_CREDENTIALS: 'env',
     SCF_ARTIFACT_DIR: path.join(dataDir ?? DEFAULT_DATA_DIR, 'artifacts'),
   });
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const activities = createActivities(createDefaultActivityDeps(config, logger));
+  const activities = createActivities(
+    createDefaultActivityDeps(config, logger, {
+      credential: { secretId: DEFAULT_CREDENTIALS.secretId, secretKey: DEFAULT_CREDENTIALS.secretKey },
+    }),
+  );
   const connection = await NativeConnection.connect({ address });
   const worker: Worker = await createReleaseWorker({ connection, taskQueue, activities });
   const running = worker.run();

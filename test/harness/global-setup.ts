@@ -1,29 +1,19 @@
 /**
  * One Temporal dev server per test run (the official CLI, through the SDK's own launcher with an
  * `existing-path` executable), its Web UI on, our search attributes registered, and the workflows
- * bundled once. Test files read test-output/harness.json and connect to it.
+ * bundled once, into a folder of its own under test-output/runs/ that the test files read.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli } from '../../scripts/temporal-cli';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/definitions';
-import { HARNESS_FILE, OUTPUT_DIR, WORKFLOW_BUNDLE_FILE, type HarnessInfo } from './paths';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './ports';
+import { harnessFile, newRunDir, workflowBundleFile, type HarnessInfo } from './paths';
 
 export default async function globalSetup(): Promise<void> {
-  mkdirSync(OUTPUT_DIR, { recursive: true });
+  const dir = newRunDir();
+  mkdirSync(dir, { recursive: true });
   const cli = ensureTemporalCli();
   const [port, uiPort] = [await freePort(), await freePort()];
   const env = await TestWorkflowEnvironment.createLocal({
@@ -43,13 +33,13 @@ export default async function globalSetup(): Promise<void> {
     workflowsPath: require.resolve('../../workflows'),
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
-  writeFileSync(WORKFLOW_BUNDLE_FILE, code);
+  writeFileSync(workflowBundleFile(dir), code);
 
   const info: HarnessInfo = {
     address: env.address,
     namespace: 'default',
     uiUrl: `http://127.0.0.1:${uiPort}`,
-    workflowBundlePath: WORKFLOW_BUNDLE_FILE,
+    workflowBundlePath: workflowBundleFile(dir),
   };
-  writeFileSync(HARNESS_FILE, JSON.stringify(info, null, 2));
+  writeFileSync(harnessFile(dir), JSON.stringify(info, null, 2));
 }

@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
-import { HARNESS_FILE, type HarnessInfo } from './paths';
+import { harnessFile, type HarnessInfo } from './paths';
 
 export function harnessInfo(): HarnessInfo {
-  return JSON.parse(readFileSync(HARNESS_FILE, 'utf8')) as HarnessInfo;
+  return JSON.parse(readFileSync(harnessFile(), 'utf8')) as HarnessInfo;
 }
 
 /** Connects to the run's dev server; call `teardown()` in afterAll (it leaves the server running). */

@@ -1,0 +1,112 @@
+/**
+ * A whole SCF world for a test: the simulator, the real activities calling it through the real
+ * Tencent Cloud SDK (endpoint override, the simulator's built-in keys), and a release worker on a
+ * task queue of the test's own, running the workflows bundled once per run.
+ *
+ *   const env = await connectTestEnv();
+ *   const world = await startScfWorld(env, { delays: { updateMs: 30 } });
+ *   world.sim.admin.seedFunction({ region: 'ap-guangzhou', functionName: 'hello', files: {...} });
+ *   const result = await world.runWorker(() =>
+ *     env.client.workflow.execute(releaseWorkflow, { taskQueue: world.taskQueue, workflowId, args: [input] }));
+ *   await world.stop();
+ *
+ * The worker runs from start to `stop()`; `runWorker(fn)` awaits `fn` but fails at once if the worker
+ * crashes meanwhile. `restartWorker()` shuts the worker down and starts a fresh one (same activities,
+ * same artifact store): what a crashed worker and its replacement look like to a running workflow.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createActivities, createDefaultActivityDeps } from '../../activities';
+import { loadScfConfig } from '../../activities/config';
+import type { CodePackage, ScfActivities } from '../../activities/contract';
+import { createZip, DEFAULT_CREDENTIALS, startSimulator, type Delays, type RunningSimulator } from '../../simulator';
+import { createReleaseWorker } from '../../worker/create-worker';
+import { harnessInfo, uniqueTaskQueue } from './temporal';
+
+export interface ScfWorldOptions {
+  /** Simulator transition delays; default 30 ms each (fast, yet every transition is observable). */
+  delays?: Partial<Delays>;
+  seed?: number;
+  taskQueue?: string;
+}
+
+export interface ScfWorld {
+  sim: RunningSimulator;
+  activities: ScfActivities;
+  taskQueue: string;
+  /** The worker running now (replaced by restartWorker). */
+  worker: Worker;
+  runWorker<T>(fn: () => Promise<T>): Promise<T>;
+  restartWorker(): Promise<Worker>;
+  /** Writes a zip with `files` to the world's temp dir and returns it as a CodePackage (by reference). */
+  makePackage(files: Record<string, string>): CodePackage;
+  stop(): Promise<void>;
+}
+
+const FAST_DELAYS: Delays = { createMs: 30, updateMs: 30, publishMs: 30, deleteMs: 30 };
+
+export async function startScfWorld(env: TestWorkflowEnvironment, options: ScfWorldOptions = {}): Promise<ScfWorld> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'scf-world-'));
+  const sim = await startSimulator({ delays: { ...FAST_DELAYS, ...options.delays }, seed: options.seed ?? 1 });
+  const config = loadScfConfig({ SCF_ENDPOINT: sim.url, SCF_CREDENTIALS: 'env', SCF_ARTIFACT_DIR: path.join(dir, 'artifacts') });
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const activities = createActivities(
+    createDefaultActivityDeps(config, logger, {
+      credential: { secretId: DEFAULT_CREDENTIALS.secretId, secretKey: DEFAULT_CREDENTIALS.secretKey },
+    }),
+  );
+  const taskQueue = options.taskQueue ?? uniqueTaskQueue('scf-world');
+
+  let generation = 0;
+  const start = async () => {
+    generation += 1;
+    const worker = await createReleaseWorker({
+      identity: `scf-world-worker-${generation}@${taskQueue}`,
+      connection: env.nativeConnection,
+      taskQueue,
+      activities,
+      workflowBundle: { codePath: harnessInfo().workflowBundlePath },
+      shutdownGraceTime: '1s',
+    });
+    return { worker, running: worker.run() };
+  };
+  let current = await start();
+
+  const world: ScfWorld = {
+    sim,
+    activities,
+    taskQueue,
+    worker: current.worker,
+    async runWorker<T>(fn: () => Promise<T>): Promise<T> {
+      // Only a crash ends the race early; a deliberate shutdown (restartWorker, stop) does not.
+      const crashed = current.running.then(() => new Promise<never>(() => {}));
+      return Promise.race([fn(), crashed]);
+    },
+    async restartWorker() {
+      current.worker.shutdown();
+      await current.running;
+      current = await start();
+      world.worker = current.worker;
+      return current.worker;
+    },
+    makePackage(files) {
+      const zip = createZip(files);
+      const sha256 = createHash('sha256').update(zip).digest('hex');
+      const file = path.join(dir, `${sha256}.zip`);
+      writeFileSync(file, zip);
+      return { location: file, sha256 };
+    },
+    async stop() {
+      if (current.worker.getState() === 'RUNNING') current.worker.shutdown();
+      await current.running.catch(() => undefined);
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
