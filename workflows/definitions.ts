@@ -148,6 +148,14 @@ export interface RegionResult {
   /** What CopyFunction did not carry into a region the release created. */
   notCopied?: string[];
   error?: ReleaseError;
+  /** Whether the function existed in the region before the release (preflight). */
+  existedBefore?: boolean;
+  /** $LATEST CodeSha256 before the release (preflight); absent where the function did not exist. */
+  previousSha256?: string;
+  /** The version the alias served before the release; absent without an alias or where it did not exist. */
+  aliasVersionBefore?: string;
+  /** The alias' state after the release's last traffic move in this region. */
+  alias?: { name: string; functionVersion: string; additionalVersionWeights: AliasWeight[]; createdByRelease: boolean };
 }
 
 export interface ReleaseError {
@@ -188,6 +196,10 @@ export interface ReleaseResult {
   /** Versions published by a release that was rolled back: left in place, named here. */
   versionsLeftInPlace: Array<{ region: string; version: string }>;
   error?: ReleaseError;
+  /** Every failed compensation's manual action, joined: what a person must do (RollbackFailed only). */
+  manualAction?: string;
+  /** Things worth a look that did not fail the release (e.g. an alias that was already split). */
+  warnings?: string[];
 }
 
 /** What `--plan` prints: per region what the release would do, computed by read-only calls. */
@@ -220,6 +232,8 @@ export interface ReleaseProgress {
   trafficPercent?: number;
   awaitingApproval: boolean;
   lastError?: ReleaseError;
+  /** Compensations run so far (while Compensating, and after). */
+  compensations?: CompensationRecord[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,6 +249,24 @@ export const approveSignal = defineSignal<[{ by: string }]>('approve');
 export const abortUpdate = defineUpdate<{ accepted: boolean; phase: ReleasePhase }, [{ reason: string; by: string }]>(
   'abortRelease',
 );
+
+// ---------------------------------------------------------------------------------------------
+// The per-function lock (see functionLockId).
+// ---------------------------------------------------------------------------------------------
+
+/** ApplicationFailure type (and ReleaseError type) when another workflow holds the function's lock. */
+export const FUNCTION_LOCKED = 'FunctionLocked';
+
+export interface FunctionLockInput {
+  namespace: string;
+  functionName: string;
+  /** The workflow id of the release or sync that holds the lock (also its parent). */
+  holderWorkflowId: string;
+  kind: ReleaseKind;
+}
+
+/** Who holds a function's lock: query the running `lock/<ns>/<fn>` workflow. */
+export const lockHolderQuery = defineQuery<FunctionLockInput & { since: string }>('lockHolder');
 
 export type { AliasWeight, CodePackage, FunctionRef, InvokeOutcome };
 
@@ -264,7 +296,22 @@ export interface SyncInput {
   dryRun: boolean;
   /** How many per-function child workflows run at once. */
   functionConcurrency?: number;
+  /** Children per workflow run before it continues as new (default 200). */
+  functionsPerRun?: number;
+  /** Cases run against each version the sync publishes in a target; a failing case undoes that region. */
+  verification?: VerificationCase[];
   startedBy: string;
+}
+
+/** The per-function child's input: one function, every target region. */
+export interface SyncFunctionInput extends Omit<SyncInput, 'functions' | 'functionConcurrency' | 'functionsPerRun'> {
+  syncId: string;
+  functionName: string;
+}
+
+/** Children read as what they are: `sync/<syncId>/<namespace>/<function>`. */
+export function syncFunctionWorkflowId(syncId: string, namespace: string, functionName: string): string {
+  return `${syncWorkflowId(syncId)}/${namespace}/${functionName}`;
 }
 
 export type SyncOutcome = 'in-sync' | 'synced' | 'would-sync' | 'skipped-locked' | 'failed';

@@ -1,2 +1,5 @@
 /** The workflows the worker registers. Each lives in its own module; this file only re-exports. */
-export {};
+export { releaseWorkflow } from './release';
+export { planReleaseWorkflow } from './plan';
+export { functionLockWorkflow } from './function-lock';
+export { syncWorkflow, syncFunctionWorkflow } from './sync';

@@ -1,0 +1,168 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { approveSignal, progressQuery, SA_STATUS } from '../../workflows/definitions';
+import { connectTestEnv } from '../harness/temporal';
+import { startScfWorld, type ScfWorld } from '../harness/scf-world';
+import { ALIAS, EXISTING, MISSING, PRIMARY, maybeRecordHistory, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
+import { latestSha, startRelease } from './world-helpers';
+
+describe('a release that fails', () => {
+  let env: TestWorkflowEnvironment;
+  let world: ScfWorld;
+  beforeAll(async () => {
+    env = await connectTestEnv();
+    world = await startScfWorld(env);
+  });
+  afterAll(async () => {
+    await world?.stop();
+    await env?.teardown();
+  });
+  afterEach(() => world.sim.admin.clearFaults());
+
+  it('when verification fails in a target region, then every region is rolled back: $LATEST restored, the copied function deleted, the alias untouched, versions named', async () => {
+    const functionName = uniqueFunctionName('verify-fails');
+    await seedWorld(world, functionName, { targetEnv: { BROKEN: '1' } });
+    const before = { [PRIMARY]: latestSha(world, PRIMARY, functionName), [EXISTING]: latestSha(world, EXISTING, functionName) };
+    const pkg = world.makePackage(newCode());
+
+    const handle = await startRelease(env, world, releaseInput(functionName, pkg));
+    const result = await world.runWorker(() => handle.result());
+
+    expect(result.status).toBe('RolledBack');
+    expect(result.error).toMatchObject({ type: 'VerificationFailed', region: EXISTING });
+    expect(result.error?.message).toContain('broken in this region');
+    expect(latestSha(world, PRIMARY, functionName)).toBe(before[PRIMARY]);
+    expect(latestSha(world, EXISTING, functionName)).toBe(before[EXISTING]);
+    await world.sim.admin.waitForStatus({ region: MISSING, functionName, statuses: ['Deleted'] });
+    for (const region of [PRIMARY, EXISTING]) {
+      const view = world.sim.admin.getFunction(region, 'default', functionName)!;
+      expect(view.status).toBe('Active');
+      expect(view.aliases.find((a) => a.name === ALIAS)).toEqual({ name: ALIAS, functionVersion: '1', weights: [] });
+    }
+    // Undone in reverse: the targets (replicated in parallel) first, the primary last.
+    const undone = result.compensations.map((c) => `${c.name}@${c.region}:${c.outcome}`);
+    expect(undone.slice(0, 2).sort()).toEqual([`delete-copied-function@${MISSING}:ok`, `restore-code@${EXISTING}:ok`]);
+    expect(undone[2]).toBe(`restore-code@${PRIMARY}:ok`);
+    expect(undone).toHaveLength(3);
+    expect(result.versionsLeftInPlace).toEqual(
+      expect.arrayContaining([{ region: PRIMARY, version: '2' }, { region: EXISTING, version: '2' }, { region: MISSING, version: '1' }]),
+    );
+    // The workflow completed (a rolled-back release returns, it does not throw) and says so in the UI.
+    const described = await handle.describe();
+    expect(described.status.name).toBe('COMPLETED');
+    expect(described.typedSearchAttributes.get(SA_STATUS)).toBe('RolledBack');
+    await maybeRecordHistory(handle, 'release-rolled-back');
+  });
+
+  it('when a bake after the approval gate fails, then the alias goes back to the old version with no weights, in one move', async () => {
+    const functionName = uniqueFunctionName('bake-fails');
+    await seedWorld(world, functionName);
+    const oldSha = latestSha(world, PRIMARY, functionName);
+    const pkg = world.makePackage(newCode());
+    const input = releaseInput(functionName, pkg, {
+      regions: [EXISTING],
+      alias: { name: ALIAS, requireApproval: true, steps: [{ percent: 30, bakeSeconds: 1 }, { percent: 100, bakeSeconds: 1 }] },
+    });
+
+    const handle = await startRelease(env, world, input);
+    await world.runWorker(async () => {
+      for (;;) {
+        const progress = await handle.query(progressQuery);
+        if (progress.awaitingApproval) break;
+        expect(progress.status).toBe('Running');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // Nothing moved while waiting for approval.
+      expect(world.sim.admin.getFunction(PRIMARY, 'default', functionName)!.aliases[0]).toMatchObject({ functionVersion: '1', weights: [] });
+      world.sim.admin.failNext({ action: 'InvokeFunction', count: 100, code: 'InvalidParameterValue.Param', region: EXISTING });
+      await handle.signal(approveSignal, { by: 'jest' });
+    });
+    const result = await world.runWorker(() => handle.result());
+
+    expect(result.status).toBe('RolledBack');
+    expect(result.error).toMatchObject({ type: 'InvalidParameterValue.Param', region: EXISTING });
+    expect(result.error?.requestId).toBeTruthy();
+    expect(result.steps.some((s) => s.name === 'alias-30%' && s.outcome === 'ok')).toBe(true);
+    const aliasBacks = result.compensations.filter((c) => c.name === 'alias-back');
+    expect(aliasBacks.map((c) => c.region).sort()).toEqual([PRIMARY, EXISTING].sort());
+    for (const region of [PRIMARY, EXISTING]) {
+      const view = world.sim.admin.getFunction(region, 'default', functionName)!;
+      expect(view.aliases.find((a) => a.name === ALIAS)).toEqual({ name: ALIAS, functionVersion: '1', weights: [] });
+      expect(view.codeSha256).toBe(oldSha);
+    }
+    // One UpdateAlias per region undid the split.
+    const undoCalls = world.sim.admin.requestLog().filter((e) => e.action === 'UpdateAlias' && e.function === functionName);
+    expect(undoCalls).toHaveLength(4); // 30 % in two regions, then one undo in each
+  });
+
+  it('when a compensation itself fails, then the others still run and the release ends RollbackFailed with what a person must do', async () => {
+    const functionName = uniqueFunctionName('rollback-fails');
+    await seedWorld(world, functionName);
+    const oldSha = latestSha(world, EXISTING, functionName);
+    const input = releaseInput(functionName, world.makePackage(newCode()), {
+      regions: [EXISTING],
+      alias: { name: ALIAS, requireApproval: true, steps: [{ percent: 50, bakeSeconds: 1 }, { percent: 100, bakeSeconds: 0 }] },
+    });
+    const handle = await startRelease(env, world, input);
+    await world.runWorker(async () => {
+      while (!(await handle.query(progressQuery)).awaitingApproval) await new Promise((r) => setTimeout(r, 100));
+      // The bake fails in the target, and restoring the primary's code is refused for good.
+      world.sim.admin.failNext({ action: 'InvokeFunction', count: 100, code: 'InvalidParameterValue.Param', region: EXISTING });
+      world.sim.admin.failNext({ action: 'UpdateFunctionCode', count: 100, code: 'InvalidParameterValue.Code', region: PRIMARY, functionName });
+      await handle.signal(approveSignal, { by: 'jest' });
+    });
+    const result = await world.runWorker(() => handle.result());
+
+    expect(result.status).toBe('RollbackFailed');
+    expect(result.error).toMatchObject({ type: 'InvalidParameterValue.Param' });
+    const failed = result.compensations.filter((c) => c.outcome === 'failed');
+    expect(failed).toEqual([
+      expect.objectContaining({ name: 'restore-code', region: PRIMARY, error: expect.objectContaining({ type: 'InvalidParameterValue.Code' }) }),
+    ]);
+    expect(result.manualAction).toContain(`restore ${PRIMARY}/default/${functionName} $LATEST`);
+    expect(result.summary).toContain('a person must');
+    // Every other undo still ran.
+    expect(result.compensations.filter((c) => c.outcome === 'ok').map((c) => `${c.name}@${c.region}`).sort()).toEqual(
+      [`alias-back@${EXISTING}`, `alias-back@${PRIMARY}`, `restore-code@${EXISTING}`].sort(),
+    );
+    expect(latestSha(world, EXISTING, functionName)).toBe(oldSha);
+    expect(world.sim.admin.getFunction(PRIMARY, 'default', functionName)!.aliases[0]).toMatchObject({ functionVersion: '1', weights: [] });
+  });
+
+  it('when an update ends in UpdateFailed, then the release stops and rolls back, keeping the Tencent code', async () => {
+    const functionName = uniqueFunctionName('update-failed');
+    await seedWorld(world, functionName);
+    const oldSha = latestSha(world, EXISTING, functionName);
+    world.sim.admin.failNextUpdate({ region: EXISTING, functionName, errorCode: 'InternalError.System', errorMessage: 'disk full' });
+    const pkg = world.makePackage(newCode());
+
+    const handle = await startRelease(env, world, releaseInput(functionName, pkg));
+    const result = await world.runWorker(() => handle.result());
+
+    expect(result.status).toBe('RolledBack');
+    expect(result.error).toMatchObject({ type: 'FunctionUpdateFailed', region: EXISTING });
+    expect(result.error?.message).toContain('disk full');
+    expect(result.regions.find((r) => r.region === EXISTING)).toMatchObject({ state: 'rolled-back' });
+    expect(latestSha(world, EXISTING, functionName)).toBe(oldSha);
+    expect(latestSha(world, PRIMARY, functionName)).toBe(oldSha);
+    expect(world.sim.admin.getFunction(EXISTING, 'default', functionName)!.status).toBe('Active');
+  });
+
+  it('when SCF answers FunctionStatusError storms and throttles, then the release absorbs them and succeeds', async () => {
+    const functionName = uniqueFunctionName('storm');
+    await seedWorld(world, functionName);
+    const pkg = world.makePackage(newCode());
+    world.sim.admin.failNext({ action: 'UpdateFunctionCode', count: 5, code: 'FailedOperation.FunctionStatusError' });
+    world.sim.admin.failNext({ action: 'PublishVersion', count: 5, code: 'FailedOperation.FunctionStatusError' });
+    world.sim.admin.setFaults({ throttleRate: 0.3, seed: 7 });
+
+    const handle = await startRelease(env, world, releaseInput(functionName, pkg, { alias: undefined }));
+    const result = await world.runWorker(() => handle.result());
+
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe('Succeeded');
+    for (const region of [PRIMARY, EXISTING, MISSING]) expect(latestSha(world, region, functionName)).toBe(pkg.sha256);
+    const refused = world.sim.admin.requestLog().filter((e) => e.function === functionName && e.outcome !== 'OK');
+    expect(refused.some((e) => e.outcome === 'FailedOperation.FunctionStatusError')).toBe(true);
+    expect(refused.some((e) => e.outcome.startsWith('RequestLimitExceeded'))).toBe(true);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Named activity option profiles. Every SCF call a workflow makes goes through one of these, so the
+ * timeout and retry policy of a call sit next to the reason for them. The activities classify SCF
+ * errors themselves (activities/error-table.ts): a failure they mark non-retryable is never retried
+ * here, whatever `maximumAttempts` says; throttled answers carry their own `nextRetryDelay`.
+ */
+import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import type { ScfActivities } from '../activities/contract';
+
+/** How long waitForActive polls before it gives up non-retryably (`WaitForActiveTimeout`). */
+export const WAIT_FOR_ACTIVE_MS = 5 * 60_000;
+
+/**
+ * Mutations (UpdateFunctionCode, PublishVersion, CopyFunction, CreateAlias, UpdateAlias).
+ * - startToClose 2 min: UpdateFunctionCode may upload a zip of tens of MB from the worker.
+ * - Retries: SCF answers `FailedOperation.FunctionStatusError` and friends for seconds while a
+ *   function is Updating/Publishing; 0.5 s growing by 1.5 up to 10 s over 12 attempts rides out such a
+ *   storm (~1 min) without hammering the API, then gives up so a stuck function surfaces.
+ * - Every mutation is idempotent for a retry (publish is tagged with the release id, copy checks the
+ *   target sha, alias updates set absolute weights), which is what makes retrying them safe.
+ * - WAIT_CANCELLATION_COMPLETED: on abort the workflow waits until an in-flight mutation has really
+ *   ended before it compensates, so an undo never races the change it undoes.
+ */
+export const mutation = proxyActivities<ScfActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '500ms', backoffCoefficient: 1.5, maximumInterval: '10s', maximumAttempts: 12 },
+  cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+});
+
+/**
+ * Waiting for a function or version to become Active. The activity polls GetFunction itself (with
+ * backoff capped at 2.5 s, heartbeating every poll) for up to `maxWaitMs` and fails non-retryably on
+ * UpdateFailed/PublishFailed or timeout, so the retry policy here only covers a lost worker or a
+ * network error (3 attempts). startToClose is the poll budget plus a margin; the 20 s heartbeat
+ * timeout is what notices a dead worker quickly, so another worker resumes the wait within seconds.
+ * TRY_CANCEL: waiting changes nothing, so an abort need not wait for it.
+ */
+export const waiting = proxyActivities<ScfActivities>({
+  startToCloseTimeout: WAIT_FOR_ACTIVE_MS + 60_000,
+  heartbeatTimeout: '20s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
+  cancellationType: 'TRY_CANCEL',
+});
+
+/**
+ * Reads (GetFunction, GetFunctionAddress, GetAlias, ListVersions, SnapshotCode). Reads are free to
+ * repeat, so they retry generously (8 attempts, up to 10 s apart) through throttling and internal
+ * errors. startToClose 2 min because SnapshotCode downloads the current code zip into the store.
+ */
+export const read = proxyActivities<ScfActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 8 },
+  cancellationType: 'TRY_CANCEL',
+});
+
+/**
+ * InvokeFunction for verification. It runs the user's code, which may have side effects, so only 3
+ * attempts (a throttled or busy answer means the function did not run). startToClose 2 min covers a
+ * synchronous invocation up to the function's own timeout.
+ */
+export const invoke = proxyActivities<ScfActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
+  cancellationType: 'TRY_CANCEL',
+});
+
+/**
+ * Compensations (RestoreCode, UpdateAlias back, DeleteFunction, and their waits). They run after
+ * something already went wrong, often while the function is still busy, so they retry longer and
+ * slower than forward steps (1 s doubling to 30 s, 10 attempts ≈ 4 min), yet bounded: a compensation
+ * that cannot succeed must end as RollbackFailed with a manual action, not hang the release.
+ */
+const COMPENSATION_RETRY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 };
+
+export const compensation = proxyActivities<ScfActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: COMPENSATION_RETRY,
+  cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+});
+
+/** A compensation's wait for Active: the compensation retry policy with the waiting profile's timeouts. */
+export const compensationWait = proxyActivities<ScfActivities>({
+  startToCloseTimeout: WAIT_FOR_ACTIVE_MS + 60_000,
+  heartbeatTimeout: '20s',
+  retry: COMPENSATION_RETRY,
+  cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+});

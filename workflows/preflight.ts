@@ -1,0 +1,71 @@
+/**
+ * Read-only inspection of the regions a release touches: whether the function exists, its state,
+ * its $LATEST CodeSha256 and the version its alias serves. Shared by the release's preflight and by
+ * planReleaseWorkflow, so `--plan` predicts exactly what the release decides.
+ */
+import type { AliasInfo, FunctionInfo, FunctionRef } from '../activities/contract';
+import { read } from './activity-profiles';
+import type { RegionAction, ReleaseInput } from './definitions';
+
+export interface RegionInspection {
+  region: string;
+  isPrimary: boolean;
+  exists: boolean;
+  status?: FunctionInfo['status'];
+  triggers: Array<{ type: string; name: string }>;
+  /** $LATEST CodeSha256. */
+  currentSha256?: string;
+  /** null: the manifest names an alias and it does not exist here. undefined: no alias in the manifest. */
+  alias?: AliasInfo | null;
+  /** CodeSha256 of the version the alias serves, when it serves a single version. */
+  aliasSha256?: string;
+}
+
+export function functionRef(input: Pick<ReleaseInput, 'namespace' | 'functionName'>, region: string): FunctionRef {
+  return { region, namespace: input.namespace, functionName: input.functionName };
+}
+
+/** Primary first, then the targets, without duplicates. */
+export function releaseRegions(input: Pick<ReleaseInput, 'primaryRegion' | 'regions'>): string[] {
+  return [input.primaryRegion, ...input.regions.filter((r, i, all) => r !== input.primaryRegion && all.indexOf(r) === i)];
+}
+
+export async function inspectRegion(fn: FunctionRef, isPrimary: boolean, aliasName?: string): Promise<RegionInspection> {
+  const info = await read.getFunction({ fn });
+  if (!info.exists) {
+    return { region: fn.region, isPrimary, exists: false, triggers: [], ...(aliasName ? { alias: null } : {}) };
+  }
+  const { codeSha256 } = await read.getFunctionAddress({ fn });
+  const inspection: RegionInspection = {
+    region: fn.region,
+    isPrimary,
+    exists: true,
+    status: info.status,
+    triggers: info.triggers ?? [],
+    currentSha256: codeSha256,
+  };
+  if (aliasName) {
+    const alias = await read.getAlias({ fn, name: aliasName });
+    inspection.alias = alias;
+    if (alias && alias.additionalVersionWeights.length === 0) {
+      inspection.aliasSha256 =
+        alias.functionVersion === '$LATEST'
+          ? codeSha256
+          : (await read.getFunctionAddress({ fn, qualifier: alias.functionVersion })).codeSha256;
+    }
+  }
+  return inspection;
+}
+
+/** What the release does in a region. The primary is always updated in place. */
+export function regionAction(inspection: RegionInspection, overrideExisting: boolean | undefined): RegionAction {
+  if (inspection.isPrimary) return 'update-in-place';
+  if (!inspection.exists) return 'create-by-copy';
+  return overrideExisting ? 'override-by-copy' : 'update-in-place';
+}
+
+/** The package already serves here: $LATEST has its sha and the alias (if any) serves only a version with it. */
+export function isLive(inspection: RegionInspection, sha256: string, aliasName?: string): boolean {
+  if (!inspection.exists || inspection.currentSha256 !== sha256) return false;
+  return !aliasName || inspection.aliasSha256 === sha256;
+}

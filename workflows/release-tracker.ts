@@ -1,0 +1,129 @@
+/**
+ * The live state of one release: phase, per-region progress, steps with timings, the last error and
+ * the compensations run. The progress query reads it; the result is built from it.
+ */
+import type { AliasInfo } from '../activities/contract';
+import type {
+  CompensationRecord,
+  ReleaseError,
+  ReleaseInput,
+  ReleasePhase,
+  ReleaseProgress,
+  ReleaseResult,
+  ReleaseStatus,
+  RegionResult,
+  StepRecord,
+} from './definitions';
+import { toReleaseError } from './failures';
+import { releaseRegions } from './preflight';
+import type { StepRunner } from './replicate-region';
+import type { CaseFigure } from './verify';
+
+export class ReleaseTracker {
+  phase: ReleasePhase = 'Preflight';
+  status: ReleaseStatus = 'Running';
+  trafficPercent?: number;
+  awaitingApproval = false;
+  lastError?: ReleaseError;
+  readonly steps: StepRecord[] = [];
+  readonly compensations: CompensationRecord[] = [];
+  readonly versionsPublished: Array<{ region: string; version: string }> = [];
+  readonly warnings: string[] = [];
+  private readonly regions = new Map<string, RegionResult>();
+  /** The ReleaseError noted for each thrown failure, so the release reports the one that ended it, with its region. */
+  private readonly noted = new WeakMap<object, ReleaseError>();
+
+  constructor(private readonly input: ReleaseInput) {
+    for (const region of releaseRegions(input)) {
+      this.regions.set(region, { region, action: 'update-in-place', state: 'pending' });
+    }
+  }
+
+  region(region: string): RegionResult {
+    const r = this.regions.get(region);
+    if (!r) throw new Error(`region ${region} is not part of this release`);
+    return r;
+  }
+
+  /** Runs a step and records its timing and outcome; a failure is kept as the region's and the last error. */
+  readonly step: StepRunner = async (name, region, fn) => {
+    const record: StepRecord = { name, ...(region !== 'all' ? { region } : {}), startedAt: now(), outcome: 'ok' };
+    this.steps.push(record);
+    try {
+      return await fn();
+    } catch (err) {
+      record.outcome = 'failed';
+      this.noteError(err, region !== 'all' ? region : undefined);
+      throw err;
+    } finally {
+      record.endedAt = now();
+    }
+  };
+
+  noteError(err: unknown, region?: string): ReleaseError {
+    const known = typeof err === 'object' && err !== null ? this.noted.get(err) : undefined;
+    if (known) return (this.lastError = known);
+    const error = toReleaseError(err, region);
+    if (typeof err === 'object' && err !== null) this.noted.set(err, error);
+    this.lastError = error;
+    if (region && this.regions.has(region)) {
+      const r = this.region(region);
+      r.state = 'failed';
+      r.error ??= error;
+    }
+    return error;
+  }
+
+  noteFigures(region: string, figures: CaseFigure[]): void {
+    const r = this.region(region);
+    r.verification = [...(r.verification ?? []), ...figures];
+  }
+
+  noteAlias(region: string, alias: AliasInfo, createdByRelease: boolean): void {
+    const r = this.region(region);
+    r.alias = {
+      name: alias.name,
+      functionVersion: alias.functionVersion,
+      additionalVersionWeights: alias.additionalVersionWeights,
+      createdByRelease: createdByRelease || (r.alias?.createdByRelease ?? false),
+    };
+  }
+
+  progress(): ReleaseProgress {
+    return {
+      releaseId: this.input.releaseId,
+      phase: this.phase,
+      status: this.status,
+      regions: [...this.regions.values()],
+      steps: this.steps,
+      ...(this.trafficPercent !== undefined ? { trafficPercent: this.trafficPercent } : {}),
+      awaitingApproval: this.awaitingApproval,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+      compensations: this.compensations,
+    };
+  }
+
+  result(status: ReleaseResult['status'], summary: string, extra: Partial<ReleaseResult> = {}): ReleaseResult {
+    this.status = status;
+    this.phase = 'Done';
+    return {
+      releaseId: this.input.releaseId,
+      status,
+      summary,
+      functionName: this.input.functionName,
+      namespace: this.input.namespace,
+      sha256: this.input.pkg.sha256,
+      regions: [...this.regions.values()],
+      steps: this.steps,
+      compensations: this.compensations,
+      versionsLeftInPlace: status === 'Succeeded' || status === 'NoOp' ? [] : this.versionsPublished,
+      ...(this.warnings.length ? { warnings: this.warnings } : {}),
+      ...extra,
+    };
+  }
+}
+
+/** Workflow time (deterministic: the SDK replaces Date in workflows). */
+function now(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,224 @@
+/**
+ * releaseWorkflow: one code package to one function in a primary region and its target regions,
+ * verified, with optional stepped alias traffic, compensated in reverse on any failure or abort.
+ * It always *returns* a ReleaseResult (Succeeded, NoOp, RolledBack, RollbackFailed, Aborted); the
+ * client maps the status to an exit code.
+ *
+ * The phases live in small modules: preflight.ts, replicate-region.ts, verify.ts, traffic.ts,
+ * compensation.ts, function-lock.ts; this file only orders them and handles abort and approval.
+ */
+import { CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
+import { forEachBounded } from './bounded';
+import { Compensations } from './compensation';
+import {
+  abortSignal,
+  abortUpdate,
+  approveSignal,
+  progressQuery,
+  type ReleaseError,
+  type ReleaseInput,
+  type ReleaseResult,
+} from './definitions';
+import { FailureType, releaseFailure } from './failures';
+import { acquireFunctionLock } from './function-lock';
+import { functionRef, inspectRegion, isLive, regionAction, releaseRegions, type RegionInspection } from './preflight';
+import { ReleaseTracker } from './release-tracker';
+import { publishAndCheck, putCode, replicateRegion, type DeployContext, type RegionDeployment } from './replicate-region';
+import { shiftTraffic } from './traffic';
+import { verifyQualifier } from './verify';
+import { showEnded, showStarted } from './visibility';
+
+export const DEFAULT_REGION_CONCURRENCY = 4;
+
+interface ReleaseRun {
+  input: ReleaseInput;
+  tracker: ReleaseTracker;
+  saga: Compensations;
+  approved: () => boolean;
+}
+
+export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResult> {
+  const tracker = new ReleaseTracker(input);
+  const saga = new Compensations();
+  // Everything forward runs in this scope; abort cancels it, compensation runs outside it.
+  const forward = new CancellationScope();
+  let abortedBy: { reason: string; by: string } | undefined;
+  let approvedBy: string | undefined;
+
+  const requestAbort = (request: { reason: string; by: string }): boolean => {
+    if (abortedBy) return true;
+    if (tracker.phase === 'Compensating' || tracker.phase === 'Done') return false;
+    abortedBy = request;
+    forward.cancel();
+    return true;
+  };
+  setHandler(progressQuery, () => tracker.progress());
+  setHandler(abortSignal, (request) => void requestAbort(request));
+  setHandler(abortUpdate, (request) => ({ accepted: requestAbort(request), phase: tracker.phase }));
+  setHandler(approveSignal, ({ by }) => {
+    approvedBy ??= by;
+  });
+
+  showStarted(input, 'release');
+
+  try {
+    await acquireFunctionLock({ namespace: input.namespace, functionName: input.functionName, kind: 'release' });
+  } catch (err) {
+    const error = tracker.noteError(err);
+    return finish(tracker.result('Aborted', `refused: ${error.message}`, { error }));
+  }
+
+  try {
+    const outcome = await forward.run(() => runRelease({ input, tracker, saga, approved: () => !!approvedBy }));
+    return finish(outcome);
+  } catch (err) {
+    const aborted = isCancellation(err);
+    const error: ReleaseError = aborted
+      ? { type: FailureType.Aborted, message: `aborted by ${abortedBy?.by ?? 'workflow cancellation'}: ${abortedBy?.reason ?? 'cancelled'}` }
+      : tracker.noteError(err);
+    tracker.lastError = error;
+    tracker.phase = 'Compensating';
+    const { allSucceeded, manualActions } = await saga.compensate((record) => tracker.compensations.push(record));
+    for (const region of new Set(tracker.compensations.filter((c) => c.outcome === 'ok').map((c) => c.region))) {
+      tracker.region(region).state = 'rolled-back';
+    }
+    const undone = `${tracker.compensations.length} compensation(s) run`;
+    if (!allSucceeded) {
+      const manualAction = manualActions.join('; ');
+      return finish(
+        tracker.result('RollbackFailed', `rollback failed after ${error.type}: ${manualActions.length} compensation(s) failed; a person must: ${manualAction}`, { error, manualAction }),
+      );
+    }
+    if (aborted) return finish(tracker.result('Aborted', `${error.message}; ${undone}`, { error }));
+    return finish(tracker.result('RolledBack', `rolled back after ${error.type}: ${error.message}; ${undone}`, { error }));
+  }
+}
+
+function finish(result: ReleaseResult): ReleaseResult {
+  const primary = result.regions[0];
+  showEnded(result.status, result.summary, result.status === 'Succeeded' ? primary?.version : undefined);
+  return result;
+}
+
+async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promise<ReleaseResult> {
+  const concurrency = input.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY;
+  const regions = releaseRegions(input);
+  const [primaryRegion, ...targets] = regions;
+  const sha = input.pkg.sha256;
+
+  // 1. Preflight: what is there now, everywhere (read-only).
+  const inspections = new Map<string, RegionInspection>();
+  await tracker.step('preflight', 'all', () =>
+    forEachBounded(regions, concurrency, async (region) => {
+      const inspection = await inspectRegion(functionRef(input, region), region === primaryRegion, input.alias?.name);
+      inspections.set(region, inspection);
+      const r = tracker.region(region);
+      r.existedBefore = inspection.exists;
+      r.action = regionAction(inspection, input.overrideExisting);
+      if (inspection.currentSha256) r.previousSha256 = inspection.currentSha256;
+      if (inspection.alias) r.aliasVersionBefore = inspection.alias.functionVersion;
+      if (inspection.alias && inspection.alias.additionalVersionWeights.length > 0) {
+        tracker.warnings.push(`alias ${input.alias!.name} in ${region} was already split: ${JSON.stringify(inspection.alias.additionalVersionWeights)}`);
+      }
+    }),
+  );
+  const primary = inspections.get(primaryRegion)!;
+  if (!primary.exists || primary.status !== 'Active') {
+    throw releaseFailure(
+      FailureType.PrimaryNotReady,
+      `${input.namespace}/${input.functionName} in the primary region ${primaryRegion} ${primary.exists ? `is ${primary.status}, not Active` : 'does not exist'}`,
+    );
+  }
+  if (regions.every((region) => isLive(inspections.get(region)!, sha, input.alias?.name))) {
+    for (const region of regions) {
+      Object.assign(tracker.region(region), { action: 'no-op', state: 'done', codeSha256: sha, version: inspections.get(region)!.alias?.functionVersion });
+    }
+    return tracker.result('NoOp', `nothing to do: sha256 ${sha.slice(0, 12)} is already live in ${regions.join(', ')}`);
+  }
+
+  const deploy: DeployContext = {
+    pkg: input.pkg,
+    handler: input.handler,
+    releaseId: input.releaseId,
+    description: input.description,
+    saga,
+    step: tracker.step,
+    onPublished: (region, version) => {
+      tracker.versionsPublished.push({ region, version });
+      tracker.region(region).version = version;
+    },
+  };
+
+  // 2-4. Primary: update, publish, verify the new version.
+  const primaryFn = functionRef(input, primaryRegion);
+  const primaryResult = tracker.region(primaryRegion);
+  primaryResult.state = 'running';
+  tracker.phase = 'UpdatingPrimary';
+  await putCode({ fn: primaryFn, action: 'update-in-place' }, deploy);
+  tracker.phase = 'Publishing';
+  const { version, codeSha256 } = await publishAndCheck({ fn: primaryFn, action: 'update-in-place' }, deploy);
+  primaryResult.codeSha256 = codeSha256;
+  tracker.phase = 'VerifyingPrimary';
+  await tracker.step('verify-version', primaryRegion, () =>
+    verifyQualifier(primaryFn, version, input.verification, (figures) => tracker.noteFigures(primaryRegion, figures)),
+  );
+  primaryResult.state = 'done';
+
+  // 5. Targets: update in place or copy from the primary, publish, check the sha.
+  tracker.phase = 'Replicating';
+  await forEachBounded(targets, concurrency, async (region) => {
+    const r = tracker.region(region);
+    r.state = 'running';
+    const action = r.action as RegionDeployment['action']; // never 'no-op' past the NoOp return above
+    const deployed = await replicateRegion({ fn: functionRef(input, region), action, copySource: primaryFn }, deploy);
+    r.codeSha256 = deployed.codeSha256;
+    if (deployed.notCopied) r.notCopied = deployed.notCopied;
+  });
+
+  // 6. Verify every target the same way.
+  tracker.phase = 'VerifyingRegions';
+  await forEachBounded(targets, concurrency, async (region) => {
+    const r = tracker.region(region);
+    await tracker.step('verify-version', region, () =>
+      verifyQualifier(functionRef(input, region), r.version!, input.verification, (figures) => tracker.noteFigures(region, figures)),
+    );
+    r.state = 'done';
+  });
+
+  // 7. Traffic, behind the approval gate when the manifest asks for one.
+  if (input.alias) {
+    if (input.alias.requireApproval) {
+      tracker.phase = 'AwaitingApproval';
+      tracker.awaitingApproval = true;
+      await tracker.step('approval', 'all', () => condition(approved));
+      tracker.awaitingApproval = false;
+    }
+    tracker.phase = 'ShiftingTraffic';
+    await shiftTraffic(
+      regions.map((region) => {
+        const r = tracker.region(region);
+        return {
+          fn: functionRef(input, region),
+          newVersion: r.version!,
+          // Override-by-copy deleted the target's aliases along with its versions.
+          before: r.action === 'update-in-place' ? (inspections.get(region)!.alias ?? null) : null,
+          functionCreatedByRelease: r.action !== 'update-in-place',
+        };
+      }),
+      {
+        aliasName: input.alias.name,
+        steps: input.alias.steps.length ? input.alias.steps : [{ percent: 100, bakeSeconds: 0 }],
+        cases: input.verification,
+        concurrency,
+        saga,
+        step: tracker.step,
+        onPercent: (percent) => (tracker.trafficPercent = percent),
+        onAlias: (region, alias, created) => tracker.noteAlias(region, alias, created),
+        onFigures: (region, figures) => tracker.noteFigures(region, figures),
+      },
+    );
+  }
+
+  const versions = regions.map((region) => `${region}:${tracker.region(region).version}`).join(', ');
+  return tracker.result('Succeeded', `released sha256 ${sha.slice(0, 12)} to ${input.namespace}/${input.functionName}: ${versions}`);
+}

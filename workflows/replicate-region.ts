@@ -1,0 +1,149 @@
+/**
+ * Putting a code package into one region and publishing it: update in place (keeps triggers,
+ * versions and aliases) or CopyFunction from the primary, then PublishVersion and a CodeSha256 check.
+ * Every side-effecting call registers its undo on the Saga first. Used for the primary (update only)
+ * and the target regions by the release, and by the sync workflows.
+ */
+import type { CodePackage, CodeSnapshot, FunctionRef } from '../activities/contract';
+import { compensation, compensationWait, mutation, read, waiting, WAIT_FOR_ACTIVE_MS } from './activity-profiles';
+import type { Compensations, Undo } from './compensation';
+import type { RegionAction } from './definitions';
+import { FailureType, releaseFailure } from './failures';
+
+/** Runs one named step of a region, recording its timing and outcome (the release's tracker does). */
+export type StepRunner = <T>(name: string, region: string, fn: () => Promise<T>) => Promise<T>;
+
+/** A StepRunner that records nothing. */
+export const runStep: StepRunner = (_name, _region, fn) => fn();
+
+export interface RegionDeployment {
+  fn: FunctionRef;
+  action: Exclude<RegionAction, 'no-op'>;
+  /** The function CopyFunction copies from: the primary, already carrying the package. */
+  copySource?: FunctionRef;
+}
+
+export interface DeployContext {
+  pkg: CodePackage;
+  handler?: string;
+  releaseId: string;
+  description?: string;
+  saga: Compensations;
+  step?: StepRunner;
+  /** Told about a published version as soon as it exists, so a rollback can name it. */
+  onPublished?: (region: string, version: string) => void;
+}
+
+export interface DeployedRegion {
+  version: string;
+  codeSha256: string;
+  /** What CopyFunction did not carry (regions created or overridden by copy). */
+  notCopied?: string[];
+}
+
+const where = (fn: FunctionRef) => `${fn.region}/${fn.namespace}/${fn.functionName}`;
+
+/** Puts $LATEST back to a snapshot and waits until the function is Active again. */
+export function restoreCodeUndo(fn: FunctionRef, snapshot: CodeSnapshot, extraManualAction = ''): Undo {
+  return {
+    name: 'restore-code',
+    region: fn.region,
+    run: async () => {
+      await compensation.restoreCode({ snapshot });
+      await compensationWait.waitForActive({ fn, maxWaitMs: WAIT_FOR_ACTIVE_MS });
+    },
+    manualAction:
+      `restore ${where(fn)} $LATEST to the code with CodeSha256 ${snapshot.sha256} ` +
+      `(snapshot ${snapshot.artifact}) and check it is Active${extraManualAction}`,
+  };
+}
+
+/** Step 1 in a region: $LATEST gets the package (update in place, or copy from the primary). */
+export async function putCode(d: RegionDeployment, ctx: DeployContext): Promise<{ notCopied?: string[] }> {
+  const step = ctx.step ?? runStep;
+  const { fn } = d;
+  let notCopied: string[] | undefined;
+  if (d.action === 'update-in-place') {
+    const snapshot = await step('snapshot-code', fn.region, () => read.snapshotCode({ fn }));
+    ctx.saga.add(restoreCodeUndo(fn, snapshot));
+    await step('update-code', fn.region, () => mutation.updateFunctionCode({ fn, pkg: ctx.pkg, handler: ctx.handler }));
+  } else {
+    if (!d.copySource) throw new Error(`${d.action} in ${fn.region} needs a copy source`);
+    const override = d.action === 'override-by-copy';
+    // Registered before the copy: the copy may take effect even if its activity times out.
+    // A plain copy that fails because the name is taken never created anything, so its undo is disarmed.
+    const createdByUs = { armed: true };
+    if (override) {
+      const snapshot = await step('snapshot-code', fn.region, () => read.snapshotCode({ fn }));
+      ctx.saga.add(
+        restoreCodeUndo(fn, snapshot, '; CopyFunction with Override deleted its versions and triggers: recreate them'),
+      );
+    } else {
+      ctx.saga.add({
+        name: 'delete-copied-function',
+        region: fn.region,
+        run: async () => {
+          if (createdByUs.armed) await compensation.deleteFunction({ fn });
+        },
+        manualAction: `delete ${where(fn)}: the release created it by CopyFunction`,
+      });
+    }
+    try {
+      const copied = await step('copy-function', fn.region, () =>
+        mutation.copyFunction({
+          source: d.copySource!,
+          targetRegion: fn.region,
+          targetNamespace: fn.namespace,
+          newFunctionName: fn.functionName,
+          override,
+          expectedSha256: ctx.pkg.sha256,
+        }),
+      );
+      notCopied = copied.notCopied;
+    } catch (err) {
+      if (!override && isNameTaken(err)) createdByUs.armed = false;
+      throw err;
+    }
+  }
+  await step('wait-active', fn.region, () => waiting.waitForActive({ fn, maxWaitMs: WAIT_FOR_ACTIVE_MS }));
+  return notCopied ? { notCopied } : {};
+}
+
+/** Step 2 in a region: publish a version tagged with the release id, wait for it, check its CodeSha256. */
+export async function publishAndCheck(d: RegionDeployment, ctx: DeployContext): Promise<DeployedRegion> {
+  const step = ctx.step ?? runStep;
+  const { fn } = d;
+  const { version } = await step('publish-version', fn.region, () =>
+    mutation.publishVersion({ fn, releaseId: ctx.releaseId, description: ctx.description }),
+  );
+  ctx.onPublished?.(fn.region, version);
+  await step('wait-version-active', fn.region, () =>
+    waiting.waitForActive({ fn, qualifier: version, maxWaitMs: WAIT_FOR_ACTIVE_MS }),
+  );
+  const { codeSha256 } = await step('check-code-sha256', fn.region, () =>
+    read.getFunctionAddress({ fn, qualifier: version }),
+  );
+  if (codeSha256 !== ctx.pkg.sha256) {
+    throw releaseFailure(
+      FailureType.CodeSha256Mismatch,
+      `${where(fn)}:${version} has CodeSha256 ${codeSha256}, the package has ${ctx.pkg.sha256}`,
+      { region: fn.region, version, codeSha256, expected: ctx.pkg.sha256 },
+    );
+  }
+  return { version, codeSha256 };
+}
+
+/** putCode + publishAndCheck. */
+export async function replicateRegion(d: RegionDeployment, ctx: DeployContext): Promise<DeployedRegion> {
+  const { notCopied } = await putCode(d, ctx);
+  const published = await publishAndCheck(d, ctx);
+  return notCopied ? { ...published, notCopied } : published;
+}
+
+function isNameTaken(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && type.startsWith('ResourceInUse')) return true;
+  }
+  return false;
+}

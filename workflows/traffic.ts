@@ -1,0 +1,144 @@
+/**
+ * Moving an alias to the new version in steps: UpdateAlias with AdditionalVersionWeights at each
+ * step's share, a bake that keeps invoking through the alias and checking the expectations, and a
+ * last step that points the alias fully at the new version with no weights left.
+ *
+ * Weights are fractions (SCF's unit): 10 % is `{ version, weight: 0.1 }`.
+ *
+ * A bake invokes the *alias*, so while it is split an invocation may land on either version: the
+ * manifest's cases must be what both versions answer (health, contract), which is what they are for.
+ * The new version alone was already verified by its version number before any traffic moved.
+ *
+ * Undo: the alias goes back to the version it served, in ONE UpdateAlias with empty weights, so a
+ * rollback never leaves it split between versions. A region where the alias did not exist gets it
+ * created at the previous published version first (then shifts like the others); in a function the
+ * release created by copy there is no previous version, so the alias is created at the new version
+ * (deleting the function undoes it).
+ */
+import { sleep } from '@temporalio/workflow';
+import type { AliasInfo, FunctionRef } from '../activities/contract';
+import { compensation, mutation, read } from './activity-profiles';
+import { forEachBounded } from './bounded';
+import type { Compensations } from './compensation';
+import type { TrafficStep, VerificationCase } from './definitions';
+import { releaseFailure } from './failures';
+import { runStep, type StepRunner } from './replicate-region';
+import { verifyQualifier, type CaseFigure } from './verify';
+
+/** How many times each bake invokes through the alias (spread over the bake time). */
+export const BAKE_PROBES = 3;
+
+export interface AliasRegion {
+  fn: FunctionRef;
+  newVersion: string;
+  /** The alias as preflight found it; null when it did not exist. */
+  before: AliasInfo | null;
+  /** This release created the function (CopyFunction): no traffic to shift from. */
+  functionCreatedByRelease: boolean;
+}
+
+export interface TrafficContext {
+  aliasName: string;
+  steps: readonly TrafficStep[];
+  cases: readonly VerificationCase[];
+  concurrency: number;
+  saga: Compensations;
+  step?: StepRunner;
+  onPercent?: (percent: number) => void;
+  onAlias?: (region: string, alias: AliasInfo, createdByRelease: boolean) => void;
+  onFigures?: (region: string, figures: CaseFigure[]) => void;
+}
+
+/** A region's alias ready to shift: `fromVersion` undefined means it already serves the new version. */
+interface PreparedAlias extends AliasRegion {
+  fromVersion?: string;
+}
+
+function aliasBackUndo(fn: FunctionRef, name: string, version: string) {
+  return {
+    name: 'alias-back',
+    region: fn.region,
+    run: async () => {
+      await compensation.updateAlias({ fn, name, functionVersion: version, additionalVersionWeights: [] });
+    },
+    manualAction: `point alias ${name} of ${fn.region}/${fn.namespace}/${fn.functionName} at version ${version} with no additional weights`,
+  };
+}
+
+/** Highest published version number below `newVersion`, if any. */
+async function previousPublishedVersion(fn: FunctionRef, newVersion: string): Promise<string | undefined> {
+  const numbers = (await read.listVersions({ fn }))
+    .map((v) => Number(v.version))
+    .filter((n) => Number.isInteger(n) && n < Number(newVersion));
+  return numbers.length ? String(Math.max(...numbers)) : undefined;
+}
+
+async function prepareAlias(r: AliasRegion, ctx: TrafficContext): Promise<PreparedAlias> {
+  const step = ctx.step ?? runStep;
+  const { fn } = r;
+  const name = ctx.aliasName;
+  if (r.before) {
+    ctx.saga.add(aliasBackUndo(fn, name, r.before.functionVersion));
+    return { ...r, fromVersion: r.before.functionVersion };
+  }
+  const previous = r.functionCreatedByRelease ? undefined : await previousPublishedVersion(fn, r.newVersion);
+  if (previous) {
+    ctx.saga.add(aliasBackUndo(fn, name, previous));
+  } else if (!r.functionCreatedByRelease) {
+    // No DeleteAlias activity exists and there is no older version to point at: say so, loudly.
+    ctx.saga.add({
+      name: 'remove-created-alias',
+      region: fn.region,
+      run: async () => {
+        throw releaseFailure('AliasCreatedWithoutPreviousVersion', `alias ${name} in ${fn.region} was created at version ${r.newVersion} and has no older version to go back to`);
+      },
+      manualAction: `delete alias ${name} of ${fn.region}/${fn.namespace}/${fn.functionName} (the release created it at version ${r.newVersion})`,
+    });
+  }
+  const created = await step('create-alias', fn.region, () =>
+    mutation.createAlias({ fn, name, functionVersion: previous ?? r.newVersion, additionalVersionWeights: [] }),
+  );
+  ctx.onAlias?.(fn.region, created, true);
+  return { ...r, fromVersion: previous };
+}
+
+async function bake(regions: readonly PreparedAlias[], seconds: number, ctx: TrafficContext): Promise<void> {
+  const pause = Math.round((seconds * 1000) / BAKE_PROBES);
+  for (let probe = 0; probe < BAKE_PROBES; probe++) {
+    await forEachBounded(regions, ctx.concurrency, async (r) => {
+      await verifyQualifier(r.fn, ctx.aliasName, ctx.cases, (figures) => ctx.onFigures?.(r.fn.region, figures));
+    });
+    await sleep(pause);
+  }
+}
+
+/** Prepares the alias in every region, then moves it step by step, baking after each step. */
+export async function shiftTraffic(regions: readonly AliasRegion[], ctx: TrafficContext): Promise<void> {
+  const step = ctx.step ?? runStep;
+  const prepared: PreparedAlias[] = [];
+  await forEachBounded(regions, ctx.concurrency, async (r) => {
+    prepared.push(await prepareAlias(r, ctx));
+  });
+  const shifting = prepared.filter((r) => r.fromVersion !== undefined && r.fromVersion !== r.newVersion);
+  for (const [i, s] of ctx.steps.entries()) {
+    const full = i === ctx.steps.length - 1 || s.percent >= 100;
+    const percent = full ? 100 : s.percent;
+    ctx.onPercent?.(percent);
+    await forEachBounded(shifting, ctx.concurrency, async (r) => {
+      const alias = await step(`alias-${percent}%`, r.fn.region, () =>
+        mutation.updateAlias(
+          full
+            ? { fn: r.fn, name: ctx.aliasName, functionVersion: r.newVersion, additionalVersionWeights: [] }
+            : {
+                fn: r.fn,
+                name: ctx.aliasName,
+                functionVersion: r.fromVersion!,
+                additionalVersionWeights: [{ version: r.newVersion, weight: percent / 100 }],
+              },
+        ),
+      );
+      ctx.onAlias?.(r.fn.region, alias, r.before === null);
+    });
+    await step(`bake-${percent}%`, 'all', () => bake(prepared, s.bakeSeconds, ctx));
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * What a release shows in the Temporal UI and `scf-release status` without being queried: search
+ * attributes and a one-line memo summary. No secrets here: search attributes bypass payload codecs.
+ */
+import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  SA_CODE_SHA256,
+  SA_FUNCTION,
+  SA_KIND,
+  SA_NAMESPACE,
+  SA_REGIONS,
+  SA_STARTED_BY,
+  SA_STATUS,
+  SA_VERSION,
+  type ReleaseInput,
+  type ReleaseKind,
+  type ReleaseStatus,
+} from './definitions';
+import { releaseRegions } from './preflight';
+
+export function showStarted(input: ReleaseInput, kind: ReleaseKind): void {
+  upsertSearchAttributes([
+    { key: SA_FUNCTION, value: input.functionName },
+    { key: SA_NAMESPACE, value: input.namespace },
+    { key: SA_REGIONS, value: releaseRegions(input) },
+    { key: SA_KIND, value: kind },
+    { key: SA_STATUS, value: 'Running' },
+    { key: SA_STARTED_BY, value: input.startedBy },
+    { key: SA_CODE_SHA256, value: input.pkg.sha256 },
+  ]);
+  upsertMemo({
+    summary: `${kind} of ${input.namespace}/${input.functionName} (sha256 ${input.pkg.sha256.slice(0, 12)}) to ${releaseRegions(input).join(', ')} by ${input.startedBy}`,
+  });
+}
+
+export function showEnded(status: ReleaseStatus, summary: string, version?: string): void {
+  upsertSearchAttributes([
+    { key: SA_STATUS, value: status },
+    ...(version ? [{ key: SA_VERSION, value: version }] : []),
+  ]);
+  upsertMemo({ summary });
+}
