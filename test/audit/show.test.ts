@@ -1,0 +1,68 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { registerShowCommand } from '../../client/commands/show';
+import type { RunView } from '../../client/audit/show';
+import { releaseWorkflowId, type ReleaseInput } from '../../workflows/definitions';
+import { startScfWorld, type ScfWorld } from '../harness/scf-world';
+import { connectTestEnv } from '../harness/temporal';
+import { EXISTING, SOURCE, runSyncOn, seed, syncInput, uniquePrefix } from '../sync/sync-fixtures';
+import { runCli } from './run-cli';
+
+describe('scf-release show', () => {
+  let env: TestWorkflowEnvironment;
+  let world: ScfWorld;
+  beforeAll(async () => {
+    env = await connectTestEnv();
+    world = await startScfWorld(env);
+  });
+  afterAll(async () => {
+    await world?.stop();
+    await env?.teardown();
+  });
+
+  it('when shown, a finished release prints its steps with timings, per-region results and compensations', async () => {
+    const functionName = `${uniquePrefix('show')}fn`;
+    for (const region of [SOURCE, EXISTING]) seed(world, region, functionName, 'old');
+    const input: ReleaseInput = {
+      releaseId: 'r-show',
+      functionName,
+      namespace: 'default',
+      primaryRegion: SOURCE,
+      regions: [EXISTING],
+      pkg: world.makePackage({ 'index.js': 'exports.main_handler = async () => ({ ok: false });\n' }),
+      verification: [{ name: 'answers ok', event: '{}', expect: { retMsgJsonSubset: { ok: true } } }],
+      startedBy: 'show-test',
+    };
+    const workflowId = releaseWorkflowId('default', functionName, 'r-show');
+    const handle = await env.client.workflow.start('releaseWorkflow', { taskQueue: world.taskQueue, workflowId, args: [input] });
+    await world.runWorker(() => handle.result());
+
+    const text = await runCli(registerShowCommand, ['show', workflowId]);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toContain('Status:   RolledBack  (Temporal: COMPLETED)');
+    expect(text.stdout).toMatch(/Steps:\nSTEP\s+REGION\s+STARTED\s+TOOK\s+OUTCOME/);
+    expect(text.stdout).toMatch(/update-code\s+ap-guangzhou\s+\S+ \S+\s+\d+(ms|\.\ds)\s+ok/);
+    expect(text.stdout).toMatch(/Compensations:\nNAME.*\n.*\nrestore-code\s+ap-guangzhou\s+ok/);
+    expect(text.stdout).toContain('Error: VerificationFailed');
+    expect(text.stdout).toContain(`/workflows/${encodeURIComponent(workflowId)}/`);
+
+    const json = JSON.parse((await runCli(registerShowCommand, ['show', workflowId, '--json'])).stdout) as RunView;
+    expect(json.detail).toMatchObject({ kind: 'release', state: 'closed', result: { status: 'RolledBack' } });
+  });
+
+  it('when shown, a finished sync prints its drift report', async () => {
+    const prefix = uniquePrefix('show-sync');
+    seed(world, SOURCE, `${prefix}a`, 'new');
+    seed(world, EXISTING, `${prefix}a`, 'old');
+    const { syncId } = await runSyncOn(env, world, syncInput({ functions: { match: prefix }, targetRegions: [EXISTING], dryRun: true }));
+    const run = await runCli(registerShowCommand, ['show', `sync/${syncId}`]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`${prefix}a\\s+ap-shanghai\\s+would-sync\\s+update-in-place`));
+    expect(run.stdout).toContain('Totals: would-sync 1');
+  });
+
+  it('when the id is unknown, then it says so as an input error', async () => {
+    const run = await runCli(registerShowCommand, ['show', 'release/default/nope/r-0']);
+    expect(run.exitCode).toBe(64);
+    expect(run.error?.message).toBe('no workflow with id release/default/nope/r-0');
+  });
+});

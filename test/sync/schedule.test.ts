@@ -1,0 +1,110 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Command } from 'commander';
+import { registerSyncCommand } from '../../client/commands/sync';
+import { describeSyncSchedule, type SyncScheduleView } from '../../client/schedules/sync-schedule';
+import { eventually, runCli } from '../audit/run-cli';
+import { connectTestEnv, uniqueTaskQueue } from '../harness/temporal';
+
+const sync = (program: Command) => registerSyncCommand(program);
+
+describe('scf-release sync schedule', () => {
+  let env: TestWorkflowEnvironment;
+  // No worker polls this queue: a triggered sync stays Running, which is what the SKIP check needs.
+  const taskQueue = uniqueTaskQueue('schedule');
+  const scheduleId = `nightly-${taskQueue}`;
+
+  beforeAll(async () => {
+    env = await connectTestEnv();
+  });
+  afterAll(async () => {
+    await env.client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+    for await (const run of env.client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"` })) {
+      await env.client.workflow.getHandle(run.workflowId, run.runId).terminate('test cleanup');
+    }
+    await env?.teardown();
+  });
+
+  it('when a schedule is created with cron, time zone, catch-up window, jitter and note, then describe shows them with overlap SKIP', async () => {
+    const created = await runCli(sync, [
+      'sync', 'schedule', 'create', scheduleId,
+      '--cron', '0 3 * * *', '--timezone', 'Asia/Shanghai', '--catchup-window', '1h', '--jitter', '5m',
+      '--note', 'nightly drift repair',
+      '--source', 'ap-guangzhou', '--targets', 'ap-shanghai,ap-beijing', '--match', 'api-', '--what', 'alias:live',
+      '--task-queue', taskQueue,
+    ]);
+    expect(created).toMatchObject({ exitCode: 0 });
+    expect(created.stdout).toContain(`/namespaces/default/schedules/${scheduleId}`);
+
+    const described = await runCli(sync, ['sync', 'schedule', 'describe', scheduleId, '--json']);
+    const view = JSON.parse(described.stdout) as SyncScheduleView;
+    expect(view).toMatchObject({
+      scheduleId,
+      cron: '0 3 * * *',
+      timezone: 'Asia/Shanghai',
+      paused: false,
+      note: 'nightly drift repair',
+      overlap: 'SKIP',
+      catchupWindowMs: 3_600_000,
+      jitterMs: 300_000,
+    });
+    expect(view.summary).toBe(
+      'Sync of functions matching "api-" (default): the version alias live serves from ap-guangzhou to ap-shanghai, ap-beijing',
+    );
+    // 03:00 in Shanghai (UTC+8) is 19:00 UTC; jitter only ever delays.
+    expect(new Date(view.nextRuns[0]!).getUTCHours()).toBe(19);
+
+    const action = (await env.client.schedule.getHandle(scheduleId).describe()).action;
+    expect(action).toMatchObject({ type: 'startWorkflow', workflowType: 'syncWorkflow', taskQueue, workflowId: `sync/${scheduleId}` });
+    expect(action.args).toEqual([
+      expect.objectContaining({ startedBy: `schedule:${scheduleId}`, dryRun: false, what: { kind: 'alias', alias: 'live' } }),
+    ]);
+  });
+
+  it('when the schedule is triggered twice while its sync still runs, then only one sync starts (SKIP, not the SDK default ALLOW_ALL)', async () => {
+    expect(await runCli(sync, ['sync', 'schedule', 'trigger', scheduleId])).toMatchObject({ exitCode: 0 });
+    const first = await eventually(() => describeSyncSchedule(env.client, scheduleId), (v) => v.runningWorkflowIds.length === 1);
+    expect(first.runningWorkflowIds[0]).toMatch(new RegExp(`^sync/${scheduleId}-`));
+
+    expect(await runCli(sync, ['sync', 'schedule', 'trigger', scheduleId])).toMatchObject({ exitCode: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const after = await describeSyncSchedule(env.client, scheduleId);
+    expect(after.runningWorkflowIds).toEqual(first.runningWorkflowIds);
+    expect(after.recentRuns).toHaveLength(1);
+
+    const listed = await runCli(sync, ['sync', 'schedule', 'list']);
+    expect(listed.stdout).toMatch(new RegExp(`${scheduleId}\\s+0 3 \\* \\* \\*\\s+Asia/Shanghai\\s+no`));
+  });
+
+  it('when the schedule is paused and unpaused, then describe shows the state and the note', async () => {
+    expect(await runCli(sync, ['sync', 'schedule', 'pause', scheduleId, '--note', 'freeze week'])).toMatchObject({ exitCode: 0 });
+    expect(await describeSyncSchedule(env.client, scheduleId)).toMatchObject({ paused: true, note: 'freeze week' });
+    const described = await runCli(sync, ['sync', 'schedule', 'describe', scheduleId]);
+    expect(described.stdout).toContain('(PAUSED)');
+
+    expect(await runCli(sync, ['sync', 'schedule', 'unpause', scheduleId])).toMatchObject({ exitCode: 0 });
+    expect(await describeSyncSchedule(env.client, scheduleId)).toMatchObject({ paused: false });
+  });
+
+  it('when the schedule is deleted, then describing it is an input error naming the id', async () => {
+    expect(await runCli(sync, ['sync', 'schedule', 'delete', scheduleId])).toMatchObject({ exitCode: 0 });
+    const described = await runCli(sync, ['sync', 'schedule', 'describe', scheduleId]);
+    expect(described.exitCode).toBe(64);
+    expect(described.error?.message).toBe(`no schedule with id ${scheduleId}`);
+  });
+
+  it('when create gets a bad cron, time zone or region, then it is refused before anything is created', async () => {
+    const base = ['sync', 'schedule', 'create', 'bad-one', '--source', 'ap-guangzhou', '--targets', 'ap-shanghai', '--functions', 'a'];
+    for (const [extra, message] of [
+      [['--cron', '0 3 * *'], /5 fields/],
+      [['--cron', '0 3 * * *', '--timezone', 'Mars/Olympus'], /unknown IANA time zone/],
+      [['--cron', '0 3 * * *', '--jitter', 'soon'], /--jitter takes a duration/],
+    ] as const) {
+      const run = await runCli(sync, [...base, ...extra]);
+      expect(run.exitCode).toBe(64);
+      expect(run.error?.message).toMatch(message);
+    }
+    const badRegion = await runCli(sync, ['sync', 'schedule', 'create', 'bad-one', '--cron', '0 3 * * *', '--source', 'ap-guangzhou', '--targets', 'ap-mars', '--functions', 'a']);
+    expect(badRegion.error?.message).toMatch(/unknown region\(s\) ap-mars/);
+    await expect(env.client.schedule.getHandle('bad-one').describe()).rejects.toThrow();
+  });
+});

@@ -1,0 +1,178 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { registerSyncCommand } from '../../client/commands/sync';
+import { SA_KIND, SA_STATUS, functionLockId, type SyncReport } from '../../workflows/definitions';
+import { runCli } from '../audit/run-cli';
+import { startScfWorld, type ScfWorld } from '../harness/scf-world';
+import { connectTestEnv } from '../harness/temporal';
+import { EXISTING, MISSING, SOURCE, code, outcomeOf, runSyncOn, seed, sha, syncInput, uniquePrefix } from './sync-fixtures';
+
+const READ_ONLY = /^(Get|List)/;
+
+describe('the region sync', () => {
+  let env: TestWorkflowEnvironment;
+  let world: ScfWorld;
+  beforeAll(async () => {
+    env = await connectTestEnv();
+    world = await startScfWorld(env);
+  });
+  afterAll(async () => {
+    await world?.stop();
+    await env?.teardown();
+  });
+  afterEach(() => world.sim.admin.clearFaults());
+
+  /** `same` is in sync in ap-shanghai, `drift` holds older code there; neither exists in ap-singapore. */
+  function seedDrift(prefix: string) {
+    const same = `${prefix}same`;
+    const drift = `${prefix}drift`;
+    seed(world, SOURCE, same, 'a');
+    seed(world, EXISTING, same, 'a');
+    seed(world, SOURCE, drift, 'new');
+    seed(world, EXISTING, drift, 'old');
+    return { same, drift };
+  }
+
+  it('when run dry over a prefix, then it reports in sync, drifted and missing per region with both shas, and makes no mutating call', async () => {
+    const prefix = uniquePrefix('dry');
+    const { same, drift } = seedDrift(prefix);
+    const before = { same: sha(world, EXISTING, same), drift: sha(world, EXISTING, drift) };
+
+    const { report } = await runSyncOn(env, world, syncInput({ functions: { match: prefix }, dryRun: true }));
+
+    expect(report.functions.map((f) => f.functionName)).toEqual([drift, same]);
+    expect(outcomeOf(report, same, EXISTING)).toMatchObject({ outcome: 'in-sync', action: 'no-op', sourceSha256: sha(world, SOURCE, same), targetSha256: before.same });
+    expect(outcomeOf(report, same, MISSING)).toEqual({ region: MISSING, outcome: 'would-sync', action: 'create-by-copy', sourceSha256: sha(world, SOURCE, same) });
+    expect(outcomeOf(report, drift, EXISTING)).toMatchObject({ outcome: 'would-sync', action: 'update-in-place', sourceSha256: sha(world, SOURCE, drift), targetSha256: before.drift });
+    expect(report.totals).toEqual({ 'in-sync': 1, synced: 0, 'would-sync': 3, 'skipped-locked': 0, failed: 0 });
+    expect(report.summary).toMatch(/^Dry-run sync t-\w+: 2 function\(s\) from ap-guangzhou to ap-shanghai, ap-singapore: 1 in-sync, 3 would-sync$/);
+
+    const calls = world.sim.admin.requestLog().filter((e) => e.function?.startsWith(prefix) || (e.action === 'ListFunctions' && e.region === SOURCE));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.filter((e) => !READ_ONLY.test(e.action))).toEqual([]);
+    expect(sha(world, EXISTING, drift)).toBe(before.drift);
+    expect(world.sim.admin.getFunction(MISSING, 'default', same)).toBeUndefined();
+  });
+
+  it('when run for real, then only the drifted regions are written (copy where missing, update in place where present) and a second run finds everything in sync', async () => {
+    const prefix = uniquePrefix('real');
+    const { same, drift } = seedDrift(prefix);
+    const { report, syncId } = await runSyncOn(env, world, syncInput({ functions: { names: [same, drift] } }));
+
+    expect(report.totals).toEqual({ 'in-sync': 1, synced: 3, 'would-sync': 0, 'skipped-locked': 0, failed: 0 });
+    expect(outcomeOf(report, drift, EXISTING)).toMatchObject({ outcome: 'synced', action: 'update-in-place', version: '2' });
+    expect(outcomeOf(report, same, MISSING)).toMatchObject({ outcome: 'synced', action: 'create-by-copy', version: '1' });
+    for (const [fn, region] of [[drift, EXISTING], [drift, MISSING], [same, MISSING]] as const) {
+      const view = world.sim.admin.getFunction(region, 'default', fn)!;
+      expect(view.codeSha256).toBe(sha(world, SOURCE, fn));
+      expect(view.versions.at(-1)!.codeSha256).toBe(sha(world, SOURCE, fn));
+    }
+    // Updated in place, never overridden: the existing target keeps its trigger and its old version.
+    const updated = world.sim.admin.getFunction(EXISTING, 'default', drift)!;
+    expect(updated.triggers).toEqual([expect.objectContaining({ type: 'timer', name: 'nightly' })]);
+    expect(updated.versions.map((v) => v.version)).toEqual(['1', '2']);
+    const mutations = world.sim.admin.requestLog().filter((e) => e.function === same && e.region === EXISTING && !READ_ONLY.test(e.action));
+    expect(mutations).toEqual([]);
+
+    // Each function ran as its own child, id and search attributes saying what it is.
+    const child = await env.client.workflow.getHandle(`sync/${syncId}/default/${drift}`).describe();
+    expect(child.typedSearchAttributes.get(SA_KIND)).toBe('sync');
+    expect(child.typedSearchAttributes.get(SA_STATUS)).toBe('Succeeded');
+
+    const again = await runSyncOn(env, world, syncInput({ functions: { names: [same, drift] } }));
+    expect(again.report.totals).toEqual({ 'in-sync': 4, synced: 0, 'would-sync': 0, 'skipped-locked': 0, failed: 0 });
+    const parent = await again.handle.describe();
+    expect(parent.typedSearchAttributes.get(SA_STATUS)).toBe('NoOp');
+  });
+
+  it('when the selected version differs from the source\'s $LATEST, then a missing target is copied and then given the selected code', async () => {
+    const functionName = `${uniquePrefix('ahead')}fn`;
+    seed(world, SOURCE, functionName, 'published');
+    const published = sha(world, SOURCE, functionName);
+    // $LATEST moves on past version 1; CopyFunction would copy this unpublished code.
+    await world.activities.updateFunctionCode({ fn: { region: SOURCE, namespace: 'default', functionName }, pkg: world.makePackage(code('unpublished')) });
+    await world.sim.admin.waitForStatus({ region: SOURCE, functionName, statuses: ['Active'] });
+    expect(sha(world, SOURCE, functionName)).not.toBe(published);
+
+    const { report } = await runSyncOn(env, world, syncInput({ functions: { names: [functionName] }, targetRegions: [MISSING] }));
+
+    expect(report.functions[0]).toMatchObject({ sourceQualifier: '1', sourceSha256: published });
+    expect(outcomeOf(report, functionName, MISSING)).toMatchObject({ outcome: 'synced', action: 'create-by-copy', version: '1' });
+    const target = world.sim.admin.getFunction(MISSING, 'default', functionName)!;
+    expect(target.codeSha256).toBe(published);
+    expect(target.versions.at(-1)!.codeSha256).toBe(published);
+  });
+
+  it('when a function is locked by a release, then it is skipped and reported, and the others are synced', async () => {
+    const prefix = uniquePrefix('locked');
+    const { same, drift } = seedDrift(prefix);
+    // What a running release holds: the function's lock workflow.
+    const lock = await env.client.workflow.start('functionLockWorkflow', {
+      workflowId: functionLockId('default', drift),
+      taskQueue: world.taskQueue,
+      args: [{ namespace: 'default', functionName: drift, holderWorkflowId: 'release/default/x/r-1', kind: 'release' }],
+    });
+    try {
+      const before = sha(world, EXISTING, drift);
+      const { report } = await runSyncOn(env, world, syncInput({ functions: { names: [same, drift] } }));
+      expect(outcomeOf(report, drift, EXISTING)).toMatchObject({ outcome: 'skipped-locked', error: { type: 'FunctionLocked' } });
+      expect(outcomeOf(report, drift, MISSING)).toMatchObject({ outcome: 'skipped-locked' });
+      expect(outcomeOf(report, same, MISSING)).toMatchObject({ outcome: 'synced' });
+      expect(report.totals).toMatchObject({ 'skipped-locked': 2, synced: 1, failed: 0 });
+      expect(sha(world, EXISTING, drift)).toBe(before);
+      expect(world.sim.admin.getFunction(MISSING, 'default', drift)).toBeUndefined();
+    } finally {
+      await lock.terminate('test done');
+    }
+  });
+
+  it('when publishing fails in one target, then that region is restored and reported with its error code, and the other regions and functions are synced', async () => {
+    const prefix = uniquePrefix('fails');
+    const { same, drift } = seedDrift(prefix);
+    const before = sha(world, EXISTING, drift);
+    world.sim.admin.failNextPublish({ region: EXISTING, functionName: drift, errorCode: 'InternalError.System', errorMessage: 'publish broke' });
+
+    const { report } = await runSyncOn(env, world, syncInput({ functions: { names: [same, drift] } }));
+
+    const failed = outcomeOf(report, drift, EXISTING)!;
+    expect(failed.outcome).toBe('failed');
+    // The simulator's failed publish leaves no version 2, so the wait reports it missing.
+    expect(failed.error).toMatchObject({ type: expect.stringMatching(/PublishFailed|ResourceNotFound\.Version/), region: EXISTING });
+    expect(report.functions.find((f) => f.functionName === drift)!.compensations).toEqual([
+      { name: 'restore-code', region: EXISTING, outcome: 'ok' },
+    ]);
+    expect(sha(world, EXISTING, drift)).toBe(before);
+    expect(outcomeOf(report, drift, MISSING)).toMatchObject({ outcome: 'synced' });
+    expect(outcomeOf(report, same, MISSING)).toMatchObject({ outcome: 'synced' });
+    expect(report.totals).toMatchObject({ failed: 1, synced: 2, 'in-sync': 1 });
+  });
+
+  it('when there are more functions than one run takes, then it continues as new and still reports every function in order', async () => {
+    const prefix = uniquePrefix('many');
+    const names = Array.from({ length: 5 }, (_, i) => `${prefix}${i}`);
+    for (const name of names) seed(world, SOURCE, name, name);
+    const { report, syncId } = await runSyncOn(
+      env,
+      world,
+      syncInput({ functions: { match: `${prefix}*` }, targetRegions: [MISSING], dryRun: true, functionsPerRun: 2, functionConcurrency: 2 }),
+    );
+    expect(report.functions.map((f) => f.functionName)).toEqual(names);
+    expect(report.totals['would-sync']).toBe(5);
+    const runs = await env.client.workflow.count(`WorkflowId = "sync/${syncId}"`);
+    expect(runs.count).toBe(3);
+  });
+
+  it('when `sync run --dry-run --json` runs, then it prints the drift report and exits 0', async () => {
+    const prefix = uniquePrefix('cli');
+    const { drift } = seedDrift(prefix);
+    const run = await runCli(registerSyncCommand, [
+      'sync', 'run', '--source', SOURCE, '--targets', EXISTING, '--match', prefix, '--dry-run', '--json', '--task-queue', world.taskQueue,
+    ]);
+    if (run.error) console.error(run.error, (run.error as Error).cause, run.stderr);
+    expect(run.error).toBeUndefined();
+    expect(run.exitCode).toBe(0);
+    const report = JSON.parse(run.stdout) as SyncReport;
+    expect(report).toMatchObject({ dryRun: true, totals: { 'in-sync': 1, 'would-sync': 1 } });
+    expect(outcomeOf(report, drift, EXISTING)).toMatchObject({ outcome: 'would-sync' });
+    expect(run.stderr).toMatch(/Sync \S+: http/);
+  });
+});
