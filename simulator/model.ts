@@ -60,6 +60,22 @@ export interface NamespaceState { name: string; description: string; addTime: st
 export interface RegionState { namespaces: Map<string, NamespaceState> }
 export interface AccountState { secretId: string; appId: string; uin: string; regions: Map<string, RegionState> }
 
+/**
+ * The JSON form of the store (`Store.snapshot`, the simulator's dataDir state file). The optional fields
+ * are ones `restore` defaults when a saved file lacks them; `Code` (base64) is there with includeCode only.
+ */
+export interface VersionSnapshot {
+  Version: string; CodeSha256: string; CodeSize: number; Handler: string; Runtime: string; MemorySize: number; Timeout: number;
+  Environment?: EnvVar[]; Description?: string; Status: FunctionStatus; AddTime: string; ModTime: string; Code?: string;
+}
+export interface FunctionSnapshot {
+  functionId: string; status: FunctionStatus; statusReasons?: StatusReason[]; addTime: string; modTime: string;
+  nextVersion: number; triggers?: TriggerState[]; latest: VersionSnapshot; versions?: VersionSnapshot[]; aliases?: AliasState[];
+}
+export interface NamespaceSnapshot { description: string; addTime: string; modTime: string; functions?: Record<string, FunctionSnapshot> }
+export interface AccountSnapshot { secretId: string; appId: string; uin: string; regions?: Record<string, { namespaces?: Record<string, NamespaceSnapshot> }> }
+export interface StoreSnapshot { accounts?: AccountSnapshot[] }
+
 /** SCF's time format: "YYYY-MM-DD HH:mm:ss" in China Standard Time. */
 export function scfTime(ms = Date.now()): string {
   return new Date(ms + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
@@ -139,8 +155,8 @@ export class Store {
   }
 
   /** JSON snapshot (no secrets beyond the SecretId that names an account). */
-  snapshot(includeCode = false): unknown {
-    const ver = (v: VersionState) => ({
+  snapshot(includeCode = false): StoreSnapshot {
+    const ver = (v: VersionState): VersionSnapshot => ({
       Version: v.version, CodeSha256: v.codeSha256, CodeSize: v.code.length, Handler: v.handler, Runtime: v.runtime,
       MemorySize: v.memorySize, Timeout: v.timeout, Environment: v.environment, Description: v.description,
       Status: v.status, AddTime: v.addTime, ModTime: v.modTime,
@@ -166,28 +182,28 @@ export class Store {
   }
 
   /** Restores a snapshot made with includeCode=true; transitional states settle to their end state. */
-  restore(snap: any): void {
+  restore(snap: StoreSnapshot | undefined): void {
     this.accounts.clear();
     const settle = (s: FunctionStatus): FunctionStatus =>
       s === 'Creating' || s === 'Updating' || s === 'Publishing' ? 'Active' : s;
-    const ver = (v: any): VersionState => ({
+    const ver = (v: VersionSnapshot): VersionState => ({
       version: v.Version, code: Buffer.from(v.Code ?? '', 'base64'), codeSha256: v.CodeSha256, handler: v.Handler, runtime: v.Runtime,
       memorySize: v.MemorySize, timeout: v.Timeout, environment: v.Environment ?? [], description: v.Description ?? '',
       status: settle(v.Status), addTime: v.AddTime, modTime: v.ModTime,
     });
     for (const a of snap?.accounts ?? []) {
       const acc = this.account(a.secretId);
-      for (const [rn, r] of Object.entries<any>(a.regions ?? {})) {
+      for (const [rn, r] of Object.entries(a.regions ?? {})) {
         const region = this.region(a.secretId, rn);
-        for (const [nn, n] of Object.entries<any>(r.namespaces ?? {})) {
+        for (const [nn, n] of Object.entries(r.namespaces ?? {})) {
           const ns: NamespaceState = { name: nn, description: n.description, addTime: n.addTime, modTime: n.modTime, functions: new Map() };
           region.namespaces.set(nn, ns);
-          for (const [fn, f] of Object.entries<any>(n.functions ?? {})) {
+          for (const [fn, f] of Object.entries(n.functions ?? {})) {
             if (f.status === 'Deleting') continue;
             ns.functions.set(fn, {
               functionId: f.functionId, name: fn, namespace: nn, region: rn, status: settle(f.status), statusReasons: f.statusReasons ?? [],
-              latest: ver(f.latest), versions: new Map((f.versions ?? []).map((v: any) => [v.Version, ver(v)])),
-              nextVersion: f.nextVersion, aliases: new Map((f.aliases ?? []).map((al: AliasState) => [al.name, al])),
+              latest: ver(f.latest), versions: new Map((f.versions ?? []).map((v) => [v.Version, ver(v)])),
+              nextVersion: f.nextVersion, aliases: new Map((f.aliases ?? []).map((al) => [al.name, al])),
               triggers: f.triggers ?? [], addTime: f.addTime, modTime: f.modTime, generation: 0,
             });
           }

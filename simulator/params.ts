@@ -58,12 +58,18 @@ export class Params {
   }
 }
 
+/** `value[key]` when the value is an object (or array), else undefined: reads one field of an untrusted request value. */
+export function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
 /** "Environment.Variables.0.Key=x" → { Environment: { Variables: [{ Key: 'x' }] } } */
 export function unflattenQuery(entries: Iterable<[string, string]>): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   for (const [key, value] of entries) {
     const parts = key.split('.');
-    let cur: any = root;
+    // An array (for numeric parts) or a plain object, both indexed here by the part's string.
+    let cur: Record<string, unknown> = root;
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
       const last = i === parts.length - 1;
@@ -71,7 +77,7 @@ export function unflattenQuery(entries: Iterable<[string, string]>): Record<stri
       else {
         const nextIsIndex = /^\d+$/.test(parts[i + 1]!);
         if (cur[p] === undefined || typeof cur[p] !== 'object') cur[p] = nextIsIndex ? [] : {};
-        cur = cur[p];
+        cur = cur[p] as Record<string, unknown>;
       }
     }
   }

@@ -54,6 +54,12 @@ export function signCodePath(secret: string, sha: string, expires: number): stri
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The HTTP status an admin call failed with: the `status` the admin API attached (404 for unknown calls), else 400. */
+function adminErrorStatus(e: unknown): number {
+  const status = typeof e === 'object' && e !== null ? (e as { status?: unknown }).status : undefined;
+  return typeof status === 'number' ? status : 400;
+}
+
 export function createServer(deps: ServerDeps): http.Server {
   const { sim, log, logger } = deps;
 
@@ -207,7 +213,7 @@ export function createServer(deps: ServerDeps): http.Server {
             const out = await deps.admin(req.method ?? 'GET', url.pathname.slice('/_admin/'.length), url.searchParams, body);
             return sendJson(res, 200, out ?? { ok: true });
           } catch (e) {
-            return sendJson(res, (e as any)?.status ?? 400, { error: (e as Error).message });
+            return sendJson(res, adminErrorStatus(e), { error: (e as Error).message });
           }
         }
         await handleApi(req, res, url, body);

@@ -1,7 +1,7 @@
 import { ApiError } from '../errors';
 import type { ActionHandler, CallCtx } from '../context';
 import { scfTime, type AliasState, type FunctionState, type VersionMatch, type VersionWeight } from '../model';
-import { invalidValue } from '../params';
+import { field, invalidValue } from '../params';
 import { getFunction, resolveVersion } from './common';
 
 const ALIAS_NAME_RE = /^[A-Za-z](?:[A-Za-z0-9_-]{0,62}[A-Za-z0-9])?$/;
@@ -33,9 +33,10 @@ function parseRouting(c: CallCtx, fn: FunctionState, primary: string): { weights
   const rawM = rc['AddtionVersionMatchs'] ?? [];
   if (!Array.isArray(rawW) || !Array.isArray(rawM)) throw invalidValue('RoutingConfig', 'RoutingConfig is invalid.');
   let sum = 0;
-  for (const w of rawW as any[]) {
-    const version = String(w?.Version ?? '');
-    const weight = typeof w?.Weight === 'string' ? Number(w.Weight) : w?.Weight;
+  for (const w of rawW as unknown[]) {
+    const version = String(field(w, 'Version') ?? '');
+    const rawWeight = field(w, 'Weight');
+    const weight = typeof rawWeight === 'string' ? Number(rawWeight) : rawWeight;
     if (!version || typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0 || weight > 1) {
       throw invalidValue('RoutingConfig', `RoutingConfig weight for version ${version} is invalid: a number between 0 and 1.`);
     }
@@ -45,11 +46,11 @@ function parseRouting(c: CallCtx, fn: FunctionState, primary: string): { weights
     weights.push({ Version: version, Weight: weight });
   }
   if (sum > 1 + 1e-9) throw invalidValue('RoutingConfig', 'The sum of AdditionalVersionWeights must not exceed 1.');
-  for (const m of rawM as any[]) {
-    const version = String(m?.Version ?? '');
-    const key = String(m?.Key ?? '');
-    const method = String(m?.Method ?? '');
-    const expression = String(m?.Expression ?? '');
+  for (const m of rawM as unknown[]) {
+    const version = String(field(m, 'Version') ?? '');
+    const key = String(field(m, 'Key') ?? '');
+    const method = String(field(m, 'Method') ?? '');
+    const expression = String(field(m, 'Expression') ?? '');
     if (!version || !key || (method !== 'exact' && method !== 'range') || !expression) {
       throw invalidValue('RoutingConfig', 'AddtionVersionMatchs entries need Version, Key, Method (exact|range) and Expression.');
     }

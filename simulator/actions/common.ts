@@ -1,7 +1,7 @@
 import { ApiError, Errors } from '../errors';
 import type { CallCtx } from '../context';
 import type { EnvVar, FunctionState, NamespaceState, VersionState } from '../model';
-import { invalidValue } from '../params';
+import { field, invalidValue } from '../params';
 import { ZipError, validateZip } from '../zip';
 import { StateMachine } from '../state-machine';
 
@@ -97,8 +97,8 @@ export function parseEnvironment(raw: Record<string, unknown> | undefined): EnvV
   if (!Array.isArray(vars)) throw invalidValue('Environment', 'Environment.Variables must be an array.');
   const out: EnvVar[] = [];
   for (const v of vars) {
-    const key = (v as any)?.Key;
-    const value = (v as any)?.Value ?? '';
+    const key = field(v, 'Key');
+    const value = field(v, 'Value') ?? '';
     if (typeof key !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || typeof value !== 'string') {
       throw invalidValue('Environment', `Environment variable ${String(key)} is invalid.`);
     }

@@ -43,8 +43,23 @@ interface Worker {
   ready: Promise<void>;
   stderr: string;
   lastUsed: number;
-  onResult?: (msg: any) => void;
+  onResult?: (msg: RunnerResult) => void;
   onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+/** What runner.js sends back for one invocation (see its `finish`). */
+type RunnerResult = { type: 'result'; id: string; durationMs: number; memUsage: number; log: string } & (
+  | { ok: true; value: string }
+  | { ok: false; error: { name: string; message: string; stack: string } }
+);
+
+/** The `type` of an IPC message from runner.js (`ready` or `result`). */
+function messageType(m: unknown): unknown {
+  return typeof m === 'object' && m !== null ? (m as { type?: unknown }).type : undefined;
+}
+
+function isRunnerResult(m: unknown): m is RunnerResult {
+  return messageType(m) === 'result';
 }
 
 const RUNNER = path.join(__dirname, 'runner.js');
@@ -103,8 +118,8 @@ export class Invoker {
     });
     const w: Worker = { key, child, busy: false, stderr: '', lastUsed: Date.now(), ready: Promise.resolve() };
     w.ready = new Promise<void>((resolve, reject) => {
-      const onMsg = (m: any) => {
-        if (m?.type === 'ready') {
+      const onMsg = (m: unknown) => {
+        if (messageType(m) === 'ready') {
           child.off('message', onMsg);
           resolve();
         }
@@ -117,8 +132,8 @@ export class Invoker {
       w.stderr = (w.stderr + d.toString()).slice(-8192);
     });
     child.stdout?.on('data', () => undefined);
-    child.on('message', (m: any) => {
-      if (m?.type === 'result') w.onResult?.(m);
+    child.on('message', (m: unknown) => {
+      if (isRunnerResult(m)) w.onResult?.(m);
     });
     child.on('exit', (code, signal) => {
       this.remove(w);
@@ -199,7 +214,7 @@ export class Invoker {
     const w = await this.acquire(key, input);
     const timeoutMs = input.timeout * 1000;
     const started = Date.now();
-    const msg = await new Promise<{ kind: 'result'; m: any } | { kind: 'timeout' } | { kind: 'exit'; code: number | null; signal: string | null }>((resolve) => {
+    const msg = await new Promise<{ kind: 'result'; m: RunnerResult } | { kind: 'timeout' } | { kind: 'exit'; code: number | null; signal: string | null }>((resolve) => {
       const timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
       w.onResult = (m) => {
         clearTimeout(timer);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_CREDENTIALS, buildTc3Authorization, type RunningSimulator } from '../../simulator';
-import { HELLO, ScfClient, clientFor, expectCode, startFast, waitStatus, zipB64, type ScfClientT } from './helpers';
+import { HELLO, ScfClient, clientFor, errorField, expectCode, startFast, waitStatus, zipB64, type ScfClientT } from './helpers';
 
 let sim: RunningSimulator;
 let client: ScfClientT;
@@ -11,6 +11,11 @@ beforeAll(async () => {
   client = clientFor(sim);
 });
 afterAll(() => sim.stop());
+
+/** The API's JSON answer, as far as these tests read it. */
+interface RawResponse {
+  Response: { Error?: { Code: string; Message: string }; RequestId: string };
+}
 
 async function rawCall(opts: { action: string; body: unknown; timestamp?: number; secretKey?: string; secretId?: string; service?: string; region?: string; version?: string }) {
   const body = Buffer.from(JSON.stringify(opts.body));
@@ -25,7 +30,7 @@ async function rawCall(opts: { action: string; body: unknown; timestamp?: number
   });
   const res = await fetch(`${sim.url}/`, { method: 'POST', headers, body });
   expect(res.status).toBe(200);
-  return (await res.json()) as { Response: any };
+  return (await res.json()) as RawResponse;
 }
 
 describe('SCF simulator API surface', () => {
@@ -51,7 +56,7 @@ describe('SCF simulator API surface', () => {
   });
 
   test('when parameters are missing or invalid, then the documented error codes come back', async () => {
-    await expectCode(client.GetFunction({} as any), 'MissingParameter');
+    await expectCode(client.GetFunction({} as Parameters<ScfClientT['GetFunction']>[0]), 'MissingParameter');
     await expectCode(client.GetFunction({ FunctionName: 'nope' }), 'ResourceNotFound.Function');
     await expectCode(client.GetFunction({ FunctionName: 'shape', Qualifier: '99' }), 'ResourceNotFound.Version');
     await expectCode(client.GetFunction({ FunctionName: 'shape', Namespace: 'ghost' }), 'ResourceNotFound.Namespace');
@@ -64,9 +69,9 @@ describe('SCF simulator API surface', () => {
     await expectCode(client.UpdateFunctionCode({ FunctionName: 'shape' }), 'InvalidParameterValue.Code');
     await expectCode(clientFor(sim, 'mars-north-1').ListFunctions({}), 'UnsupportedRegion');
     const r = await rawCall({ action: 'NoSuchThing', body: {} });
-    expect(r.Response.Error.Code).toBe('InvalidAction');
+    expect(r.Response.Error?.Code).toBe('InvalidAction');
     const v = await rawCall({ action: 'ListFunctions', body: {}, version: '2017-01-01' });
-    expect(v.Response.Error.Code).toBe('NoSuchVersion');
+    expect(v.Response.Error?.Code).toBe('NoSuchVersion');
   });
 
   test('when code comes from the simulated COS, then UpdateFunctionCode uses it and an unknown object fails', async () => {
@@ -157,18 +162,18 @@ describe('SCF simulator API surface', () => {
     await expectCode(clientFor(sim, 'ap-guangzhou', { secretId: 'AKIDunknown', secretKey: 'x' }).ListFunctions({}), 'AuthFailure.SecretIdNotFound');
     await expectCode(clientFor(sim, 'ap-guangzhou', { ...DEFAULT_CREDENTIALS, token: 'tok' }).ListFunctions({}), 'AuthFailure.TokenFailure');
     const stale = await rawCall({ action: 'ListFunctions', body: {}, timestamp: Math.floor(Date.now() / 1000) - 600 });
-    expect(stale.Response.Error.Code).toBe('AuthFailure.SignatureExpire');
+    expect(stale.Response.Error?.Code).toBe('AuthFailure.SignatureExpire');
     expect(stale.Response.RequestId).toMatch(/^[0-9a-f-]{36}$/);
     const goSdkStyle = await rawCall({ action: 'ListFunctions', body: {}, service: 'scf' });
     expect(goSdkStyle.Response.Error).toBeUndefined();
     const badService = await rawCall({ action: 'ListFunctions', body: {}, service: 'cvm' });
-    expect(badService.Response.Error.Code).toBe('AuthFailure.SignatureFailure');
-    const noAuth = await (await fetch(`${sim.url}/`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tc-action': 'ListFunctions' }, body: '{}' })).json();
-    expect((noAuth as any).Response.Error.Code).toBe('AuthFailure.InvalidAuthorization');
+    expect(badService.Response.Error?.Code).toBe('AuthFailure.SignatureFailure');
+    const noAuth = (await (await fetch(`${sim.url}/`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tc-action': 'ListFunctions' }, body: '{}' })).json()) as RawResponse;
+    expect(noAuth.Response.Error?.Code).toBe('AuthFailure.InvalidAuthorization');
   });
 
   test('when the SDK signs a GET request, then the simulator accepts it', async () => {
-    const getClient = new (require('tencentcloud-sdk-nodejs-scf').scf.v20180416.Client)({
+    const getClient = new ScfClient({
       credential: DEFAULT_CREDENTIALS, region: 'ap-guangzhou', profile: { httpProfile: { endpoint: sim.endpoint, protocol: 'http://', reqMethod: 'GET' } },
     });
     const r = await getClient.ListFunctions({ Namespace: 'team-a', Limit: 2 });
@@ -198,7 +203,7 @@ describe('SCF simulator API surface', () => {
   test('when a burst exceeds the per-second limit, then some calls get RequestLimitExceeded', async () => {
     sim.admin.setRateLimits({ ListNamespaces: 5 });
     const results = await Promise.allSettled(Array.from({ length: 15 }, () => client.ListNamespaces({})));
-    const limited = results.filter((r) => r.status === 'rejected' && (r.reason as any).code === 'RequestLimitExceeded');
+    const limited = results.filter((r) => r.status === 'rejected' && errorField(r.reason, 'code') === 'RequestLimitExceeded');
     expect(limited.length).toBeGreaterThan(0);
     expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
   });

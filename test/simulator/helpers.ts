@@ -24,18 +24,25 @@ export function zipB64(files: Record<string, string>): string {
 
 export const HELLO = { 'index.js': 'exports.main_handler = async (event) => ({ hello: "world", event });\n' };
 
-export async function expectCode(p: Promise<unknown>, code: string): Promise<any> {
+/** A field of what a call rejected with (the SDK's TencentCloudSDKHttpException has `code` and `requestId`). */
+export function errorField(e: unknown, name: 'code' | 'requestId'): unknown {
+  return typeof e === 'object' && e !== null ? (e as Record<string, unknown>)[name] : undefined;
+}
+
+export async function expectCode(p: Promise<unknown>, code: string): Promise<unknown> {
   try {
     await p;
-  } catch (e: any) {
-    expect(e.code).toBe(code);
-    expect(typeof e.requestId).toBe('string');
+  } catch (e) {
+    expect(errorField(e, 'code')).toBe(code);
+    expect(typeof errorField(e, 'requestId')).toBe('string');
     return e;
   }
   throw new Error(`expected error ${code} but the call succeeded`);
 }
 
-export async function waitStatus(client: ScfClientT, name: string, status: string, ns = 'default', timeoutMs = 5000): Promise<any> {
+export type GetFunctionResponse = Awaited<ReturnType<ScfClientT['GetFunction']>>;
+
+export async function waitStatus(client: ScfClientT, name: string, status: string, ns = 'default', timeoutMs = 5000): Promise<GetFunctionResponse> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const f = await client.GetFunction({ FunctionName: name, Namespace: ns });

@@ -1,4 +1,4 @@
-import type { RunningSimulator } from '../../simulator';
+import { createZip, type RunningSimulator } from '../../simulator';
 import { clientFor, expectCode, startFast, waitStatus, type ScfClientT } from './helpers';
 
 let sim: RunningSimulator;
@@ -97,7 +97,7 @@ describe('SCF simulator invokes', () => {
   }, 30000);
 
   test('when code is updated, then $LATEST runs the new code after the update finishes', async () => {
-    await c.UpdateFunctionCode({ FunctionName: 'cb', ZipFile: require('../../simulator').createZip({ 'index.js': 'exports.main_handler = async () => "new";' }).toString('base64') });
+    await c.UpdateFunctionCode({ FunctionName: 'cb', ZipFile: createZip({ 'index.js': 'exports.main_handler = async () => "new";' }).toString('base64') });
     await waitStatus(c, 'cb', 'Active');
     expect((await c.InvokeFunction({ FunctionName: 'cb', Qualifier: '$LATEST' })).Result!.RetMsg).toBe('"new"');
   });

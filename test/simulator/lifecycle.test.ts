@@ -1,5 +1,5 @@
-import type { RunningSimulator } from '../../simulator';
-import { HELLO, clientFor, expectCode, sleep, startFast, waitStatus, zipB64, type ScfClientT } from './helpers';
+import type { RequestLogEntry, RunningSimulator } from '../../simulator';
+import { HELLO, clientFor, errorField, expectCode, sleep, startFast, waitStatus, zipB64, type ScfClientT } from './helpers';
 
 let sim: RunningSimulator;
 let gz: ScfClientT;
@@ -30,7 +30,7 @@ describe('SCF simulator state machine and fault injection', () => {
     await gz.UpdateFunctionConfiguration({ FunctionName: 'sm', Timeout: 5, Environment: { Variables: [{ Key: 'K', Value: 'v' }] } });
     const f = await waitStatus(gz, 'sm', 'Active');
     expect(f.Timeout).toBe(5);
-    expect(f.Environment.Variables).toEqual([{ Key: 'K', Value: 'v' }]);
+    expect(f.Environment?.Variables).toEqual([{ Key: 'K', Value: 'v' }]);
   });
 
   test('when PublishVersion is called, then the function and the new version are Publishing and then Active', async () => {
@@ -105,9 +105,9 @@ describe('SCF simulator state machine and fault injection', () => {
   test('when the response of PublishVersion is lost, then the SDK sees a network error but the version was published once', async () => {
     sim.admin.seedFunction({ region: 'ap-guangzhou', functionName: 'lost', files: HELLO });
     sim.admin.loseResponse({ action: 'PublishVersion', count: 1 });
-    const err = await gz.PublishVersion({ FunctionName: 'lost' }).then(() => undefined, (e: any) => e);
+    const err = await gz.PublishVersion({ FunctionName: 'lost' }).then(() => undefined, (e: unknown) => e);
     expect(err).toBeDefined();
-    expect(err.code).toBeFalsy();
+    expect(errorField(err, 'code')).toBeFalsy();
     await waitStatus(gz, 'lost', 'Active');
     expect((await gz.ListVersionByFunction({ FunctionName: 'lost' })).FunctionVersion).toEqual(['$LATEST', '1']);
     const entry = sim.admin.requestLog().find((e) => e.action === 'PublishVersion' && e.function === 'lost');
@@ -123,7 +123,7 @@ describe('SCF simulator state machine and fault injection', () => {
   test('when throttle and internal-error rates are set, then a share of calls fail deterministically', async () => {
     sim.admin.setFaults({ throttleRate: 0.5, seed: 3, actions: ['ListFunctions'] });
     const results = await Promise.allSettled(Array.from({ length: 16 }, () => gz.ListFunctions({})));
-    const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as any).code : 'OK'));
+    const codes = results.map((r) => (r.status === 'rejected' ? errorField(r.reason, 'code') : 'OK'));
     expect(codes.filter((c) => c === 'RequestLimitExceeded').length).toBeGreaterThan(2);
     expect(codes.filter((c) => c === 'OK').length).toBeGreaterThan(2);
     sim.admin.setFaults({ throttleRate: 0, internalErrorRate: 1 });
@@ -138,7 +138,7 @@ describe('SCF simulator state machine and fault injection', () => {
     expect((await clientFor(sim, 'ap-tokyo').GetFunction({ FunctionName: 'viahttp' })).Status).toBe('Active');
     expect((await post('failNext', { action: 'ListAliases', count: 1, code: 'ResourceUnavailable' })).status).toBe(200);
     await expectCode(clientFor(sim, 'ap-tokyo').ListAliases({ FunctionName: 'viahttp' }), 'ResourceUnavailable');
-    const log = (await (await fetch(`${sim.url}/_admin/requestLog`)).json()) as any[];
+    const log = (await (await fetch(`${sim.url}/_admin/requestLog`)).json()) as RequestLogEntry[];
     expect(log.length).toBeGreaterThan(0);
     const state = JSON.stringify(await (await fetch(`${sim.url}/_admin/state`)).json());
     expect(state).toContain('viahttp');
