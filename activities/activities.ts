@@ -492,6 +492,28 @@ export function createActivities(deps: ActivityDeps) {
       return (await getAlias(input)) ?? toAliasInfo(req, input.name);
     },
 
+    /**
+     * DeleteAlias. Twice, or when the alias (or the whole function) is already gone: a success, so a
+     * compensation can run it whether or not the CreateAlias it undoes took effect.
+     */
+    async deleteAlias(input: { fn: FunctionRef; name: string }): Promise<void> {
+      try {
+        await gw.call(
+          'DeleteAlias',
+          t(input.fn, input.name),
+          { FunctionName: input.fn.functionName, Namespace: input.fn.namespace, Name: input.name },
+          { signal: currentSignal() },
+        );
+      } catch (err) {
+        const type = failureType(err) ?? '';
+        if (type === 'ResourceNotFound.Alias' || NOT_FOUND_FUNCTION.has(type)) {
+          deps.logger.info({ fn: input.fn, alias: input.name }, 'deleteAlias: already absent');
+          return;
+        }
+        throw err;
+      }
+    },
+
     deleteFunction,
 
     /** Deletes one published version. Twice, or when absent: a success. $LATEST is refused. */

@@ -199,6 +199,8 @@ export interface ScfActivities {
   /** null when the alias does not exist. */
   getAlias(input: { fn: FunctionRef; name: string }): Promise<AliasInfo | null>;
   updateAlias(input: AliasInput): Promise<AliasInfo>;
+  /** An alias already gone (or a function already gone) is a success (idempotent). */
+  deleteAlias(input: { fn: FunctionRef; name: string }): Promise<void>;
   /** Without a qualifier deletes the function; absent functions are a success (idempotent). */
   deleteFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<void>;
   deleteVersion(input: { fn: FunctionRef; version: string }): Promise<void>;

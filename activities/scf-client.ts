@@ -45,6 +45,7 @@ export interface ScfActionMap {
   CreateAlias: [M.CreateAliasRequest, M.CreateAliasResponse];
   GetAlias: [M.GetAliasRequest, M.GetAliasResponse];
   UpdateAlias: [M.UpdateAliasRequest, M.UpdateAliasResponse];
+  DeleteAlias: [M.DeleteAliasRequest, M.DeleteAliasResponse];
   DeleteFunction: [M.DeleteFunctionRequest, M.DeleteFunctionResponse];
   ListFunctions: [M.ListFunctionsRequest, M.ListFunctionsResponse];
 }

@@ -145,6 +145,41 @@ describe('activities against the simulator', () => {
     expect(JSON.stringify(logLines)).not.toContain(DEFAULT_CREDENTIALS.secretKey);
   });
 
+  test('when an alias is deleted, then it is gone, and deleting a missing alias (or one of a missing function) succeeds', async () => {
+    const limiter = new RateLimiter();
+    const a = makeActivities({ limiter });
+    seed('alias-del', undefined, { publishVersions: 1 });
+    const fn = fnRef('alias-del');
+    await a.createAlias({ fn, name: 'live', functionVersion: '1' });
+    expect(await a.getAlias({ fn, name: 'live' })).toMatchObject({ functionVersion: '1' });
+
+    await a.deleteAlias({ fn, name: 'live' });
+    expect(await a.getAlias({ fn, name: 'live' })).toBeNull();
+    expect(sim.admin.getFunction(REGION, NS, 'alias-del')!.aliases).toEqual([]);
+    // Twice, or an alias that never existed: a success, after SCF answered ResourceNotFound.Alias.
+    await a.deleteAlias({ fn, name: 'live' });
+    await a.deleteAlias({ fn, name: 'never-made' });
+    // A function that is gone took its aliases with it: also a success.
+    await a.deleteAlias({ fn: fnRef('alias-del-absent'), name: 'live' });
+    const calls = logFor('alias-del').filter((e) => e.action === 'DeleteAlias');
+    expect(calls.map((e) => `${e.qualifier}:${e.outcome}`)).toEqual(['live:OK', 'live:ResourceNotFound.Alias', 'never-made:ResourceNotFound.Alias']);
+    expect(logFor('alias-del-absent').map((e) => e.outcome)).toEqual([expect.stringMatching(/^ResourceNotFound\.Function/)]);
+    // Through the rate limiter, at DeleteAlias's documented limit; one log line per call.
+    expect(limiter.stats('sim', 'DeleteAlias').granted).toBe(4);
+    expect(limiter.rateFor('DeleteAlias')).toBeCloseTo(20 * 0.9);
+    const line = logLines.find((l) => (l.scf as { action?: string; code?: string })?.action === 'DeleteAlias' && (l.scf as { code?: string }).code === 'OK');
+    expect(line?.scf).toMatchObject({ region: REGION, namespace: NS, functionName: 'alias-del', qualifier: 'live' });
+
+    // While SCF is busy with the alias the call fails retryably (the compensation's retry rides it out).
+    await a.createAlias({ fn, name: 'live', functionVersion: '1' });
+    sim.admin.failNext({ action: 'DeleteAlias', count: 1, code: 'FailedOperation.DeleteAlias', functionName: 'alias-del' });
+    const busy = await failureOf(a.deleteAlias({ fn, name: 'live' }));
+    expect(busy.type).toBe('FailedOperation.DeleteAlias');
+    expect(busy.nonRetryable).toBe(false);
+    await a.deleteAlias({ fn, name: 'live' });
+    expect(await a.getAlias({ fn, name: 'live' })).toBeNull();
+  });
+
   test('when the worker builds its deps from the environment (SCF_ENDPOINT, env credentials), then calls reach SCF', async () => {
     seed('from-env');
     const saved = { id: process.env.TENCENTCLOUD_SECRET_ID, key: process.env.TENCENTCLOUD_SECRET_KEY };

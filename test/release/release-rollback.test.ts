@@ -2,8 +2,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { approveSignal, progressQuery, SA_STATUS } from '../../workflows/definitions';
 import { connectTestEnv } from '../harness/temporal';
 import { startScfWorld, type ScfWorld } from '../harness/scf-world';
-import { ALIAS, EXISTING, MISSING, PRIMARY, maybeRecordHistory, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
-import { latestSha, startRelease } from './world-helpers';
+import { ALIAS, EXISTING, MISSING, OLD_CODE, PRIMARY, maybeRecordHistory, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
+import { countRequests, latestSha, startRelease } from './world-helpers';
 
 describe('a release that fails', () => {
   let env: TestWorkflowEnvironment;
@@ -92,6 +92,54 @@ describe('a release that fails', () => {
     // One UpdateAlias per region undid the split.
     const undoCalls = world.sim.admin.requestLog().filter((e) => e.action === 'UpdateAlias' && e.function === functionName);
     expect(undoCalls).toHaveLength(4); // 30 % in two regions, then one undo in each
+  });
+
+  it('when a release creates the alias in a region with no earlier version and a later step fails, then the alias is deleted and the release ends RolledBack', async () => {
+    const functionName = uniqueFunctionName('alias-no-prev');
+    // The primary as usual (version 1, the alias on it); the target exists with only $LATEST: no version, no alias.
+    await seedWorld(world, functionName, { existing: [] });
+    world.sim.admin.seedFunction({
+      region: EXISTING,
+      functionName,
+      files: OLD_CODE,
+      handler: 'index.main_handler',
+      runtime: 'Nodejs18.15',
+      triggers: [{ type: 'timer', name: 'nightly' }],
+    });
+    const oldSha = latestSha(world, EXISTING, functionName);
+    const input = releaseInput(functionName, world.makePackage(newCode()), {
+      regions: [EXISTING],
+      alias: { name: ALIAS, requireApproval: true, steps: [{ percent: 50, bakeSeconds: 1 }, { percent: 100, bakeSeconds: 0 }] },
+    });
+
+    const handle = await startRelease(env, world, input);
+    await world.runWorker(async () => {
+      while (!(await handle.query(progressQuery)).awaitingApproval) await new Promise((r) => setTimeout(r, 100));
+      // Version 1 is the release's own in the target, and no alias was made there yet.
+      expect(world.sim.admin.getFunction(EXISTING, 'default', functionName)!.aliases).toEqual([]);
+      world.sim.admin.failNext({ action: 'InvokeFunction', count: 100, code: 'InvalidParameterValue.Param', region: EXISTING });
+      await handle.signal(approveSignal, { by: 'jest' });
+    });
+    const result = await world.runWorker(() => handle.result());
+
+    expect(result.status).toBe('RolledBack');
+    expect(result.error).toMatchObject({ type: 'InvalidParameterValue.Param', region: EXISTING });
+    expect(result.manualAction).toBeUndefined();
+    // The release created the alias in the target at its own version 1, then the bake failed.
+    expect(result.steps.some((s) => s.name === 'create-alias' && s.region === EXISTING && s.outcome === 'ok')).toBe(true);
+    const undone = result.compensations.map((c) => `${c.name}@${c.region}:${c.outcome}`);
+    // Undone in reverse: the aliases (prepared in parallel) first, then the target's code, the primary's last.
+    expect(undone.slice(0, 2).sort()).toEqual([`alias-back@${PRIMARY}:ok`, `remove-created-alias@${EXISTING}:ok`]);
+    expect(undone.slice(2)).toEqual([`restore-code@${EXISTING}:ok`, `restore-code@${PRIMARY}:ok`]);
+    // The alias is gone from the target (one DeleteAlias), the primary's is back on version 1, the code restored.
+    const target = world.sim.admin.getFunction(EXISTING, 'default', functionName)!;
+    expect(target.aliases).toEqual([]);
+    expect(target.status).toBe('Active');
+    expect(countRequests(world, 'DeleteAlias', functionName)).toEqual({ [EXISTING]: 1 });
+    expect(latestSha(world, EXISTING, functionName)).toBe(oldSha);
+    expect(world.sim.admin.getFunction(PRIMARY, 'default', functionName)!.aliases).toEqual([{ name: ALIAS, functionVersion: '1', weights: [] }]);
+    expect(result.versionsLeftInPlace).toEqual(expect.arrayContaining([{ region: PRIMARY, version: '2' }, { region: EXISTING, version: '1' }]));
+    expect((await handle.describe()).typedSearchAttributes.get(SA_STATUS)).toBe('RolledBack');
   });
 
   it('when a compensation itself fails, then the others still run and the release ends RollbackFailed with what a person must do', async () => {
