@@ -3,10 +3,20 @@
  * - Temporal connection: `@temporalio/envconfig` (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
  *   TEMPORAL_TLS_*, TEMPORAL_PROFILE and the temporal.toml profile file), exactly as the `temporal` CLI reads it;
  * - `SCF_RELEASE_TASK_QUEUE` (default `scf-release`), `LOG_LEVEL` (trace|debug|info|warn|error, default info);
+ * - `SCF_RELEASE_WORKFLOW_BUNDLE`: path of a prebuilt workflow bundle (`bundleWorkflowCode` output, e.g. the
+ *   one the test harness or a deploy step built from this same tree). Without it the worker bundles
+ *   workflows/ at start (a few seconds). The bundle must come from the deployed code, or replay breaks;
+ *   a missing file fails the start-up instead of silently bundling;
+ * - `SCF_RELEASE_SHUTDOWN_GRACE_TIME`: how long in-flight activities get to finish after SIGTERM/SIGINT
+ *   before they are cancelled, in ms or with a unit (`10s`, `1m`); default 10 s. The process exits when
+ *   the worker has drained, so a supervisor's kill timeout should be a little longer than this;
  * - the SCF activities' settings (`SCF_*`, see activities/config.ts).
  * Secrets (Tencent keys, a Temporal API key) stay in the environment and in the objects the SDKs hold;
  * `describeWorkerConfig` is what may be logged.
  */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { Duration } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { LogLevel, NativeConnectionOptions } from '@temporalio/worker';
 import { loadScfConfig, type ScfConfig } from '../activities/config';
@@ -17,6 +27,10 @@ export interface WorkerConfig {
   namespace: string;
   taskQueue: string;
   logLevel: LogLevel;
+  /** Absolute path of a prebuilt workflow bundle; undefined = bundle workflows/ at start. */
+  workflowBundlePath?: string;
+  /** In-flight activities' time to finish on shutdown. */
+  shutdownGraceTime: Duration;
   scf: ScfConfig;
 }
 
@@ -32,13 +46,30 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   const levelName = (env.LOG_LEVEL ?? 'info').toLowerCase();
   const logLevel = LOG_LEVELS[levelName];
   if (!logLevel) throw new WorkerConfigError(`LOG_LEVEL must be one of ${Object.keys(LOG_LEVELS).join(', ')}, not ${env.LOG_LEVEL}`);
+  const bundle = env.SCF_RELEASE_WORKFLOW_BUNDLE?.trim();
+  const workflowBundlePath = bundle ? path.resolve(bundle) : undefined;
+  if (workflowBundlePath && !statSync(workflowBundlePath, { throwIfNoEntry: false })?.isFile()) {
+    throw new WorkerConfigError(`SCF_RELEASE_WORKFLOW_BUNDLE: no file at ${workflowBundlePath}`);
+  }
   return {
     connection: { address: 'localhost:7233', ...connectionOptions },
     namespace: namespace ?? 'default',
     taskQueue: env.SCF_RELEASE_TASK_QUEUE?.trim() || TASK_QUEUE,
     logLevel,
+    ...(workflowBundlePath ? { workflowBundlePath } : {}),
+    shutdownGraceTime: parseGraceTime(env.SCF_RELEASE_SHUTDOWN_GRACE_TIME),
     scf: loadScfConfig(env),
   };
+}
+
+/** `10000` (ms), `10s`, `500ms`, `1m`; default 10 s. */
+function parseGraceTime(text: string | undefined): Duration {
+  const v = text?.trim();
+  if (!v) return '10s';
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(v);
+  if (!m) throw new WorkerConfigError(`SCF_RELEASE_SHUTDOWN_GRACE_TIME must be milliseconds or a duration like 10s, 500ms, 1m; got "${text}"`);
+  const factor = { ms: 1, s: 1000, m: 60_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm'];
+  return Math.round(Number(m[1]) * factor);
 }
 
 /** The config without anything secret, for the start-up log line. */
@@ -47,6 +78,8 @@ export function describeWorkerConfig(config: WorkerConfig): Record<string, unkno
     temporal: { address: config.connection.address, namespace: config.namespace, tls: !!config.connection.tls, apiKey: !!config.connection.apiKey },
     taskQueue: config.taskQueue,
     logLevel: config.logLevel,
+    workflowBundle: config.workflowBundlePath ?? 'bundled at start',
+    shutdownGraceTime: config.shutdownGraceTime,
     scf: { endpoint: config.scf.endpoint ?? 'default', credentials: config.scf.credentials, account: config.scf.account, artifactDir: config.scf.artifactDir },
   };
 }

@@ -12,10 +12,15 @@ export function createWorkerLogger(level: LogLevel, destination?: pino.Destinati
   return pino({ name: 'scf-release-worker', level: PINO_LEVEL[level], redact: { paths: REDACT_PATHS, censor: '***' } }, destination);
 }
 
-/** Routes the SDK's logs (core, worker, workflow and activity context loggers) into `logger`. */
-export function installSdkLogging(logger: Logger, level: LogLevel): void {
+/**
+ * Routes the SDK's logs (core, worker, workflow and activity context loggers) into `logger`.
+ * `shutdownSignals: []` when the caller handles SIGINT/SIGTERM itself (the dev stack stops its worker
+ * in order; the SDK's own handler racing it leaves the process hanging after the stop).
+ */
+export function installSdkLogging(logger: Logger, level: LogLevel, options: { shutdownSignals?: NodeJS.Signals[] } = {}): void {
   const sdk = logger.child({ component: 'temporal' });
   Runtime.install({
+    ...options,
     logger: new DefaultLogger(level, ({ level: entryLevel, message, meta }) => {
       sdk[PINO_LEVEL[entryLevel]](meta ?? {}, message);
     }),

@@ -31,14 +31,15 @@ export const mutation = proxyActivities<ScfActivities>({
  * Waiting for a function or version to become Active. The activity polls GetFunction itself (with
  * backoff capped at 2.5 s, heartbeating every poll) for up to `maxWaitMs` and fails non-retryably on
  * UpdateFailed/PublishFailed or timeout, so the retry policy here only covers a lost worker or a
- * network error (3 attempts). startToClose is the poll budget plus a margin; the 20 s heartbeat
+ * network error: 10 attempts, because every worker restart (a crash, or each step of a rolling
+ * deploy, which hands the wait back) costs one, and a deploy must not fail the releases in flight. startToClose is the poll budget plus a margin; the 20 s heartbeat
  * timeout is what notices a dead worker quickly, so another worker resumes the wait within seconds.
  * TRY_CANCEL: waiting changes nothing, so an abort need not wait for it.
  */
 export const waiting = proxyActivities<ScfActivities>({
   startToCloseTimeout: WAIT_FOR_ACTIVE_MS + 60_000,
   heartbeatTimeout: '20s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
   cancellationType: 'TRY_CANCEL',
 });
 
@@ -60,14 +61,14 @@ export const read = proxyActivities<ScfActivities>({
  */
 export const invoke = proxyActivities<ScfActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
   cancellationType: 'TRY_CANCEL',
 });
 
 /**
- * Compensations (RestoreCode, UpdateAlias back, DeleteFunction, and their waits). They run after
- * something already went wrong, often while the function is still busy, so they retry longer and
- * slower than forward steps (1 s doubling to 30 s, 10 attempts ≈ 4 min), yet bounded: a compensation
+ * Compensations (RestoreCode, UpdateAlias back, DeleteAlias, DeleteFunction, and their waits). They
+ * run after something already went wrong, often while the function is still busy, so they retry longer
+ * and slower than forward steps (1 s doubling to 30 s, 10 attempts ≈ 4 min), yet bounded: a compensation
  * that cannot succeed must end as RollbackFailed with a manual action, not hang the release.
  */
 const COMPENSATION_RETRY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 };

@@ -13,6 +13,8 @@
  * The worker runs from start to `stop()`; `runWorker(fn)` awaits `fn` but fails at once if the worker
  * crashes meanwhile. `restartWorker()` shuts the worker down and starts a fresh one (same activities,
  * same artifact store): what a crashed worker and its replacement look like to a running workflow.
+ * With `{ worker: false }` there is no in-process worker (`worker` is undefined, `runWorker(fn)` just
+ * awaits `fn`): for tests that run the workers elsewhere, e.g. as real processes.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,14 +35,16 @@ export interface ScfWorldOptions {
   delays?: Partial<Delays>;
   seed?: number;
   taskQueue?: string;
+  /** Start the in-process worker; default true. */
+  worker?: boolean;
 }
 
 export interface ScfWorld {
   sim: RunningSimulator;
   activities: ScfActivities;
   taskQueue: string;
-  /** The worker running now (replaced by restartWorker). */
-  worker: Worker;
+  /** The worker running now (replaced by restartWorker); undefined with `{ worker: false }`. */
+  worker?: Worker;
   runWorker<T>(fn: () => Promise<T>): Promise<T>;
   restartWorker(): Promise<Worker>;
   /** Writes a zip with `files` to the world's temp dir and returns it as a CodePackage (by reference). */
@@ -75,7 +79,8 @@ export async function startScfWorld(env: TestWorkflowEnvironment, options: ScfWo
     });
     return { worker, running: worker.run() };
   };
-  let current = await start();
+  let current: { worker?: Worker; running: Promise<void> } =
+    options.worker === false ? { running: new Promise<void>(() => {}) } : await start();
 
   const world: ScfWorld = {
     sim,
@@ -88,11 +93,13 @@ export async function startScfWorld(env: TestWorkflowEnvironment, options: ScfWo
       return Promise.race([fn(), crashed]);
     },
     async restartWorker() {
+      if (!current.worker) throw new Error('restartWorker: this world has no in-process worker ({ worker: false })');
       current.worker.shutdown();
       await current.running;
-      current = await start();
-      world.worker = current.worker;
-      return current.worker;
+      const next = await start();
+      current = next;
+      world.worker = next.worker;
+      return next.worker;
     },
     makePackage(files) {
       const zip = createZip(files);
@@ -102,8 +109,8 @@ export async function startScfWorld(env: TestWorkflowEnvironment, options: ScfWo
       return { location: file, sha256 };
     },
     async stop() {
-      if (current.worker.getState() === 'RUNNING') current.worker.shutdown();
-      await current.running.catch(() => undefined);
+      if (current.worker?.getState() === 'RUNNING') current.worker.shutdown();
+      if (current.worker) await current.running.catch(() => undefined);
       await sim.stop();
       rmSync(dir, { recursive: true, force: true });
     },

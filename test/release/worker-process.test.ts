@@ -1,0 +1,311 @@
+/**
+ * The standalone worker (`worker/main.ts`) as a real process, the way a supervisor runs it
+ * (`node --import tsx worker/main.ts`, one process): configured only by its environment, pointed at the
+ * run's dev server, the workflow bundle the harness built, and the in-test SCF simulator. What is
+ * proved here is what the in-process tests cannot show: a SIGKILLed worker loses nothing (its
+ * replacement, another process, finishes the release with one published version per region), and
+ * SIGTERM drains and exits 0.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DEFAULT_CREDENTIALS } from '../../simulator';
+import type { ReleaseResult } from '../../workflows/definitions';
+import { startScfWorld, type ScfWorld } from '../harness/scf-world';
+import { connectTestEnv, harnessInfo, uniqueTaskQueue } from '../harness/temporal';
+import { ALIAS, EXISTING, MISSING, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
+import { countRequests, latestSha, startRelease, waitForRequest } from './world-helpers';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface WorkerProcess {
+  child: ChildProcess;
+  pid: number;
+  /** Everything the process wrote, stdout and stderr interleaved. */
+  output(): string;
+  /** Resolves once the SDK worker is RUNNING (polling the task queue). */
+  ready: Promise<void>;
+  exited: Promise<Exit>;
+  /** Signals the process group (what a supervisor should do; tsx alone would leave a child behind). */
+  signal(signal: NodeJS.Signals): void;
+}
+
+const spawned: WorkerProcess[] = [];
+
+function spawnWorker(env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so cleanup can kill whatever it starts
+  });
+  let output = '';
+  let onLine: (line: string) => void = () => {};
+  let pending = '';
+  const consume = (chunk: Buffer) => {
+    output += chunk.toString();
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) onLine(line);
+  };
+  child.stdout!.on('data', consume);
+  child.stderr!.on('data', consume);
+  const exited = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const ready = new Promise<void>((resolve, reject) => {
+    onLine = (line) => {
+      if (/"msg":"Worker state changed"/.test(line) && /"state":"RUNNING"/.test(line)) resolve();
+    };
+    void exited.then((e) => reject(new Error(`worker exited (${JSON.stringify(e)}) before it was running:\n${output}`)));
+  });
+  ready.catch(() => undefined); // a test that never awaits readiness must not see an unhandled rejection
+  const proc: WorkerProcess = {
+    child,
+    pid: child.pid!,
+    output: () => output,
+    ready,
+    exited,
+    signal(signal) {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, signal);
+    },
+  };
+  spawned.push(proc);
+  return proc;
+}
+
+/** Kills every worker process still alive (whole groups) and waits until they are gone. */
+async function killAll(): Promise<void> {
+  for (const proc of spawned.splice(0)) {
+    try {
+      proc.signal('SIGKILL');
+    } catch {
+      // already gone
+    }
+    await proc.exited;
+  }
+}
+
+function within<T>(promise: Promise<T>, ms: number, what: string, output: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms; worker output:\n${output()}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the worker process', () => {
+  let env: TestWorkflowEnvironment;
+  let world: ScfWorld;
+  let artifactDir: string;
+
+  beforeAll(async () => {
+    env = await connectTestEnv();
+    // Updates take a second, so the test can hold a target in Updating before the update settles.
+    world = await startScfWorld(env, { worker: false, delays: { updateMs: 1000 } });
+    artifactDir = mkdtempSync(path.join(tmpdir(), 'worker-process-artifacts-'));
+  });
+  afterEach(killAll);
+  afterAll(async () => {
+    await killAll();
+    await world?.stop();
+    await env?.teardown();
+    if (artifactDir) rmSync(artifactDir, { recursive: true, force: true });
+  });
+
+  /** The environment a deployed worker gets, pointed at this run's dev server and the simulator. */
+  const workerEnv = (taskQueue: string, extra: Record<string, string> = {}): Record<string, string> => ({
+    TEMPORAL_ADDRESS: harnessInfo().address,
+    TEMPORAL_NAMESPACE: 'default',
+    SCF_RELEASE_TASK_QUEUE: taskQueue,
+    SCF_RELEASE_WORKFLOW_BUNDLE: harnessInfo().workflowBundlePath,
+    SCF_ENDPOINT: world.sim.url,
+    SCF_CREDENTIALS: 'env',
+    TENCENTCLOUD_SECRET_ID: DEFAULT_CREDENTIALS.secretId,
+    TENCENTCLOUD_SECRET_KEY: DEFAULT_CREDENTIALS.secretKey,
+    SCF_ARTIFACT_DIR: artifactDir,
+    LOG_LEVEL: 'info',
+    ...extra,
+  });
+
+  /**
+   * Starts a release on `taskQueue` and returns once it is mid-flight in a steady state: the primary
+   * and the new region are done, the existing target is held in Updating, and the one thing running
+   * is that target's waitForActive (heartbeating) with no workflow task outstanding.
+   */
+  async function releaseHeldMidFlight(taskQueue: string) {
+    const functionName = uniqueFunctionName('proc');
+    await seedWorld(world, functionName);
+    const pkg = world.makePackage(newCode());
+    const handle = await startRelease(env, { ...world, taskQueue }, releaseInput(functionName, pkg));
+    await waitForRequest(world, { action: 'PublishVersion', region: PRIMARY, functionName }, 60_000);
+    await waitForRequest(world, { action: 'UpdateFunctionCode', region: EXISTING, functionName }, 60_000);
+    world.sim.admin.holdInUpdating({ region: EXISTING, functionName });
+    await waitForRequest(world, { action: 'GetFunctionAddress', region: MISSING, functionName }, 60_000);
+    await until(
+      async () => {
+        const { raw } = await handle.describe();
+        const pending = raw.pendingActivities ?? [];
+        return (
+          !raw.pendingWorkflowTask &&
+          pending.length === 1 &&
+          pending[0].activityType?.name === 'waitForActive' &&
+          !!pending[0].lastStartedTime &&
+          world.sim.admin.getFunction(EXISTING, 'default', functionName)?.status === 'Updating'
+        );
+      },
+      30_000,
+      'the release waiting on the held region alone',
+    );
+    return { functionName, pkg, handle };
+  }
+
+  async function expectReleasedOnce(handle: WorkflowHandle, result: ReleaseResult, functionName: string, sha256: string) {
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe('Succeeded');
+    expect(countRequests(world, 'PublishVersion', functionName)).toEqual({ [PRIMARY]: 1, [EXISTING]: 1, [MISSING]: 1 });
+    for (const region of [PRIMARY, EXISTING, MISSING]) {
+      expect(latestSha(world, region, functionName)).toBe(sha256);
+      const alias = world.sim.admin.getFunction(region, 'default', functionName)!.aliases.find((a) => a.name === ALIAS)!;
+      expect(alias.weights).toEqual([]);
+      expect(alias.functionVersion).toBe(result.regions.find((r) => r.region === region)!.version);
+    }
+    const { events } = await handle.fetchHistory();
+    return events!;
+  }
+
+  /** A worker's default identity is `<pid>@<host>`. */
+  const byProcess = (identity: string | null | undefined, proc: WorkerProcess) => !!identity?.startsWith(`${proc.pid}@`);
+
+  it('when the worker process is SIGKILLed mid-release and another worker process starts, then the release completes with exactly one published version per region', async () => {
+    const started = Date.now();
+    const taskQueue = uniqueTaskQueue('proc-kill');
+    const first = spawnWorker(workerEnv(taskQueue));
+    await within(first.ready, 60_000, 'first worker running', first.output);
+    const { functionName, pkg, handle } = await releaseHeldMidFlight(taskQueue);
+
+    first.signal('SIGKILL');
+    expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    const killedAt = Date.now();
+    const second = spawnWorker(workerEnv(taskQueue));
+    await within(second.ready, 60_000, 'second worker running', second.output);
+    world.sim.admin.releaseHold({ region: EXISTING, functionName });
+
+    const result = await within(handle.result(), 90_000, 'the release result', second.output);
+    const takeOverMs = Date.now() - killedAt;
+    const events = await expectReleasedOnce(handle, result, functionName, pkg.sha256);
+
+    // Both processes ran workflow tasks: the second replayed the first one's history and carried on.
+    const identities = new Set(events.map((e) => e.workflowTaskStartedEventAttributes?.identity).filter(Boolean));
+    expect([...identities].filter((id) => byProcess(id, first))).toHaveLength(1);
+    expect([...identities].filter((id) => byProcess(id, second))).toHaveLength(1);
+    expect(identities.size).toBe(2);
+    // The waitForActive the first process was running when it died was retried by the second one.
+    const retried = events.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 0) >= 2);
+    expect(retried.map((e) => byProcess(e.activityTaskStartedEventAttributes!.identity, second))).toEqual([true]);
+
+    second.signal('SIGTERM');
+    expect(await within(second.exited, 30_000, 'second worker exit', second.output)).toEqual({ code: 0, signal: null });
+    // What bounds the take-over is the waiting profile's 20 s heartbeat timeout (the dead process's attempt
+    // must time out before it is retried); the workflow task itself moves at once, because the dead
+    // worker's sticky queue has had no poller for longer than the server's 10 s window by then.
+    expect(takeOverMs).toBeLessThan(60_000);
+    expect(Date.now() - started).toBeLessThan(120_000);
+  }, 180_000);
+
+  it('when the worker process gets SIGTERM mid-release, then it drains, exits 0, and a second worker process finishes the release', async () => {
+    const taskQueue = uniqueTaskQueue('proc-term');
+    const first = spawnWorker(workerEnv(taskQueue, { SCF_RELEASE_SHUTDOWN_GRACE_TIME: '2s' }));
+    await within(first.ready, 60_000, 'first worker running', first.output);
+    const { functionName, pkg, handle } = await releaseHeldMidFlight(taskQueue);
+
+    const signalledAt = Date.now();
+    first.signal('SIGTERM');
+    const exit = await within(first.exited, 30_000, 'first worker exit', first.output);
+    const drainMs = Date.now() - signalledAt;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(first.output()).toMatch(/"msg":"shutting down: finishing in-flight tasks"/);
+    expect(first.output()).toMatch(/"msg":"worker stopped"/);
+    // The held wait outlived the 2 s grace time, so it was cancelled (and handed back), not awaited forever.
+    expect(drainMs).toBeGreaterThanOrEqual(1500);
+    expect(drainMs).toBeLessThan(15_000);
+    // The wait it could not finish was handed back as failed (WorkerShutdown), so it is retried at once
+    // instead of after the 20 s heartbeat timeout a killed worker costs.
+    const [handedBack] = (await handle.describe()).raw.pendingActivities ?? [];
+    expect(handedBack).toMatchObject({ activityType: { name: 'waitForActive' }, attempt: 2, lastFailure: { applicationFailureInfo: { type: 'WorkerShutdown' } } });
+    expect(byProcess(handedBack.lastWorkerIdentity, first)).toBe(true);
+
+    const second = spawnWorker(workerEnv(taskQueue));
+    await within(second.ready, 60_000, 'second worker running', second.output);
+    world.sim.admin.releaseHold({ region: EXISTING, functionName });
+    const result = await within(handle.result(), 60_000, 'the release result', second.output);
+    const events = await expectReleasedOnce(handle, result, functionName, pkg.sha256);
+    const identities = new Set(events.map((e) => e.workflowTaskStartedEventAttributes?.identity).filter(Boolean));
+    expect([...identities].some((id) => byProcess(id, first))).toBe(true);
+    expect([...identities].some((id) => byProcess(id, second))).toBe(true);
+    const retried = events.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 0) >= 2);
+    expect(retried.map((e) => byProcess(e.activityTaskStartedEventAttributes!.identity, second))).toEqual([true]);
+
+    second.signal('SIGTERM');
+    expect(await within(second.exited, 30_000, 'second worker exit', second.output)).toEqual({ code: 0, signal: null });
+  }, 180_000);
+
+  it('when a second SIGTERM comes more than a second into the drain, then the process exits 143 at once (a repeat within the second is ignored)', async () => {
+    const taskQueue = uniqueTaskQueue('proc-term-twice');
+    const proc = spawnWorker(workerEnv(taskQueue, { SCF_RELEASE_SHUTDOWN_GRACE_TIME: '1m' }));
+    await within(proc.ready, 60_000, 'worker running', proc.output);
+    const { functionName, handle } = await releaseHeldMidFlight(taskQueue);
+    try {
+      proc.signal('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      proc.signal('SIGTERM'); // the same Ctrl-C seen twice: still draining
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      expect(proc.child.exitCode).toBeNull();
+      const secondAt = Date.now();
+      proc.signal('SIGTERM');
+      expect(await within(proc.exited, 10_000, 'worker exit', proc.output)).toEqual({ code: 143, signal: null });
+      expect(Date.now() - secondAt).toBeLessThan(5_000);
+      expect(proc.output()).toMatch(/"msg":"second signal while draining: exiting now/);
+    } finally {
+      world.sim.admin.releaseHold({ region: EXISTING, functionName });
+      await handle.terminate('test over: its worker was made to exit mid-release');
+    }
+  });
+
+  it('when the worker process gets SIGTERM while idle, then it exits 0 at once', async () => {
+    const proc = spawnWorker(workerEnv(uniqueTaskQueue('proc-idle')));
+    await within(proc.ready, 60_000, 'worker running', proc.output);
+    const signalledAt = Date.now();
+    proc.signal('SIGTERM');
+    expect(await within(proc.exited, 15_000, 'worker exit', proc.output)).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalledAt).toBeLessThan(5_000);
+  });
+
+  it.each([
+    ['SCF_RELEASE_SHUTDOWN_GRACE_TIME is not a duration', 'SCF_RELEASE_SHUTDOWN_GRACE_TIME', { SCF_RELEASE_SHUTDOWN_GRACE_TIME: 'soon' }],
+    ['SCF_RELEASE_WORKFLOW_BUNDLE names no file', 'SCF_RELEASE_WORKFLOW_BUNDLE', { SCF_RELEASE_WORKFLOW_BUNDLE: path.join(tmpdir(), 'no-such-bundle', 'workflow-bundle.js') }],
+    ['SCF_RELEASE_WORKFLOW_BUNDLE names a directory', 'SCF_RELEASE_WORKFLOW_BUNDLE', { SCF_RELEASE_WORKFLOW_BUNDLE: tmpdir() }],
+  ])('when %s, then the process exits non-zero naming the variable', async (_case, variable, extra) => {
+    const proc = spawnWorker(workerEnv(uniqueTaskQueue('proc-config'), extra));
+    const exit = await within(proc.exited, 30_000, 'worker exit', proc.output);
+    expect(exit.code).not.toBe(0);
+    expect(exit.code).not.toBeNull();
+    expect(proc.output()).toContain(variable);
+    expect(proc.output()).not.toMatch(/"msg":"starting the scf-release worker"/);
+  });
+});
