@@ -5,17 +5,18 @@
  *
  * Weights are fractions (SCF's unit): 10 % is `{ version, weight: 0.1 }`.
  *
- * A bake invokes the *alias*, so while it is split an invocation may land on either version: the
- * manifest's cases must be what both versions answer (health, contract), which is what they are for.
- * The new version alone was already verified by its version number before any traffic moved.
+ * A bake probe invokes the new version directly with every case, and the *alias* with the cases'
+ * health part only (InvokeResult, duration): while the alias is split a call may land on the previous
+ * version, whose answers may rightly differ ("hello v1"), and that must not fail the release.
  *
  * Undo: the alias goes back to the version it served, in ONE UpdateAlias with empty weights, so a
  * rollback never leaves it split between versions. A region where the alias did not exist gets it
- * created at the previous published version first (then shifts like the others); in a function the
- * release created by copy there is no previous version, so the alias is created at the new version
- * (deleting the function undoes it).
+ * created at the previous published version first (then shifts like the others). Where there is no
+ * previous published version the alias is created at the new version: in a function the release
+ * created by copy, deleting the function undoes it; in a function that existed with only $LATEST
+ * published, the undo deletes the alias (DeleteAlias).
  */
-import { sleep } from '@temporalio/workflow';
+import { patched, sleep } from '@temporalio/workflow';
 import type { AliasInfo, FunctionRef } from '../activities/contract';
 import { compensation, mutation, read } from './activity-profiles';
 import { forEachBounded } from './bounded';
@@ -23,7 +24,7 @@ import type { Compensations } from './compensation';
 import type { TrafficStep, VerificationCase } from './definitions';
 import { releaseFailure } from './failures';
 import { runStep, type StepRunner } from './replicate-region';
-import { verifyQualifier, type CaseFigure } from './verify';
+import { healthOnly, verifyQualifier, type CaseFigure } from './verify';
 
 /** How many times each bake invokes through the alias (spread over the bake time). */
 export const BAKE_PROBES = 3;
@@ -65,6 +66,27 @@ function aliasBackUndo(fn: FunctionRef, name: string, version: string) {
   };
 }
 
+/**
+ * Patch id guarding the DeleteAlias undo: histories recorded before it existed ran (and failed) the
+ * old `AliasCreatedWithoutPreviousVersion` undo without scheduling an activity, so they replay that path.
+ */
+export const DELETE_CREATED_ALIAS_PATCH = 'delete-created-alias';
+
+/** Undo of an alias this release created at `version` with no older version to go back to: delete it. */
+function deleteCreatedAliasUndo(fn: FunctionRef, name: string, version: string) {
+  return {
+    name: 'remove-created-alias',
+    region: fn.region,
+    run: async () => {
+      if (!patched(DELETE_CREATED_ALIAS_PATCH)) {
+        throw releaseFailure('AliasCreatedWithoutPreviousVersion', `alias ${name} in ${fn.region} was created at version ${version} and has no older version to go back to`);
+      }
+      await compensation.deleteAlias({ fn, name });
+    },
+    manualAction: `delete alias ${name} of ${fn.region}/${fn.namespace}/${fn.functionName} (the release created it at version ${version})`,
+  };
+}
+
 /** Highest published version number below `newVersion`, if any. */
 async function previousPublishedVersion(fn: FunctionRef, newVersion: string): Promise<string | undefined> {
   const numbers = (await read.listVersions({ fn }))
@@ -85,15 +107,9 @@ async function prepareAlias(r: AliasRegion, ctx: TrafficContext): Promise<Prepar
   if (previous) {
     ctx.saga.add(aliasBackUndo(fn, name, previous));
   } else if (!r.functionCreatedByRelease) {
-    // No DeleteAlias activity exists and there is no older version to point at: say so, loudly.
-    ctx.saga.add({
-      name: 'remove-created-alias',
-      region: fn.region,
-      run: async () => {
-        throw releaseFailure('AliasCreatedWithoutPreviousVersion', `alias ${name} in ${fn.region} was created at version ${r.newVersion} and has no older version to go back to`);
-      },
-      manualAction: `delete alias ${name} of ${fn.region}/${fn.namespace}/${fn.functionName} (the release created it at version ${r.newVersion})`,
-    });
+    // No older version to point at: the undo deletes the alias. (In a function the release created
+    // by copy, deleting the function takes the alias with it, so no undo is registered here.)
+    ctx.saga.add(deleteCreatedAliasUndo(fn, name, r.newVersion));
   }
   const created = await step('create-alias', fn.region, () =>
     mutation.createAlias({ fn, name, functionVersion: previous ?? r.newVersion, additionalVersionWeights: [] }),
@@ -102,12 +118,31 @@ async function prepareAlias(r: AliasRegion, ctx: TrafficContext): Promise<Prepar
   return { ...r, fromVersion: previous };
 }
 
+/**
+ * Patch id guarding the split bake: histories recorded before it judged every expectation through
+ * the alias (and so failed a canary whose previous version answers differently).
+ */
+export const BAKE_JUDGES_NEW_VERSION_PATCH = 'bake-judges-new-version';
+
+/**
+ * One bake probe in one region. Through the alias a share of calls lands on the previous version,
+ * whose answers may rightly differ from the new one's: there only health counts (InvokeResult,
+ * duration). The content expectations are judged on the new version, invoked directly.
+ */
+async function bakeProbe(r: PreparedAlias, ctx: TrafficContext): Promise<void> {
+  const record = (figures: CaseFigure[]) => ctx.onFigures?.(r.fn.region, figures);
+  if (!patched(BAKE_JUDGES_NEW_VERSION_PATCH)) {
+    await verifyQualifier(r.fn, ctx.aliasName, ctx.cases, record);
+    return;
+  }
+  await verifyQualifier(r.fn, r.newVersion, ctx.cases, record);
+  await verifyQualifier(r.fn, ctx.aliasName, ctx.cases.map(healthOnly), record);
+}
+
 async function bake(regions: readonly PreparedAlias[], seconds: number, ctx: TrafficContext): Promise<void> {
   const pause = Math.round((seconds * 1000) / BAKE_PROBES);
   for (let probe = 0; probe < BAKE_PROBES; probe++) {
-    await forEachBounded(regions, ctx.concurrency, async (r) => {
-      await verifyQualifier(r.fn, ctx.aliasName, ctx.cases, (figures) => ctx.onFigures?.(r.fn.region, figures));
-    });
+    await forEachBounded(regions, ctx.concurrency, (r) => bakeProbe(r, ctx));
     await sleep(pause);
   }
 }

@@ -73,4 +73,29 @@ describe('a release to three regions', () => {
     expect(await described.memo).toMatchObject({ summary: expect.stringContaining('released') });
     await maybeRecordHistory(handle, 'release-succeeded');
   });
+
+  it('when the previous version answers differently from the new one, then the canary bake judges the content on the new version and only health through the split alias, and the release succeeds', async () => {
+    const functionName = uniqueFunctionName('canary');
+    await seedWorld(world, functionName);
+    const pkg = world.makePackage(newCode('v2'));
+    // OLD_CODE answers version 'v1': through a 20 % alias most calls would break this expectation.
+    const input = releaseInput(functionName, pkg, {
+      regions: [EXISTING],
+      verification: [{ name: 'is v2', event: '{}', expect: { invokeResult: 0, retMsgJsonSubset: { version: 'v2' } } }],
+      alias: { name: ALIAS, steps: [{ percent: 20, bakeSeconds: 1 }, { percent: 100, bakeSeconds: 0 }] },
+    });
+
+    const result = await world.runWorker(async () => (await start(input)).result());
+
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe('Succeeded');
+    // The bake invoked both the alias (health) and the new version (content) in each region.
+    const invokes = world.sim.admin.requestLog().filter((e) => e.action === 'InvokeFunction' && e.function === functionName);
+    for (const region of [PRIMARY, EXISTING]) {
+      const version = result.regions.find((r) => r.region === region)!.version;
+      const qualifiers = new Set(invokes.filter((e) => e.region === region).map((e) => e.qualifier?.split('->')[0]));
+      expect(qualifiers).toEqual(new Set([version, ALIAS]));
+      expect(world.sim.admin.getFunction(region, 'default', functionName)!.aliases.find((a) => a.name === ALIAS)).toMatchObject({ functionVersion: version, weights: [] });
+    }
+  });
 });
