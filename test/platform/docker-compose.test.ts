@@ -1,0 +1,158 @@
+/**
+ * The self-hosted stack (docker-compose.yml, Dockerfile, deploy/temporal/), checked statically: there is
+ * no Docker engine in the test environment, so nothing here starts a container.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+
+const root = path.resolve(__dirname, '../..');
+const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
+
+interface HealthCheck { test: string[] | string }
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile?: string } | string;
+  environment?: Record<string, string | number | boolean | null>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: HealthCheck;
+  restart?: string;
+  volumes?: string[];
+  entrypoint?: string[];
+  command?: string[];
+}
+interface Compose { services: Record<string, Service>; volumes?: Record<string, unknown> }
+
+function loadCompose(): Compose {
+  // Compose files use YAML merge keys (`<<: *anchor`), which YAML 1.2 leaves off unless asked.
+  const doc = parseDocument(read('docker-compose.yml'), { merge: true });
+  if (doc.errors.length > 0) throw new Error(doc.errors.map((e) => e.message).join('\n'));
+  return doc.toJS() as Compose;
+}
+
+/** Upper-case identifiers in a source file: every environment variable it reads or documents. */
+function namesIn(file: string): Set<string> {
+  return new Set(read(file).match(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g) ?? []);
+}
+
+/** The Dockerfile's instructions, with line continuations joined. */
+function dockerfileInstructions(): Array<{ op: string; args: string }> {
+  return read('Dockerfile')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [op, ...rest] = line.split(/\s+/);
+      return { op: op.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+/** `name:tag` (or `name:tag@sha256:…`) with a real tag: not missing, not `latest`. */
+function isPinned(image: string): boolean {
+  const withoutDigest = image.split('@')[0];
+  const lastPart = withoutDigest.split('/').pop() ?? '';
+  const tag = lastPart.includes(':') ? lastPart.slice(lastPart.indexOf(':') + 1) : '';
+  return tag !== '' && tag !== 'latest';
+}
+
+const SECRET_NAME = /PASSWORD|PWD|SECRET|TOKEN|API_KEY/;
+/** `${VAR}`, `${VAR:-}` (empty default), `${VAR:?message}` / `${VAR?message}`: substituted, never a literal. */
+const SUBSTITUTION_WITHOUT_VALUE = /^\$\{[A-Z_][A-Z0-9_]*(?::-|:?\?[^}]*)?\}$/;
+
+describe('the self-hosted docker-compose stack', () => {
+  const compose = loadCompose();
+  const { services } = compose;
+
+  it('when the compose file is read, then it parses and has the database, Temporal, its UI, the setup job and the worker', () => {
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['postgresql', 'temporal-schema', 'temporal', 'temporal-namespace', 'temporal-ui', 'scf-release-setup', 'scf-release-worker']),
+    );
+    expect(services['temporal'].environment).toMatchObject({ DB: 'postgres12', DB_PORT: '5432', POSTGRES_SEEDS: 'postgresql' });
+    expect(services['temporal-ui'].environment).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233' });
+    expect(services['scf-release-worker'].environment).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233' });
+  });
+
+  it('when the compose file is read, then every pulled image has a pinned tag and every built one a Dockerfile with pinned bases', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (service.build) {
+        const build = typeof service.build === 'string' ? { context: service.build } : service.build;
+        expect({ name, dockerfile: existsSync(path.join(root, build.context, build.dockerfile ?? 'Dockerfile')) }).toEqual({ name, dockerfile: true });
+        continue;
+      }
+      expect({ name, image: service.image, pinned: !!service.image && isPinned(service.image) }).toEqual({ name, image: service.image, pinned: true });
+    }
+    const bases = dockerfileInstructions().filter((i) => i.op === 'FROM').map((i) => i.args.split(/\s+/)[0]);
+    expect(bases.length).toBeGreaterThan(0);
+    for (const base of bases) expect({ base, pinned: isPinned(base) }).toEqual({ base, pinned: true });
+    expect(isPinned('postgres')).toBe(false);
+    expect(isPinned('temporalio/ui:latest')).toBe(false);
+  });
+
+  it('when the compose file is read, then the worker is given only variables that worker/config.ts or activities/config.ts read', () => {
+    const known = new Set([...namesIn('worker/config.ts'), ...namesIn('activities/config.ts')]);
+    const given = Object.keys(services['scf-release-worker'].environment ?? {});
+    expect(given.length).toBeGreaterThan(0);
+    expect(given.filter((name) => !known.has(name))).toEqual([]);
+    for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'SCF_RELEASE_TASK_QUEUE', 'LOG_LEVEL', 'TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY']) {
+      expect(given).toContain(name);
+    }
+  });
+
+  it('when the compose file is read, then no secret is written in it: passwords and keys come from ${VAR} substitution', () => {
+    const secrets = Object.entries(services).flatMap(([name, service]) =>
+      Object.entries(service.environment ?? {})
+        .filter(([key]) => SECRET_NAME.test(key))
+        .map(([key, value]) => ({ service: name, key, value })),
+    );
+    expect(secrets.map((s) => s.key)).toEqual(expect.arrayContaining(['POSTGRES_PASSWORD', 'POSTGRES_PWD', 'TENCENTCLOUD_SECRET_KEY']));
+    for (const secret of secrets) {
+      expect({ ...secret, substituted: SUBSTITUTION_WITHOUT_VALUE.test(String(secret.value)) }).toEqual({ ...secret, substituted: true });
+    }
+    expect(SUBSTITUTION_WITHOUT_VALUE.test('${POSTGRES_PASSWORD:-temporal}')).toBe(false);
+    expect(SUBSTITUTION_WITHOUT_VALUE.test('temporal')).toBe(false);
+  });
+
+  it('when the compose file is read, then every dependency condition can be met: healthy ones have a healthcheck, completed ones run once', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        const target = services[dependency];
+        expect({ name, dependency, exists: !!target }).toEqual({ name, dependency, exists: true });
+        if (condition === 'service_healthy') expect({ dependency, healthcheck: !!target.healthcheck }).toEqual({ dependency, healthcheck: true });
+        if (condition === 'service_completed_successfully') {
+          expect({ dependency, restart: target.restart ?? 'no' }).toEqual({ dependency, restart: expect.stringMatching(/^(no|on-failure(:\d+)?)$/) });
+        }
+      }
+    }
+    expect(services['scf-release-worker'].depends_on?.['scf-release-setup']).toEqual({ condition: 'service_completed_successfully' });
+    expect(services['scf-release-setup'].depends_on?.['temporal-namespace']).toEqual({ condition: 'service_completed_successfully' });
+  });
+
+  it('when the compose file is read, then the setup job runs the `scf-release setup` command and the mounted files exist', () => {
+    const setup = services['scf-release-setup'];
+    expect([...(setup.entrypoint ?? []), ...(setup.command ?? [])].join(' ')).toContain('node --import tsx client/cli.ts setup');
+    expect(read('client/commands/setup.ts')).toMatch(/\.command\('setup'\)/);
+    const mounts = Object.values(services).flatMap((s) => s.volumes ?? []).map((v) => v.split(':')[0]).filter((source) => source.startsWith('./'));
+    expect(mounts.length).toBeGreaterThan(0);
+    for (const source of mounts) expect({ source, exists: existsSync(path.join(root, source)) }).toEqual({ source, exists: true });
+  });
+
+  it('when the Dockerfile is read, then its CMD runs the file `npm run worker` runs, as one node process', () => {
+    const cmd = dockerfileInstructions().filter((i) => i.op === 'CMD').pop();
+    expect(cmd).toBeDefined();
+    const argv = JSON.parse(cmd!.args) as string[];
+    expect(argv.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
+    const entry = argv[3];
+    expect(existsSync(path.join(root, entry))).toBe(true);
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.worker).toBe(`tsx ${entry}`);
+    const copied = dockerfileInstructions().filter((i) => i.op === 'COPY').map((i) => i.args.split(/\s+/)[0]);
+    expect(copied).toContain(entry.split('/')[0]);
+  });
+
+  it('when the build context is filtered, then environment files and local installs stay out of the image and out of git', () => {
+    const dockerignore = read('.dockerignore').split('\n').map((l) => l.trim());
+    for (const pattern of ['.env', 'node_modules', '.git']) expect(dockerignore).toContain(pattern);
+    expect(read('.gitignore').split('\n').map((l) => l.trim())).toContain('.env');
+  });
+});
