@@ -4,11 +4,15 @@
  * good version to three regions with a canary alias shift, releases a broken one that rolls back,
  * and exits 0 only when both end as expected. Nothing contacts Tencent Cloud.
  */
+import { mkdirSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { connectTemporalAt } from '../connection';
 import { DEMO_FUNCTION, runDemoScenario, type DemoReport } from '../demo/scenario';
-import { startDevStack } from '../dev/dev-stack';
+import pino from 'pino';
+import { createWorkerLogger, installSdkLogging } from '../../worker/logger';
+import { DEFAULT_DATA_DIR, startDevStack } from '../dev/dev-stack';
 import { EXIT } from '../exit-codes';
 import { pad, styleFor } from '../render/text';
 import { runCommand } from './shared';
@@ -35,8 +39,15 @@ async function demo(flags: DemoFlags): Promise<number> {
   const began = Date.now();
 
   say(style.bold('Starting the dev stack: Temporal dev server + Web UI, SCF simulator, worker ...'));
+  // The worker's log (SDK, workflows, every SCF call) goes to a file, so the terminal shows the releases.
+  const workerLog = path.join(DEFAULT_DATA_DIR, 'logs', 'demo-worker.log');
+  mkdirSync(path.dirname(workerLog), { recursive: true });
+  const workerLogger = createWorkerLogger('INFO', pino.destination({ dest: workerLog, append: false, sync: true }));
+  installSdkLogging(workerLogger, 'INFO', { shutdownSignals: [] });
+  say(`  worker log: ${path.relative(process.cwd(), workerLog)}`);
   const stack = await startDevStack({
     withWorker: true,
+    workerLogger,
     temporalPort: await portOrFree(Number(flags.port)),
     uiPort: await portOrFree(Number(flags.uiPort)),
     log: (line) => process.stderr.write(`${style.dim(line)}\n`),

@@ -5,6 +5,10 @@
  */
 import type { Command } from 'commander';
 import path from 'node:path';
+import pino from 'pino';
+import { loadWorkerConfig } from '../../worker/config';
+import { createWorkerLogger, installSdkLogging } from '../../worker/logger';
+import { startDevStack } from '../dev/dev-stack';
 
 interface DevFlags {
   dataDir: string;
@@ -26,10 +30,12 @@ export function registerDevCommand(program: Command): void {
     .option('--sim-port <port>', 'SCF simulator port', '9000')
     .option('--no-worker', 'do not run a worker in this process')
     .action(async (flags: DevFlags) => {
-      // Loaded here, not at the top: the stack pulls in the worker and the SDKs, which other
-      // commands do not need.
-      const { startDevStack } = await import('../dev/dev-stack');
+      // The worker's JSON log (SDK, workflows, SCF calls) on stderr, at LOG_LEVEL (default info).
+      const level = loadWorkerConfig({ LOG_LEVEL: process.env.LOG_LEVEL }).logLevel;
+      const workerLogger = createWorkerLogger(level, pino.destination(2));
+      if (flags.worker) installSdkLogging(workerLogger, level, { shutdownSignals: [] });
       const stack = await startDevStack({
+        workerLogger,
         dataDir: flags.inMemory ? undefined : flags.dataDir,
         temporalPort: parsePort('--port', flags.port),
         uiPort: parsePort('--ui-port', flags.uiPort),

@@ -11,7 +11,7 @@ const num = (name: string) => (v: string): number => {
 export function registerSimCommand(program: Command): void {
   program
     .command('sim')
-    .description('Run the local SCF API simulator (loopback; never contacts Tencent Cloud)')
+    .description('run the local SCF API simulator (loopback; never contacts Tencent Cloud)')
     .option('--port <port>', 'port to listen on', num('--port'), 9000)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--secret-id <id>', 'SecretId to accept (env SCF_SIM_SECRET_ID; default: built-in simulator key)')

@@ -5,11 +5,12 @@
  */
 import path from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createActivities, createDefaultActivityDeps } from '../../activities';
 import { loadScfConfig } from '../../activities/config';
 import { DEFAULT_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator';
 import { createReleaseWorker } from '../../worker/create-worker';
+import { createWorkerLogger } from '../../worker/logger';
 import { TASK_QUEUE } from '../../workflows/definitions';
 import { startDevServer } from './temporal-server';
 
@@ -22,6 +23,11 @@ export interface DevStackOptions {
   /** Simulator transition delays (ms); the default mimics the real service's few hundred ms. */
   simulatorDelayMs?: number;
   withWorker?: boolean;
+  /**
+   * Where the in-process worker's activities log. The caller owns the SDK's runtime logging
+   * (`installSdkLogging`, once per process); omitted, activity warnings and errors go to stderr.
+   */
+  workerLogger?: Logger;
   taskQueue?: string;
   log?: (line: string) => void;
 }
@@ -62,7 +68,8 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     stops.push(() => simulator.stop());
 
     if (options.withWorker) {
-      const stopWorker = await startInProcessWorker(server.address, simulator, taskQueue, options.dataDir);
+      const logger = options.workerLogger ?? createWorkerLogger('WARN', pino.destination(2));
+      const stopWorker = await startInProcessWorker(server.address, simulator, taskQueue, options.dataDir, logger);
       stops.push(stopWorker);
     }
     return { temporalAddress: server.address, uiUrl: server.uiUrl, namespace: 'default', simulator, taskQueue, stop };
@@ -81,15 +88,15 @@ async function startInProcessWorker(
   simulator: RunningSimulator,
   taskQueue: string,
   dataDir: string | undefined,
+  logger: Logger,
 ): Promise<() => Promise<void>> {
   const config = loadScfConfig({
     SCF_ENDPOINT: simulator.url,
     SCF_CREDENTIALS: 'env',
     SCF_ARTIFACT_DIR: path.join(dataDir ?? DEFAULT_DATA_DIR, 'artifacts'),
   });
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
   const activities = createActivities(
-    createDefaultActivityDeps(config, logger, {
+    createDefaultActivityDeps(config, logger.child({ component: 'activities' }), {
       credential: { secretId: DEFAULT_CREDENTIALS.secretId, secretKey: DEFAULT_CREDENTIALS.secretKey },
     }),
   );

@@ -100,7 +100,8 @@ export const EXPECT_SHAPE = {
 
 export const VERIFICATION_SHAPE = {
   name: text('name the case, e.g. "greets"').min(1, { error: 'is empty; name the case' }).optional(),
-  event: z.unknown().transform((value, ctx): string => {
+  // Optional (an absent event is `{}`): `.optional()` before the transform marks the key optional.
+  event: z.unknown().optional().transform((value, ctx): string => {
     if (value === undefined) return '{}';
     if (typeof value !== 'string') return JSON.stringify(value);
     try {
@@ -156,7 +157,8 @@ const trafficSteps = z
       }
     });
     const last = steps[steps.length - 1];
-    if (last.percent !== 100) {
+    // zod runs this refinement even when `.min(1)` already failed: an empty list has no last step.
+    if (last && last.percent !== 100) {
       ctx.addIssue({
         code: 'custom',
         path: [steps.length - 1, 'percent'],
