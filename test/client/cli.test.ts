@@ -97,6 +97,26 @@ describe('the scf-release CLI', () => {
     expect(described.typedSearchAttributes.get(SA_FUNCTION)).toBe(fn);
   });
 
+  it('when verification fails in a target region, then release exits 2 and its summary says RolledBack, what was undone, and links the run', async () => {
+    const { fn, file } = seededManifest();
+    // Works in the primary, throws everywhere else: the primary verifies, the targets do not.
+    const broken = world.makePackage({
+      'index.js':
+        "exports.main_handler = async () => { if (process.env.TENCENTCLOUD_REGION !== 'ap-guangzhou') throw new Error('no greeting here'); return { ok: true, version: 'v2' }; };\n",
+    });
+    const run = await runCli(['release', '-f', file, '--package', broken.location, '--task-queue', world.taskQueue]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(new RegExp(`Release r-\\S+ of default/${fn}: RolledBack`));
+    expect(run.stdout).toMatch(/VerificationFailed in ap-(shanghai|singapore)/);
+    expect(run.stdout).toMatch(/ok\s+restore-code \(ap-guangzhou\)/);
+    expect(run.stdout).toMatch(/ok\s+delete-copied-function \(ap-singapore\)/);
+    expect(run.stdout).toMatch(/Temporal UI: http:\/\/\S+\/namespaces\/default\/workflows\/release%2Fdefault%2F/);
+    for (const region of ['ap-guangzhou', 'ap-shanghai']) {
+      expect(world.sim.admin.getFunction(region, 'default', fn)?.codeSha256).not.toBe(broken.sha256);
+    }
+    expect(world.sim.admin.getFunction('ap-singapore', 'default', fn)).toBeUndefined();
+  });
+
   it('when --plan is given, then it prints each region\'s action and the simulator sees no mutating call', async () => {
     const { fn, file } = seededManifest();
     world.sim.admin.clearRequestLog();
