@@ -13,7 +13,7 @@ import {
   SA_STATUS,
   SA_VERSION,
 } from '../../workflows/definitions';
-import { eventually, runCli } from './run-cli';
+import { eventually, runCli } from '../harness/run-cli';
 import { connectTestEnv, harnessInfo, uniqueTaskQueue } from '../harness/temporal';
 
 /**

@@ -3,7 +3,7 @@ import { defineSearchAttributeKey, msToTs, SearchAttributeType } from '@temporal
 import { registerSetupCommand } from '../../client/commands/setup';
 import { ensureSearchAttributes, SearchAttributeConflictError } from '../../client/audit/search-attributes';
 import { SEARCH_ATTRIBUTES } from '../../workflows/definitions';
-import { runCli } from './run-cli';
+import { runCli } from '../harness/run-cli';
 import { connectTestEnv } from '../harness/temporal';
 
 describe('scf-release setup', () => {

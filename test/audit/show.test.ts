@@ -1,25 +1,15 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { registerShowCommand } from '../../client/commands/show';
 import type { RunView } from '../../client/audit/show';
 import { releaseWorkflowId, type ReleaseInput } from '../../workflows/definitions';
-import { startScfWorld, type ScfWorld } from '../harness/scf-world';
-import { connectTestEnv } from '../harness/temporal';
+import { runCli } from '../harness/run-cli';
+import { useScfWorld } from '../harness/use-scf-world';
 import { EXISTING, SOURCE, runSyncOn, seed, syncInput, uniquePrefix } from '../sync/sync-fixtures';
-import { runCli } from './run-cli';
 
 describe('scf-release show', () => {
-  let env: TestWorkflowEnvironment;
-  let world: ScfWorld;
-  beforeAll(async () => {
-    env = await connectTestEnv();
-    world = await startScfWorld(env);
-  });
-  afterAll(async () => {
-    await world?.stop();
-    await env?.teardown();
-  });
+  const t = useScfWorld();
 
   it('when shown, a finished release prints its steps with timings, per-region results and compensations', async () => {
+    const { env, world } = t;
     const functionName = `${uniquePrefix('show')}fn`;
     for (const region of [SOURCE, EXISTING]) seed(world, region, functionName, 'old');
     const input: ReleaseInput = {
@@ -50,6 +40,7 @@ describe('scf-release show', () => {
   });
 
   it('when shown, a finished sync prints its drift report', async () => {
+    const { env, world } = t;
     const prefix = uniquePrefix('show-sync');
     seed(world, SOURCE, `${prefix}a`, 'new');
     seed(world, EXISTING, `${prefix}a`, 'old');

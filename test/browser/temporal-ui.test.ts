@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createSyncSchedule } from '../../client/schedules/sync-schedule';
-import { workflowListUiLink, workflowUiLink } from '../../client/audit/ui-links';
+import { workflowListUiLink, workflowUiLink } from '../../client/ui-links';
 import { releaseWorkflowId, type ReleaseInput, type ReleaseResult } from '../../workflows/definitions';
 import { startScfWorld, type ScfWorld } from '../harness/scf-world';
 import { connectTestEnv, harnessInfo } from '../harness/temporal';

@@ -6,71 +6,59 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import YAML from 'yaml';
 import { SA_FUNCTION } from '../../workflows/definitions';
-import { startScfWorld, type ScfWorld } from '../harness/scf-world';
-import { connectTestEnv } from '../harness/temporal';
-import { eventually, runCli } from './run-cli';
+import { eventually, spawnCli } from '../harness/run-cli';
+import { useScfWorld } from '../harness/use-scf-world';
 
 const V1 = { 'index.js': "exports.main_handler = async (event) => ({ ok: true, version: 'v1' });\n" };
 const V2 = { 'index.js': "exports.main_handler = async (event) => ({ ok: true, version: 'v2', echo: event });\n" };
 const MUTATING = /^(Create|Update|Delete|Publish|Copy|Put)/;
 
 describe('the scf-release CLI', () => {
-  let env: TestWorkflowEnvironment;
-  let world: ScfWorld;
+  const t = useScfWorld();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-test-'));
 
-  beforeAll(async () => {
-    env = await connectTestEnv();
-    world = await startScfWorld(env);
-  });
-  afterAll(async () => {
-    await world?.stop();
-    await env?.teardown();
-  });
+  /** Writes `manifest` as the YAML file of function `fn` and returns its path. */
+  function writeManifest(fn: string, manifest: Record<string, unknown>): string {
+    const file = path.join(dir, `${fn}.yaml`);
+    writeFileSync(file, YAML.stringify(manifest));
+    return file;
+  }
 
   /** A function of the test's own, seeded in the primary and one target region; returns its manifest. */
   function seededManifest(extra: Record<string, unknown> = {}): { fn: string; file: string; sha256: string } {
     const fn = `cli-${randomUUID().slice(0, 8)}`;
     for (const region of ['ap-guangzhou', 'ap-shanghai']) {
-      world.sim.admin.seedFunction({ region, functionName: fn, files: V1, handler: 'index.main_handler', runtime: 'Nodejs18.15' });
+      t.world.sim.admin.seedFunction({ region, functionName: fn, files: V1, handler: 'index.main_handler', runtime: 'Nodejs18.15' });
     }
-    const pkg = world.makePackage(V2);
-    const file = path.join(dir, `${fn}.yaml`);
-    writeFileSync(
-      file,
-      YAML.stringify({
-        function: fn,
-        region: 'ap-guangzhou',
-        regions: ['ap-shanghai', 'ap-singapore'],
-        package: { path: pkg.location },
-        verification: [{ name: 'answers', event: { hi: 1 }, expect: { retMsgJsonSubset: { ok: true, version: 'v2' } } }],
-        ...extra,
-      }),
-    );
+    const pkg = t.world.makePackage(V2);
+    const file = writeManifest(fn, {
+      function: fn,
+      region: 'ap-guangzhou',
+      regions: ['ap-shanghai', 'ap-singapore'],
+      package: { path: pkg.location },
+      verification: [{ name: 'answers', event: { hi: 1 }, expect: { retMsgJsonSubset: { ok: true, version: 'v2' } } }],
+      ...extra,
+    });
     return { fn, file, sha256: pkg.sha256 };
   }
 
   async function workflowsOf(fn: string): Promise<number> {
-    return (await env.client.workflow.count(`${SA_FUNCTION.name} = '${fn}'`)).count;
+    return (await t.env.client.workflow.count(`${SA_FUNCTION.name} = '${fn}'`)).count;
   }
 
   it('when the manifest is invalid, then it exits 64 naming the field and nothing is started', async () => {
+    const { world } = t;
     const fn = `cli-bad-${randomUUID().slice(0, 8)}`;
-    const file = path.join(dir, `${fn}.yaml`);
-    writeFileSync(
-      file,
-      YAML.stringify({
-        function: fn,
-        region: 'ap-guangzhou',
-        package: { url: 'https://example.com/x.zip', sha256: 'f'.repeat(64) },
-        alias: { name: 'live', steps: [{ percent: 30 }, { percent: 20 }, { percent: 100 }] },
-      }),
-    );
+    const file = writeManifest(fn, {
+      function: fn,
+      region: 'ap-guangzhou',
+      package: { url: 'https://example.com/x.zip', sha256: 'f'.repeat(64) },
+      alias: { name: 'live', steps: [{ percent: 30 }, { percent: 20 }, { percent: 100 }] },
+    });
     world.sim.admin.clearRequestLog();
-    const run = await runCli(['release', '-f', file, '--task-queue', world.taskQueue]);
+    const run = await spawnCli(['release', '-f', file, '--task-queue', world.taskQueue]);
     expect(run.code).toBe(64);
     expect(run.stderr).toMatch(/alias\.steps\[1\]\.percent: is 20, not more than the previous step's 30; percentages must strictly increase/);
     expect(run.stderr).toContain('nothing was started');
@@ -80,8 +68,9 @@ describe('the scf-release CLI', () => {
   });
 
   it('when a good manifest is released with --json, then it exits 0 with a Succeeded result on stdout', async () => {
+    const { env, world } = t;
     const { fn, file, sha256 } = seededManifest();
-    const run = await runCli(['release', '-f', file, '--json', '--by', 'ci-bot', '--task-queue', world.taskQueue]);
+    const run = await spawnCli(['release', '-f', file, '--json', '--by', 'ci-bot', '--task-queue', world.taskQueue]);
     expect(run.stderr).not.toMatch(/scf-release:/);
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
@@ -98,13 +87,14 @@ describe('the scf-release CLI', () => {
   });
 
   it('when verification fails in a target region, then release exits 2 and its summary says RolledBack, what was undone, and links the run', async () => {
+    const { world } = t;
     const { fn, file } = seededManifest();
     // Works in the primary, throws everywhere else: the primary verifies, the targets do not.
     const broken = world.makePackage({
       'index.js':
         "exports.main_handler = async () => { if (process.env.TENCENTCLOUD_REGION !== 'ap-guangzhou') throw new Error('no greeting here'); return { ok: true, version: 'v2' }; };\n",
     });
-    const run = await runCli(['release', '-f', file, '--package', broken.location, '--task-queue', world.taskQueue]);
+    const run = await spawnCli(['release', '-f', file, '--package', broken.location, '--task-queue', world.taskQueue]);
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(new RegExp(`Release r-\\S+ of default/${fn}: RolledBack`));
     expect(run.stdout).toMatch(/VerificationFailed in ap-(shanghai|singapore)/);
@@ -118,9 +108,10 @@ describe('the scf-release CLI', () => {
   });
 
   it('when --plan is given, then it prints each region\'s action and the simulator sees no mutating call', async () => {
+    const { world } = t;
     const { fn, file } = seededManifest();
     world.sim.admin.clearRequestLog();
-    const run = await runCli(['release', '-f', file, '--plan', '--json', '--task-queue', world.taskQueue]);
+    const run = await spawnCli(['release', '-f', file, '--plan', '--json', '--task-queue', world.taskQueue]);
     expect(run.code).toBe(0);
     const plan = JSON.parse(run.stdout);
     expect(plan.regions.map((r: { region: string; action: string }) => [r.region, r.action])).toEqual([
@@ -135,52 +126,54 @@ describe('the scf-release CLI', () => {
   });
 
   it('when a release waits for approval, then --detach, status, a refused second release, approve and watch all work', async () => {
+    const { world } = t;
     const { fn, file } = seededManifest({ alias: { name: 'live', requireApproval: true, steps: [{ percent: 50, bake: 1 }, { percent: 100 }] } });
-    const detached = await runCli(['release', '-f', file, '--detach', '--json', '--by', 'alice', '--task-queue', world.taskQueue]);
+    const detached = await spawnCli(['release', '-f', file, '--detach', '--json', '--by', 'alice', '--task-queue', world.taskQueue]);
     expect(detached.code).toBe(0);
     const { workflowId, releaseId } = JSON.parse(detached.stdout);
     expect(workflowId).toBe(`release/default/${fn}/${releaseId}`);
 
     // It holds the function's lock while it waits at the gate.
     const waiting = await eventually(
-      async () => JSON.parse((await runCli(['status', releaseId, '--json'])).stdout),
+      async () => JSON.parse((await spawnCli(['status', releaseId, '--json'])).stdout),
       (status) => status.progress?.awaitingApproval === true,
       30_000,
     );
     expect(waiting).toMatchObject({ state: 'running', status: 'Running', workflowId });
 
-    const second = await runCli(['release', '-f', file, '--task-queue', world.taskQueue]);
+    const second = await spawnCli(['release', '-f', file, '--task-queue', world.taskQueue]);
     expect(second.code).toBe(5);
     expect(second.stderr).toContain(`function default/${fn} is being released by ${workflowId} (started by alice)`);
 
-    const approved = await runCli(['approve', '--function', fn, '--by', 'bob']);
+    const approved = await spawnCli(['approve', '--function', fn, '--by', 'bob']);
     expect(approved.code).toBe(0);
     expect(approved.stdout).toContain(`${workflowId}: approved`);
 
-    const watched = await runCli(['watch', workflowId, '--json']);
+    const watched = await spawnCli(['watch', workflowId, '--json']);
     expect(watched.code).toBe(0);
     expect(JSON.parse(watched.stdout)).toMatchObject({ status: 'Succeeded', workflowId });
     expect(watched.stderr).toContain(`Watching ${workflowId}`);
 
-    const done = await runCli(['status', '--function', fn]);
+    const done = await spawnCli(['status', '--function', fn]);
     expect(done.code).toBe(64);
     expect(done.stderr).toContain(`no release of default/${fn} is running`);
   });
 
   it('when a waiting release is aborted by function, then watch ends with exit code 4 (Aborted)', async () => {
+    const { world } = t;
     const { fn, file } = seededManifest({ alias: { name: 'live', requireApproval: true } });
-    const detached = await runCli(['release', '-f', file, '--detach', '--json', '--task-queue', world.taskQueue]);
+    const detached = await spawnCli(['release', '-f', file, '--detach', '--json', '--task-queue', world.taskQueue]);
     const { workflowId } = JSON.parse(detached.stdout);
     await eventually(
-      async () => JSON.parse((await runCli(['status', workflowId, '--json'])).stdout),
+      async () => JSON.parse((await spawnCli(['status', workflowId, '--json'])).stdout),
       (status) => status.progress?.awaitingApproval === true,
       30_000,
     );
-    const aborted = await runCli(['abort', '--function', fn, '--reason', 'wrong build']);
+    const aborted = await spawnCli(['abort', '--function', fn, '--reason', 'wrong build']);
     expect(aborted.code).toBe(0);
     expect(aborted.stdout).toContain('abort accepted');
 
-    const watched = await runCli(['watch', workflowId]);
+    const watched = await spawnCli(['watch', workflowId]);
     expect(watched.code).toBe(4);
     expect(watched.stdout).toMatch(/Aborted/);
     expect(await workflowsOf(fn)).toBeGreaterThan(0);

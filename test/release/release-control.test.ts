@@ -1,4 +1,3 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   abortSignal,
   abortUpdate,
@@ -9,24 +8,15 @@ import {
   releaseWorkflowId,
 } from '../../workflows/definitions';
 import { planReleaseWorkflow } from '../../workflows';
-import { connectTestEnv } from '../harness/temporal';
-import { startScfWorld, type ScfWorld } from '../harness/scf-world';
+import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, EXISTING, MISSING, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { latestSha, startRelease, waitForRequest } from './world-helpers';
 
 describe('controlling a release', () => {
-  let env: TestWorkflowEnvironment;
-  let world: ScfWorld;
-  beforeAll(async () => {
-    env = await connectTestEnv();
-    world = await startScfWorld(env);
-  });
-  afterAll(async () => {
-    await world?.stop();
-    await env?.teardown();
-  });
+  const t = useScfWorld();
 
   it('when it is aborted while the primary is stuck Updating, then it compensates and ends Aborted', async () => {
+    const { env, world } = t;
     const functionName = uniqueFunctionName('abort');
     await seedWorld(world, functionName);
     const oldSha = latestSha(world, PRIMARY, functionName);
@@ -53,6 +43,7 @@ describe('controlling a release', () => {
   });
 
   it('when a second release of the same function starts while one runs, then it is refused as FunctionLocked, and the lock names its holder', async () => {
+    const { env, world } = t;
     const functionName = uniqueFunctionName('locked');
     await seedWorld(world, functionName);
     const pkg = world.makePackage(newCode());
@@ -84,6 +75,7 @@ describe('controlling a release', () => {
   });
 
   it('when the package is already live everywhere, then a release is a NoOp that touches nothing', async () => {
+    const { env, world } = t;
     const functionName = uniqueFunctionName('noop');
     await seedWorld(world, functionName);
     const pkg = world.makePackage(newCode());
@@ -102,6 +94,7 @@ describe('controlling a release', () => {
   });
 
   it('when a release is planned, then the plan says what would happen per region and only read calls reach SCF', async () => {
+    const { env, world } = t;
     const functionName = uniqueFunctionName('plan');
     await seedWorld(world, functionName);
     const pkg = world.makePackage(newCode());

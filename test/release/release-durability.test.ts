@@ -1,22 +1,12 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { connectTestEnv } from '../harness/temporal';
-import { startScfWorld, type ScfWorld } from '../harness/scf-world';
+import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, EXISTING, MISSING, PRIMARY, fnIn, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { countRequests, latestSha, startRelease, waitForRequest } from './world-helpers';
 
 describe('a release whose worker dies', () => {
-  let env: TestWorkflowEnvironment;
-  let world: ScfWorld;
-  beforeAll(async () => {
-    env = await connectTestEnv();
-    world = await startScfWorld(env);
-  });
-  afterAll(async () => {
-    await world?.stop();
-    await env?.teardown();
-  });
+  const t = useScfWorld();
 
   it('when the worker is replaced mid-release (and a PublishVersion answer is lost), then another worker finishes it with exactly one published version per region', async () => {
+    const { env, world } = t;
     const functionName = uniqueFunctionName('durable');
     await seedWorld(world, functionName);
     const pkg = world.makePackage(newCode());

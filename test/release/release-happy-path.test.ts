@@ -1,30 +1,20 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { releaseWorkflowId, SA_STATUS, SA_VERSION, type ReleaseInput } from '../../workflows/definitions';
 import { releaseWorkflow } from '../../workflows';
-import { connectTestEnv } from '../harness/temporal';
-import { startScfWorld, type ScfWorld } from '../harness/scf-world';
+import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, EXISTING, MISSING, PRIMARY, maybeRecordHistory, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 
 describe('a release to three regions', () => {
-  let env: TestWorkflowEnvironment;
-  let world: ScfWorld;
-  beforeAll(async () => {
-    env = await connectTestEnv();
-    world = await startScfWorld(env);
-  });
-  afterAll(async () => {
-    await world?.stop();
-    await env?.teardown();
-  });
+  const t = useScfWorld();
 
   const start = (input: ReleaseInput) =>
-    env.client.workflow.start(releaseWorkflow, {
-      taskQueue: world.taskQueue,
+    t.env.client.workflow.start(releaseWorkflow, {
+      taskQueue: t.world.taskQueue,
       workflowId: releaseWorkflowId(input.namespace, input.functionName, input.releaseId),
       args: [input],
     });
 
   it('when it succeeds, then every region runs the package, the existing region keeps its trigger, versions and alias, the new one is created by copy, and the alias ends fully on the new version', async () => {
+    const { world } = t;
     const functionName = uniqueFunctionName('happy');
     await seedWorld(world, functionName);
     const pkg = world.makePackage(newCode());
@@ -75,6 +65,7 @@ describe('a release to three regions', () => {
   });
 
   it('when the previous version answers differently from the new one, then the canary bake judges the content on the new version and only health through the split alias, and the release succeeds', async () => {
+    const { world } = t;
     const functionName = uniqueFunctionName('canary');
     await seedWorld(world, functionName);
     const pkg = world.makePackage(newCode('v2'));

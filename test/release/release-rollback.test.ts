@@ -1,24 +1,33 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { approveSignal, progressQuery, SA_STATUS } from '../../workflows/definitions';
-import { connectTestEnv } from '../harness/temporal';
-import { startScfWorld, type ScfWorld } from '../harness/scf-world';
+import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, EXISTING, MISSING, OLD_CODE, PRIMARY, maybeRecordHistory, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { countRequests, latestSha, startRelease } from './world-helpers';
 
 describe('a release that fails', () => {
-  let env: TestWorkflowEnvironment;
-  let world: ScfWorld;
-  beforeAll(async () => {
-    env = await connectTestEnv();
-    world = await startScfWorld(env);
-  });
-  afterAll(async () => {
-    await world?.stop();
-    await env?.teardown();
-  });
-  afterEach(() => world.sim.admin.clearFaults());
+  const t = useScfWorld();
+  afterEach(() => t.world.sim.admin.clearFaults());
+
+  /**
+   * Releases new code of `functionName` to EXISTING with the alias gated for approval before its 50 %
+   * step; at the gate runs `atGate` (to arrange what fails next), approves, and returns how it ended.
+   */
+  async function releaseApprovedAfter(functionName: string, atGate: () => void) {
+    const { env, world } = t;
+    const input = releaseInput(functionName, world.makePackage(newCode()), {
+      regions: [EXISTING],
+      alias: { name: ALIAS, requireApproval: true, steps: [{ percent: 50, bakeSeconds: 1 }, { percent: 100, bakeSeconds: 0 }] },
+    });
+    const handle = await startRelease(env, world, input);
+    await world.runWorker(async () => {
+      while (!(await handle.query(progressQuery)).awaitingApproval) await new Promise((r) => setTimeout(r, 100));
+      atGate();
+      await handle.signal(approveSignal, { by: 'jest' });
+    });
+    return { handle, result: await world.runWorker(() => handle.result()) };
+  }
 
   it('when verification fails in a target region, then every region is rolled back: $LATEST restored, the copied function deleted, the alias untouched, versions named', async () => {
+    const { env, world } = t;
     const functionName = uniqueFunctionName('verify-fails');
     await seedWorld(world, functionName, { targetEnv: { BROKEN: '1' } });
     const before = { [PRIMARY]: latestSha(world, PRIMARY, functionName), [EXISTING]: latestSha(world, EXISTING, functionName) };
@@ -54,6 +63,7 @@ describe('a release that fails', () => {
   });
 
   it('when a bake after the approval gate fails, then the alias goes back to the old version with no weights, in one move', async () => {
+    const { env, world } = t;
     const functionName = uniqueFunctionName('bake-fails');
     await seedWorld(world, functionName);
     const oldSha = latestSha(world, PRIMARY, functionName);
@@ -95,6 +105,7 @@ describe('a release that fails', () => {
   });
 
   it('when a release creates the alias in a region with no earlier version and a later step fails, then the alias is deleted and the release ends RolledBack', async () => {
+    const { world } = t;
     const functionName = uniqueFunctionName('alias-no-prev');
     // The primary as usual (version 1, the alias on it); the target exists with only $LATEST: no version, no alias.
     await seedWorld(world, functionName, { existing: [] });
@@ -107,20 +118,12 @@ describe('a release that fails', () => {
       triggers: [{ type: 'timer', name: 'nightly' }],
     });
     const oldSha = latestSha(world, EXISTING, functionName);
-    const input = releaseInput(functionName, world.makePackage(newCode()), {
-      regions: [EXISTING],
-      alias: { name: ALIAS, requireApproval: true, steps: [{ percent: 50, bakeSeconds: 1 }, { percent: 100, bakeSeconds: 0 }] },
-    });
 
-    const handle = await startRelease(env, world, input);
-    await world.runWorker(async () => {
-      while (!(await handle.query(progressQuery)).awaitingApproval) await new Promise((r) => setTimeout(r, 100));
+    const { handle, result } = await releaseApprovedAfter(functionName, () => {
       // Version 1 is the release's own in the target, and no alias was made there yet.
       expect(world.sim.admin.getFunction(EXISTING, 'default', functionName)!.aliases).toEqual([]);
       world.sim.admin.failNext({ action: 'InvokeFunction', count: 100, code: 'InvalidParameterValue.Param', region: EXISTING });
-      await handle.signal(approveSignal, { by: 'jest' });
     });
-    const result = await world.runWorker(() => handle.result());
 
     expect(result.status).toBe('RolledBack');
     expect(result.error).toMatchObject({ type: 'InvalidParameterValue.Param', region: EXISTING });
@@ -143,22 +146,15 @@ describe('a release that fails', () => {
   });
 
   it('when a compensation itself fails, then the others still run and the release ends RollbackFailed with what a person must do', async () => {
+    const { world } = t;
     const functionName = uniqueFunctionName('rollback-fails');
     await seedWorld(world, functionName);
     const oldSha = latestSha(world, EXISTING, functionName);
-    const input = releaseInput(functionName, world.makePackage(newCode()), {
-      regions: [EXISTING],
-      alias: { name: ALIAS, requireApproval: true, steps: [{ percent: 50, bakeSeconds: 1 }, { percent: 100, bakeSeconds: 0 }] },
-    });
-    const handle = await startRelease(env, world, input);
-    await world.runWorker(async () => {
-      while (!(await handle.query(progressQuery)).awaitingApproval) await new Promise((r) => setTimeout(r, 100));
+    const { result } = await releaseApprovedAfter(functionName, () => {
       // The bake fails in the target, and restoring the primary's code is refused for good.
       world.sim.admin.failNext({ action: 'InvokeFunction', count: 100, code: 'InvalidParameterValue.Param', region: EXISTING });
       world.sim.admin.failNext({ action: 'UpdateFunctionCode', count: 100, code: 'InvalidParameterValue.Code', region: PRIMARY, functionName });
-      await handle.signal(approveSignal, { by: 'jest' });
     });
-    const result = await world.runWorker(() => handle.result());
 
     expect(result.status).toBe('RollbackFailed');
     expect(result.error).toMatchObject({ type: 'InvalidParameterValue.Param' });
@@ -177,6 +173,7 @@ describe('a release that fails', () => {
   });
 
   it('when an update ends in UpdateFailed, then the release stops and rolls back, keeping the Tencent code', async () => {
+    const { env, world } = t;
     const functionName = uniqueFunctionName('update-failed');
     await seedWorld(world, functionName);
     const oldSha = latestSha(world, EXISTING, functionName);
@@ -196,6 +193,7 @@ describe('a release that fails', () => {
   });
 
   it('when SCF answers FunctionStatusError storms and throttles, then the release absorbs them and succeeds', async () => {
+    const { env, world } = t;
     const functionName = uniqueFunctionName('storm');
     await seedWorld(world, functionName);
     const pkg = world.makePackage(newCode());

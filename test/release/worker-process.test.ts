@@ -11,11 +11,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_CREDENTIALS } from '../../simulator';
 import type { ReleaseResult } from '../../workflows/definitions';
-import { startScfWorld, type ScfWorld } from '../harness/scf-world';
-import { connectTestEnv, harnessInfo, uniqueTaskQueue } from '../harness/temporal';
+import { harnessInfo, uniqueTaskQueue } from '../harness/temporal';
+import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, EXISTING, MISSING, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { countRequests, latestSha, startRelease, waitForRequest } from './world-helpers';
 
@@ -110,23 +109,18 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
 }
 
 describe('the worker process', () => {
-  let env: TestWorkflowEnvironment;
-  let world: ScfWorld;
   let artifactDir: string;
-
-  beforeAll(async () => {
-    env = await connectTestEnv();
-    // Updates take a second, so the test can hold a target in Updating before the update settles.
-    world = await startScfWorld(env, { worker: false, delays: { updateMs: 1000 } });
+  beforeAll(() => {
     artifactDir = mkdtempSync(path.join(tmpdir(), 'worker-process-artifacts-'));
   });
   afterEach(killAll);
+  // Declared before the world, so (hooks running in declaration order) no worker process outlives it.
   afterAll(async () => {
     await killAll();
-    await world?.stop();
-    await env?.teardown();
     if (artifactDir) rmSync(artifactDir, { recursive: true, force: true });
   });
+  // Updates take a second, so the test can hold a target in Updating before the update settles.
+  const t = useScfWorld({ worker: false, delays: { updateMs: 1000 } });
 
   /** The environment a deployed worker gets, pointed at this run's dev server and the simulator. */
   const workerEnv = (taskQueue: string, extra: Record<string, string> = {}): Record<string, string> => ({
@@ -134,7 +128,7 @@ describe('the worker process', () => {
     TEMPORAL_NAMESPACE: 'default',
     SCF_RELEASE_TASK_QUEUE: taskQueue,
     SCF_RELEASE_WORKFLOW_BUNDLE: harnessInfo().workflowBundlePath,
-    SCF_ENDPOINT: world.sim.url,
+    SCF_ENDPOINT: t.world.sim.url,
     SCF_CREDENTIALS: 'env',
     TENCENTCLOUD_SECRET_ID: DEFAULT_CREDENTIALS.secretId,
     TENCENTCLOUD_SECRET_KEY: DEFAULT_CREDENTIALS.secretKey,
@@ -149,6 +143,7 @@ describe('the worker process', () => {
    * is that target's waitForActive (heartbeating) with no workflow task outstanding.
    */
   async function releaseHeldMidFlight(taskQueue: string) {
+    const { env, world } = t;
     const functionName = uniqueFunctionName('proc');
     await seedWorld(world, functionName);
     const pkg = world.makePackage(newCode());
@@ -176,6 +171,7 @@ describe('the worker process', () => {
   }
 
   async function expectReleasedOnce(handle: WorkflowHandle, result: ReleaseResult, functionName: string, sha256: string) {
+    const { world } = t;
     expect(result.error).toBeUndefined();
     expect(result.status).toBe('Succeeded');
     expect(countRequests(world, 'PublishVersion', functionName)).toEqual({ [PRIMARY]: 1, [EXISTING]: 1, [MISSING]: 1 });
@@ -193,6 +189,7 @@ describe('the worker process', () => {
   const byProcess = (identity: string | null | undefined, proc: WorkerProcess) => !!identity?.startsWith(`${proc.pid}@`);
 
   it('when the worker process is SIGKILLed mid-release and another worker process starts, then the release completes with exactly one published version per region', async () => {
+    const { world } = t;
     const started = Date.now();
     const taskQueue = uniqueTaskQueue('proc-kill');
     const first = spawnWorker(workerEnv(taskQueue));
@@ -229,6 +226,7 @@ describe('the worker process', () => {
   }, 180_000);
 
   it('when the worker process gets SIGTERM mid-release, then it drains, exits 0, and a second worker process finishes the release', async () => {
+    const { world } = t;
     const taskQueue = uniqueTaskQueue('proc-term');
     const first = spawnWorker(workerEnv(taskQueue, { SCF_RELEASE_SHUTDOWN_GRACE_TIME: '2s' }));
     await within(first.ready, 60_000, 'first worker running', first.output);
@@ -266,6 +264,7 @@ describe('the worker process', () => {
   }, 180_000);
 
   it('when a second SIGTERM comes more than a second into the drain, then the process exits 143 at once (a repeat within the second is ignored)', async () => {
+    const { world } = t;
     const taskQueue = uniqueTaskQueue('proc-term-twice');
     const proc = spawnWorker(workerEnv(taskQueue, { SCF_RELEASE_SHUTDOWN_GRACE_TIME: '1m' }));
     await within(proc.ready, 60_000, 'worker running', proc.output);

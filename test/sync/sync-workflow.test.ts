@@ -1,28 +1,18 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { registerSyncCommand } from '../../client/commands/sync';
 import { SA_KIND, SA_STATUS, functionLockId, type SyncReport } from '../../workflows/definitions';
-import { runCli } from '../audit/run-cli';
-import { startScfWorld, type ScfWorld } from '../harness/scf-world';
-import { connectTestEnv } from '../harness/temporal';
+import { runCli } from '../harness/run-cli';
+import { useScfWorld } from '../harness/use-scf-world';
 import { EXISTING, MISSING, SOURCE, code, outcomeOf, runSyncOn, seed, sha, syncInput, uniquePrefix } from './sync-fixtures';
 
 const READ_ONLY = /^(Get|List)/;
 
 describe('the region sync', () => {
-  let env: TestWorkflowEnvironment;
-  let world: ScfWorld;
-  beforeAll(async () => {
-    env = await connectTestEnv();
-    world = await startScfWorld(env);
-  });
-  afterAll(async () => {
-    await world?.stop();
-    await env?.teardown();
-  });
-  afterEach(() => world.sim.admin.clearFaults());
+  const t = useScfWorld();
+  afterEach(() => t.world.sim.admin.clearFaults());
 
   /** `same` is in sync in ap-shanghai, `drift` holds older code there; neither exists in ap-singapore. */
   function seedDrift(prefix: string) {
+    const { world } = t;
     const same = `${prefix}same`;
     const drift = `${prefix}drift`;
     seed(world, SOURCE, same, 'a');
@@ -33,6 +23,7 @@ describe('the region sync', () => {
   }
 
   it('when run dry over a prefix, then it reports in sync, drifted and missing per region with both shas, and makes no mutating call', async () => {
+    const { env, world } = t;
     const prefix = uniquePrefix('dry');
     const { same, drift } = seedDrift(prefix);
     const before = { same: sha(world, EXISTING, same), drift: sha(world, EXISTING, drift) };
@@ -54,6 +45,7 @@ describe('the region sync', () => {
   });
 
   it('when run for real, then only the drifted regions are written (copy where missing, update in place where present) and a second run finds everything in sync', async () => {
+    const { env, world } = t;
     const prefix = uniquePrefix('real');
     const { same, drift } = seedDrift(prefix);
     const { report, syncId } = await runSyncOn(env, world, syncInput({ functions: { names: [same, drift] } }));
@@ -85,6 +77,7 @@ describe('the region sync', () => {
   });
 
   it('when the selected version differs from the source\'s $LATEST, then a missing target is copied and then given the selected code', async () => {
+    const { env, world } = t;
     const functionName = `${uniquePrefix('ahead')}fn`;
     seed(world, SOURCE, functionName, 'published');
     const published = sha(world, SOURCE, functionName);
@@ -103,6 +96,7 @@ describe('the region sync', () => {
   });
 
   it('when a function is locked by a release, then it is skipped and reported, and the others are synced', async () => {
+    const { env, world } = t;
     const prefix = uniquePrefix('locked');
     const { same, drift } = seedDrift(prefix);
     // What a running release holds: the function's lock workflow.
@@ -126,6 +120,7 @@ describe('the region sync', () => {
   });
 
   it('when publishing fails in one target, then that region is restored and reported with its error code, and the other regions and functions are synced', async () => {
+    const { env, world } = t;
     const prefix = uniquePrefix('fails');
     const { same, drift } = seedDrift(prefix);
     const before = sha(world, EXISTING, drift);
@@ -147,6 +142,7 @@ describe('the region sync', () => {
   });
 
   it('when there are more functions than one run takes, then it continues as new and still reports every function in order', async () => {
+    const { env, world } = t;
     const prefix = uniquePrefix('many');
     const names = Array.from({ length: 5 }, (_, i) => `${prefix}${i}`);
     for (const name of names) seed(world, SOURCE, name, name);
@@ -162,6 +158,7 @@ describe('the region sync', () => {
   });
 
   it('when `sync run --dry-run --json` runs, then it prints the drift report and exits 0', async () => {
+    const { world } = t;
     const prefix = uniquePrefix('cli');
     const { drift } = seedDrift(prefix);
     const run = await runCli(registerSyncCommand, [
