@@ -50,12 +50,6 @@ export function uiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   return (env.TEMPORAL_UI_URL || DEFAULT_UI_URL).replace(/\/+$/, '');
 }
 
-/** The Temporal UI page of one workflow run (the run id pins the page to that run). */
-export function workflowUiUrl(uiUrl: string, namespace: string, workflowId: string, runId?: string): string {
-  const base = `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
-  return runId ? `${base}/${runId}` : base;
-}
-
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -4,7 +4,7 @@
  */
 import { watchRelease, type ReleaseView } from './api';
 import type { TemporalTarget } from './connection';
-import { workflowUiUrl } from './connection';
+import { workflowUiLink } from './ui-links';
 import { EXIT, exitCodeForStatus } from './exit-codes';
 import { progressRenderer } from './render/progress';
 import { renderResult } from './render/summary';
@@ -34,7 +34,7 @@ export function exitCodeFor(view: EndedView): number {
 }
 
 export function uiLink(target: TemporalTarget, view: { workflowId: string; runId?: string }): string {
-  return workflowUiUrl(target.uiUrl, target.namespace, view.workflowId, view.runId);
+  return workflowUiLink(target.uiUrl, target.namespace, view.workflowId, view.runId);
 }
 
 /** The machine-readable outcome `--json` prints on stdout. */

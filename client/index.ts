@@ -1,6 +1,7 @@
 /** The client library: build a release from a manifest, connect to Temporal, start and follow releases. */
 export * from './api';
-export { connectTemporal, uiBaseUrl, workflowUiUrl, type TemporalTarget } from './connection';
+export { connectTemporal, uiBaseUrl, type TemporalTarget } from './connection';
+export { scheduleUiLink, workflowListUiLink, workflowUiLink } from './ui-links';
 export { buildRelease, ManifestError, type BuildOptions, type BuiltRelease, type Manifest, type ManifestFlags } from './manifest';
 export { EXIT, exitCodeForStatus } from './exit-codes';
 export { newReleaseId } from './release-id';

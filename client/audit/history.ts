@@ -13,7 +13,7 @@ import {
   SA_STATUS,
   SA_VERSION,
 } from '../../workflows/definitions';
-import { workflowUiLink } from './ui-links';
+import { workflowUiLink } from '../ui-links';
 import { buildVisibilityQuery, type HistoryFilters } from './visibility-query';
 
 export interface HistoryRow {

@@ -13,7 +13,7 @@ import {
   type SyncProgress,
   type SyncReport,
 } from '../../workflows/definitions';
-import { workflowUiLink } from './ui-links';
+import { workflowUiLink } from '../ui-links';
 
 export type RunDetail =
   | { kind: 'release' | 'rollback'; state: 'closed'; result: ReleaseResult }

@@ -64,7 +64,7 @@ async function demo(flags: DemoFlags): Promise<number> {
     printReport(report, style, (Date.now() - began) / 1000, say);
     if (flags.keepRunning) {
       say(`\nThe stack keeps running: browse ${stack.uiUrl}/namespaces/${stack.namespace}/workflows`);
-      say(`  TEMPORAL_ADDRESS=${stack.temporalAddress} TEMPORAL_UI_URL=${stack.uiUrl} npx tsx client/cli.ts status --function ${DEMO_FUNCTION}`);
+      say(`  TEMPORAL_ADDRESS=${stack.temporalAddress} TEMPORAL_UI_URL=${stack.uiUrl} npx scf-release history --function ${DEMO_FUNCTION}`);
       say('Ctrl-C stops it.');
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { withTemporal } from '../audit/connect';
 import { listHistory } from '../audit/history';
 import { renderTable, shortTime } from '../audit/table';
-import { workflowListUiLink } from '../audit/ui-links';
+import { workflowListUiLink } from '../ui-links';
 import { parseSince, type HistoryFilters } from '../audit/visibility-query';
 import { CliError, EXIT } from '../exit-codes';
 

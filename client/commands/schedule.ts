@@ -7,7 +7,7 @@ import { msToNumber } from '@temporalio/common';
 import type { Command } from 'commander';
 import { withTemporal, type TemporalSession } from '../audit/connect';
 import { renderTable, shortTime } from '../audit/table';
-import { scheduleUiLink } from '../audit/ui-links';
+import { scheduleUiLink } from '../ui-links';
 import { CliError, EXIT } from '../exit-codes';
 import {
   createSyncSchedule,

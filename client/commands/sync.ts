@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { SyncReport } from '../../workflows/definitions';
 import { withTemporal } from '../audit/connect';
 import { renderSyncProgress, renderSyncReport } from '../audit/render-sync';
-import { workflowUiLink } from '../audit/ui-links';
+import { workflowUiLink } from '../ui-links';
 import { EXIT } from '../exit-codes';
 import { newSyncId, runSync } from '../schedules/run-sync';
 import { addSyncFlags, currentUser, syncInputFromFlags, type SyncFlags } from '../schedules/sync-options';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../exit-codes';
 import { isScfRegion, SCF_REGIONS } from '../manifest/regions';
-import type { SyncInput, SyncSelector } from '../../workflows/definitions';
+import type { SyncInput, SyncSelector, VerificationCase } from '../../workflows/definitions';
 
 export interface SyncFlags {
   source: string;
@@ -17,6 +17,7 @@ export interface SyncFlags {
   what: string;
   concurrency: string;
   dryRun?: boolean;
+  verifyEvent?: string[];
 }
 
 export function addSyncFlags(command: Command): Command {
@@ -28,7 +29,24 @@ export function addSyncFlags(command: Command): Command {
     .requiredOption('--targets <regions>', 'comma-separated target regions')
     .option('--what <selector>', 'alias:<name> | latest-version | $LATEST', 'latest-version')
     .option('--concurrency <n>', 'functions synced at once', '8')
-    .option('--dry-run', 'report the drift, change nothing');
+    .option('--dry-run', 'report the drift, change nothing')
+    .option(
+      '--verify-event <json>',
+      'an event (JSON) each version the sync publishes must answer with InvokeResult 0, else that region is undone; repeatable',
+      (value: string, previous: string[] = []) => [...previous, value],
+    );
+}
+
+/** `--verify-event` values as verification cases; refuses text that is not JSON, naming the flag. */
+export function verificationFromEvents(events: readonly string[] = []): VerificationCase[] {
+  return events.map((event, i) => {
+    try {
+      JSON.parse(event);
+    } catch (err) {
+      throw new CliError(`--verify-event #${i + 1} is not JSON (${(err as Error).message}); pass the event as JSON text, e.g. '{"ping":1}'`, EXIT.INVALID_INPUT);
+    }
+    return { name: `event-${i + 1}`, event, expect: { invokeResult: 0 } };
+  });
 }
 
 export function parseSelector(text: string): SyncSelector {
@@ -55,6 +73,7 @@ export function syncInputFromFlags(flags: SyncFlags): Omit<SyncInput, 'startedBy
   if (!!flags.functions === !!flags.match) {
     throw new CliError('name the functions with exactly one of --functions a,b,c or --match <prefix|glob>', EXIT.INVALID_INPUT);
   }
+  const verification = verificationFromEvents(flags.verifyEvent);
   const concurrency = Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) {
     throw new CliError('--concurrency takes a whole number from 1 to 50', EXIT.INVALID_INPUT);
@@ -69,6 +88,7 @@ export function syncInputFromFlags(flags: SyncFlags): Omit<SyncInput, 'startedBy
     what: parseSelector(flags.what),
     dryRun: !!flags.dryRun,
     functionConcurrency: concurrency,
+    ...(verification.length > 0 && { verification }),
   };
 }
 
