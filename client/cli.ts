@@ -5,17 +5,20 @@
  */
 import { Command } from 'commander';
 import { registerCommands } from './commands';
+import { failWith } from './commands/shared';
 
 async function main(): Promise<void> {
   const program = new Command('scf-release')
     .description('Durable multi-region releases for Tencent Cloud SCF, on Temporal')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Throw instead of exiting, so a bad flag ends with our exit code for bad input (64).
+    .exitOverride();
   registerCommands(program);
   await program.parseAsync(process.argv);
 }
 
+// A command that throws (a CliError with its exit code, a ManifestError, Temporal unreachable...) ends
+// here: the same message and exit code mapping as commands that use runCommand.
 main().catch((err: unknown) => {
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`scf-release: ${message}\n`);
-  process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : 1;
+  process.exitCode = failWith(err);
 });

@@ -1,12 +1,14 @@
 /** What every command needs: a Temporal connection, error-to-exit-code mapping, release references. */
-import type { Command } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { FunctionBusyError, ReleaseNotFoundError, resolveRelease, type ReleaseRef } from '../api';
 import { connectTemporal, type TemporalTarget } from '../connection';
 import { CliError, EXIT } from '../exit-codes';
 import { ManifestError } from '../manifest';
 
-/** The exit code for an error a command let escape; prints it to stderr. */
-function failWith(err: unknown): number {
+/** The exit code for an error a command let escape; prints it to stderr (commander prints its own). */
+export function failWith(err: unknown): number {
+  // Commander already printed its message; help and --version are not errors, a bad flag is input.
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT.INVALID_INPUT;
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`scf-release: ${message}\n`);
   if (err instanceof ManifestError) return EXIT.INVALID_INPUT;

@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Command } from 'commander';
+import { failWith } from '../../client/commands/shared';
 import { harnessInfo } from './temporal';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -47,13 +48,15 @@ export async function runCli(register: (program: Command) => void, args: string[
   try {
     await program.parseAsync(['node', 'scf-release', ...args]);
   } catch (e) {
+    // As client/cli.ts does: the message on stderr, the error's exit code.
     error = e as Error;
+    process.exitCode = failWith(e);
   } finally {
     stdout.mockRestore();
     stderr.mockRestore();
     for (const [name, value] of Object.entries(saved)) restore(name, value);
   }
-  const exitCode = error ? ((error as { exitCode?: number }).exitCode ?? 1) : Number(process.exitCode ?? 0);
+  const exitCode = Number(process.exitCode ?? 0);
   process.exitCode = previousExitCode;
   return { stdout: out.join(''), stderr: err.join(''), exitCode, error };
 }

@@ -172,4 +172,39 @@ describe('the region sync', () => {
     expect(outcomeOf(report, drift, EXISTING)).toMatchObject({ outcome: 'would-sync' });
     expect(run.stderr).toMatch(/Sync \S+: http/);
   });
+
+  it('when `sync run --verify-event` names an event the synced code fails in a target, then that region is undone and reported, and the run exits 2', async () => {
+    const { world } = t;
+    const fn = `${uniquePrefix('verify')}fn`;
+    // The source's code only answers in the source region: every other region fails the event.
+    world.sim.admin.seedFunction({
+      region: SOURCE,
+      functionName: fn,
+      files: { 'index.js': `exports.main_handler = async () => { if (process.env.TENCENTCLOUD_REGION !== '${SOURCE}') throw new Error('region not configured'); return { ok: true }; };\n` },
+      handler: 'index.main_handler',
+      runtime: 'Nodejs18.15',
+      publishVersions: 1,
+    });
+    seed(world, EXISTING, fn, 'old');
+    const before = sha(world, EXISTING, fn);
+
+    const run = await runCli(registerSyncCommand, [
+      'sync', 'run', '--source', SOURCE, '--targets', EXISTING, '--functions', fn, '--verify-event', '{"ping":1}', '--json', '--task-queue', world.taskQueue,
+    ]);
+
+    expect(run.error).toBeUndefined();
+    expect(run.exitCode).toBe(2);
+    const report = JSON.parse(run.stdout) as SyncReport;
+    expect(outcomeOf(report, fn, EXISTING)).toMatchObject({ outcome: 'failed', error: { type: 'VerificationFailed', region: EXISTING } });
+    expect(report.functions[0]!.compensations).toEqual([{ name: 'restore-code', region: EXISTING, outcome: 'ok' }]);
+    expect(sha(world, EXISTING, fn)).toBe(before);
+    const invokes = world.sim.admin.requestLog().filter((e) => e.action === 'InvokeFunction' && e.function === fn);
+    expect(invokes.map((e) => e.region)).toEqual([EXISTING]);
+  });
+
+  it('when --verify-event is not JSON, then sync run refuses it naming the flag, before anything starts', async () => {
+    const run = await runCli(registerSyncCommand, ['sync', 'run', '--source', SOURCE, '--targets', EXISTING, '--functions', 'x', '--verify-event', '{oops']);
+    expect(run.exitCode).toBe(64);
+    expect(run.stderr).toMatch(/--verify-event #1 is not JSON .*pass the event as JSON text/);
+  });
 });
