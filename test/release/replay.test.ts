@@ -10,7 +10,9 @@ import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
 import { Worker } from '@temporalio/worker';
 import { harnessInfo } from '../harness/temporal';
 
-const HISTORIES = ['release-succeeded', 'release-rolled-back'];
+// The first two predate the patches `delete-created-alias` and `bake-judges-new-version` (they replay
+// the old paths); `release-succeeded-split-bake` was recorded with them (the new bake path).
+const HISTORIES = ['release-succeeded', 'release-rolled-back', 'release-succeeded-split-bake'];
 
 /**
  * The SDK's own `historyFromJSON` fails in this install ("type must be a Type"): @temporalio/common and
