@@ -12,7 +12,10 @@ export function newReleaseId(now: Date = new Date()): string {
   return `r-${date}-${time}-${randomBytes(2).toString('hex')}`;
 }
 
-/** Who started it, for the audit trail: `--by`, or `user@host` of the machine running the CLI. */
+/**
+ * Who is acting, for the audit trail when no `--by` is given: `SCF_RELEASE_USER` (e.g. a CI job's
+ * identity), else `user@host` of the machine running the CLI.
+ */
 export function defaultStartedBy(): string {
-  return `${os.userInfo().username}@${os.hostname()}`;
+  return process.env.SCF_RELEASE_USER?.trim() || `${os.userInfo().username}@${os.hostname()}`;
 }

@@ -20,7 +20,8 @@ import {
   unpauseSyncSchedule,
   type SyncScheduleView,
 } from '../schedules/sync-schedule';
-import { addSyncFlags, currentUser, syncInputFromFlags, type SyncFlags } from '../schedules/sync-options';
+import { defaultStartedBy } from '../release-id';
+import { addSyncFlags, syncInputFromFlags, type SyncFlags } from '../schedules/sync-options';
 
 interface CreateFlags extends SyncFlags {
   cron: string;
@@ -58,7 +59,7 @@ export function registerSyncScheduleCommands(sync: Command): void {
       jitter: flags.jitter ? checkDuration('--jitter', flags.jitter) : undefined,
       note: flags.note,
       sync: syncInputFromFlags(flags),
-      createdBy: currentUser(),
+      createdBy: defaultStartedBy(),
       taskQueue: flags.taskQueue,
       paused: flags.paused,
     };
@@ -114,7 +115,7 @@ export function registerSyncScheduleCommands(sync: Command): void {
       .option('--note <text>', 'why (shown with the schedule)')
       .action(async (scheduleId: string, flags: { note?: string }) => {
         await withSchedules(scheduleId, async ({ client }) => {
-          await run(client, scheduleId, flags.note ?? `${name}d by ${currentUser()}`);
+          await run(client, scheduleId, flags.note ?? `${name}d by ${defaultStartedBy()}`);
           process.stdout.write(`Schedule ${scheduleId} ${name}d.\n`);
         });
       });

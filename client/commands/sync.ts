@@ -12,10 +12,12 @@ import { renderSyncProgress, renderSyncReport } from '../audit/render-sync';
 import { workflowUiLink } from '../ui-links';
 import { EXIT } from '../exit-codes';
 import { newSyncId, runSync } from '../schedules/run-sync';
-import { addSyncFlags, currentUser, syncInputFromFlags, type SyncFlags } from '../schedules/sync-options';
+import { defaultStartedBy } from '../release-id';
+import { addSyncFlags, syncInputFromFlags, type SyncFlags } from '../schedules/sync-options';
 import { registerSyncScheduleCommands } from './schedule';
 
 interface RunFlags extends SyncFlags {
+  by?: string;
   json?: boolean;
   taskQueue?: string;
 }
@@ -28,9 +30,10 @@ export function registerSyncCommand(program: Command): void {
       .command('run')
       .description('run one sync now and print the drift report')
       .option('--json', 'print the report as JSON (progress goes to stderr)')
+      .option('--by <who>', 'who runs the sync (default: $SCF_RELEASE_USER or user@host)')
       .option('--task-queue <queue>', 'the workers\' task queue'),
   ).action(async (flags: RunFlags) => {
-    const input = { ...syncInputFromFlags(flags), startedBy: currentUser() };
+    const input = { ...syncInputFromFlags(flags), startedBy: flags.by ?? defaultStartedBy() };
     await withTemporal(async ({ client, namespace, uiUrl }) => {
       const syncId = newSyncId();
       process.stderr.write(`Sync ${syncId}: ${workflowUiLink(uiUrl, namespace, `sync/${syncId}`)}\n`);

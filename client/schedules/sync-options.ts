@@ -2,7 +2,6 @@
  * The flags that describe a sync, shared by `sync run` and `sync schedule create`, and their
  * validation into a SyncInput. Invalid input is refused before anything starts (exit 64).
  */
-import os from 'node:os';
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../exit-codes';
 import { isScfRegion, SCF_REGIONS } from '../manifest/regions';
@@ -90,9 +89,4 @@ export function syncInputFromFlags(flags: SyncFlags): Omit<SyncInput, 'startedBy
     functionConcurrency: concurrency,
     ...(verification.length > 0 && { verification }),
   };
-}
-
-/** Who runs the command, for the StartedBy search attribute: SCF_RELEASE_USER, else the OS user. */
-export function currentUser(): string {
-  return process.env.SCF_RELEASE_USER ?? os.userInfo().username;
 }

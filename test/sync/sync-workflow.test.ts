@@ -1,5 +1,5 @@
 import { registerSyncCommand } from '../../client/commands/sync';
-import { SA_KIND, SA_STATUS, functionLockId, type SyncReport } from '../../workflows/definitions';
+import { SA_KIND, SA_STARTED_BY, SA_STATUS, functionLockId, type SyncReport } from '../../workflows/definitions';
 import { runCli } from '../harness/run-cli';
 import { useScfWorld } from '../harness/use-scf-world';
 import { EXISTING, MISSING, SOURCE, code, outcomeOf, runSyncOn, seed, sha, syncInput, uniquePrefix } from './sync-fixtures';
@@ -162,7 +162,7 @@ describe('the region sync', () => {
     const prefix = uniquePrefix('cli');
     const { drift } = seedDrift(prefix);
     const run = await runCli(registerSyncCommand, [
-      'sync', 'run', '--source', SOURCE, '--targets', EXISTING, '--match', prefix, '--dry-run', '--json', '--task-queue', world.taskQueue,
+      'sync', 'run', '--source', SOURCE, '--targets', EXISTING, '--match', prefix, '--dry-run', '--json', '--by', 'nightly-bot', '--task-queue', world.taskQueue,
     ]);
     if (run.error) console.error(run.error, (run.error as Error).cause, run.stderr);
     expect(run.error).toBeUndefined();
@@ -171,6 +171,8 @@ describe('the region sync', () => {
     expect(report).toMatchObject({ dryRun: true, totals: { 'in-sync': 1, 'would-sync': 1 } });
     expect(outcomeOf(report, drift, EXISTING)).toMatchObject({ outcome: 'would-sync' });
     expect(run.stderr).toMatch(/Sync \S+: http/);
+    const started = await t.env.client.workflow.getHandle(`sync/${report.syncId}`).describe();
+    expect(started.typedSearchAttributes.get(SA_STARTED_BY)).toBe('nightly-bot');
   });
 
   it('when `sync run --verify-event` names an event the synced code fails in a target, then that region is undone and reported, and the run exits 2', async () => {
