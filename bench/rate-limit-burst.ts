@@ -131,6 +131,62 @@ async function runWay(sim: BenchSimulator, s: BurstScenario, way: Way): Promise<
   return summarize(s, way, wallMs, windows, succeeded, failed, log, limiter);
 }
 
+/** What the simulator's request log says about one action of a burst (the table's SCF columns). */
+export interface ActionLogStats {
+  /** Requests of `action` that reached SCF. */
+  scfCalls: number;
+  scfOk: number;
+  scfThrottled: number;
+  /** Other actions in the log (activities' publishVersion lists versions first). */
+  otherScfCalls: Record<string, number>;
+  /** Of those, the throttled answers. */
+  otherScfThrottled: Record<string, number>;
+  throttledShare: number;
+  scfCallsPerSuccess: number | null;
+  /** Median OK answers per full one-second window between `windows.first` and `windows.last` / limit. */
+  sustainedVsLimit: number | null;
+  peakWindowOkVsLimit: number;
+}
+
+/**
+ * The SCF columns from the simulator's request log: `windows` are the one-second windows (epoch
+ * seconds) the burst started and ended in; only the windows strictly between them are full.
+ */
+export function actionLogStats(log: RequestLogEntry[], action: string, limit: number, windows: { first: number; last: number }): ActionLogStats {
+  const mine = log.filter((e) => e.action === action);
+  const scfOk = mine.filter((e) => e.outcome === 'OK').length;
+  const scfThrottled = mine.filter((e) => isThrottle(e.outcome)).length;
+  const otherScfCalls: Record<string, number> = {};
+  const otherScfThrottled: Record<string, number> = {};
+  for (const e of log) {
+    if (e.action === action) continue;
+    otherScfCalls[e.action] = (otherScfCalls[e.action] ?? 0) + 1;
+    if (isThrottle(e.outcome)) otherScfThrottled[e.action] = (otherScfThrottled[e.action] ?? 0) + 1;
+  }
+  const okPerWindow = new Map<number, number>();
+  for (const e of mine) {
+    if (e.outcome !== 'OK') continue;
+    const w = Math.floor(Date.parse(e.time) / 1000);
+    okPerWindow.set(w, (okPerWindow.get(w) ?? 0) + 1);
+  }
+  const full: number[] = [];
+  for (let w = windows.first + 1; w < windows.last; w++) full.push(okPerWindow.get(w) ?? 0);
+  return {
+    scfCalls: mine.length,
+    scfOk,
+    scfThrottled,
+    otherScfCalls,
+    otherScfThrottled,
+    throttledShare: mine.length ? round(scfThrottled / mine.length, 4) : 0,
+    scfCallsPerSuccess: scfOk ? round(mine.length / scfOk, 3) : null,
+    sustainedVsLimit: full.length ? round(median(full) / limit, 3) : null,
+    peakWindowOkVsLimit: round(Math.max(0, ...okPerWindow.values()) / limit, 3),
+  };
+}
+
+/** The least wall time against fixed one-second windows, starting 20 ms into one (see WayResult). */
+export const fixedWindowMinimumS = (calls: number, limit: number) => round(Math.max(0, Math.ceil(calls / limit) - 1 - 0.02), 2);
+
 function summarize(
   s: BurstScenario,
   way: Way,
@@ -141,19 +197,7 @@ function summarize(
   log: RequestLogEntry[],
   limiter: RateLimiter | undefined,
 ): WayResult {
-  const mine = log.filter((e) => e.action === s.action);
-  const scfOk = mine.filter((e) => e.outcome === 'OK').length;
-  const scfThrottled = mine.filter((e) => isThrottle(e.outcome)).length;
-  const otherScfCalls: Record<string, number> = {};
-  for (const e of log) if (e.action !== s.action) otherScfCalls[e.action] = (otherScfCalls[e.action] ?? 0) + 1;
-  const okPerWindow = new Map<number, number>();
-  for (const e of mine) {
-    if (e.outcome !== 'OK') continue;
-    const w = Math.floor(Date.parse(e.time) / 1000);
-    okPerWindow.set(w, (okPerWindow.get(w) ?? 0) + 1);
-  }
-  const full: number[] = [];
-  for (let w = windows.first + 1; w < windows.last; w++) full.push(okPerWindow.get(w) ?? 0);
+  const { otherScfThrottled: _, ...fromLog } = actionLogStats(log, s.action, enforced(s), windows);
   const stats = limiter?.stats('bench', s.action);
   return {
     scenario: s.name,
@@ -165,16 +209,16 @@ function summarize(
     wallMs: round(wallMs, 1),
     succeeded,
     failed,
-    scfCalls: mine.length,
-    scfOk,
-    scfThrottled,
-    otherScfCalls,
-    throttledShare: mine.length ? round(scfThrottled / mine.length, 4) : 0,
-    scfCallsPerSuccess: scfOk ? round(mine.length / scfOk, 3) : null,
+    scfCalls: fromLog.scfCalls,
+    scfOk: fromLog.scfOk,
+    scfThrottled: fromLog.scfThrottled,
+    otherScfCalls: fromLog.otherScfCalls,
+    throttledShare: fromLog.throttledShare,
+    scfCallsPerSuccess: fromLog.scfCallsPerSuccess,
     rateVsLimit: failed === 0 ? round(succeeded / (wallMs / 1000) / enforced(s), 3) : null,
-    sustainedVsLimit: full.length ? round(median(full) / enforced(s), 3) : null,
-    peakWindowOkVsLimit: round(Math.max(0, ...okPerWindow.values()) / enforced(s), 3),
-    fixedWindowMinimumS: round(Math.max(0, Math.ceil(s.calls / enforced(s)) - 1 - 0.02), 2),
+    sustainedVsLimit: fromLog.sustainedVsLimit,
+    peakWindowOkVsLimit: fromLog.peakWindowOkVsLimit,
+    fixedWindowMinimumS: fixedWindowMinimumS(s.calls, enforced(s)),
     limiter: stats ? { throttles: stats.throttles, finalRate: round(stats.rate, 2), baseRate: round(stats.baseRate, 2) } : undefined,
   };
 }
