@@ -1,4 +1,5 @@
 /** The markdown tables printed by `npm run bench` (and pasted into BENCHMARKS.md). */
+import { configLabel, type CrossWorkerResult } from './cross-worker';
 import type { MemoryResult } from './memory';
 import type { OverheadResult } from './overhead';
 import type { WayResult } from './rate-limit-burst';
@@ -18,6 +19,23 @@ export function burstTable(rows: WayResult[]): string {
     out.push(
       `| ${r.calls} × ${r.action} (${r.limit}/s${r.limiterConfiguredLimit !== r.limit ? `, limiter told ${r.limiterConfiguredLimit}/s` : ''}; ≥ ${r.fixedWindowMinimumS.toFixed(2)} s) | ${r.way} | ${(r.wallMs / 1000).toFixed(2)} | ${r.succeeded}/${r.calls} | ` +
         `${r.scfCalls}${other ? ` (${other})` : ''} | ${pct(r.throttledShare)} | ${num(r.scfCallsPerSuccess)} | ${num(r.rateVsLimit)} | ${num(r.sustainedVsLimit)} | ${num(r.peakWindowOkVsLimit)} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+export function crossWorkerTable(rows: CrossWorkerResult[]): string {
+  const out = [
+    '| burst, all processes together (limit; least possible wall time) | processes × share each | wall s | wall / least possible | succeeded | SCF calls | throttled share | SCF calls per success | sustained / limit | busiest second / limit | handed to Temporal\'s retry |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    const other = Object.entries(r.otherScfCalls)
+      .map(([a, n]) => `+${n} ${a}${r.otherScfThrottled[a] ? `, ${r.otherScfThrottled[a]} throttled` : ''}`)
+      .join(', ');
+    out.push(
+      `| ${r.calls} × ${r.action} (${r.limit}/s; ≥ ${r.fixedWindowMinimumS.toFixed(2)} s) | ${configLabel(r)} | ${(r.wallMs / 1000).toFixed(2)} | ${num(r.wallVsMinimum)} | ${r.succeeded}/${r.calls} | ` +
+        `${r.scfCalls}${other ? ` (${other})` : ''} | ${pct(r.throttledShare)} | ${num(r.scfCallsPerSuccess)} | ${num(r.sustainedVsLimit)} | ${num(r.peakWindowOkVsLimit)} | ${r.handedToTemporalRetry} |`,
     );
   }
   return out.join('\n');

@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: the rate-limit burst (raw / naive retry / activities), the limiter's overhead at a
- * high limit, and the memory of a large burst, all against a local SCF simulator (never Tencent
- * Cloud). Prints markdown tables and writes bench/results/latest.json. `--quick`: smaller sizes,
+ * `npm run bench`: the rate-limit burst (raw / naive retry / activities), several worker processes on
+ * one account (static share), the limiter's overhead at a high limit, and the memory of a large burst,
+ * all against a local SCF simulator (never Tencent Cloud). Prints markdown tables and writes bench/results/latest.json. `--quick`: smaller sizes,
  * for checking the bench itself.
  *
  * Only ratios and counts within one run are meaningful; nothing here asserts an absolute time.
@@ -9,10 +9,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runCrossWorker, type CrossWorkerScenario } from './cross-worker';
 import { runMemory } from './memory';
 import { runOverhead } from './overhead';
 import { runBurst, type BurstScenario, type WayResult } from './rate-limit-burst';
-import { burstTable, memoryTable, overheadTable } from './report';
+import { burstTable, crossWorkerTable, memoryTable, overheadTable } from './report';
 import { startBenchSimulator } from './sim';
 
 const quick = process.argv.includes('--quick');
@@ -33,6 +34,16 @@ const SCENARIOS: BurstScenario[] = quick
       // 20/s, the simulator allows 10/s. Exercises the slowdown on throttle and the internal retries.
       { name: 'address-shared', action: 'GetFunctionAddress', calls: 100, functions: 20, limit: 20, enforcedLimit: 10 },
     ];
+const CROSS_WORKER: CrossWorkerScenario[] = quick
+  ? [
+      { name: 'address', action: 'GetFunctionAddress', calls: 40, functions: 10, workers: [2, 4] },
+      { name: 'publish', action: 'PublishVersion', calls: 40, functions: 40, workers: [4] },
+    ]
+  : [
+      // 8: per-process buckets of 2.25/s, where the bucket's floor of one token of burst shows.
+      { name: 'address', action: 'GetFunctionAddress', calls: 200, functions: 20, workers: [2, 4, 8] },
+      { name: 'publish', action: 'PublishVersion', calls: 100, functions: 100, workers: [2, 4, 8] },
+    ];
 const OVERHEAD = quick ? { calls: 500, concurrency: 16, rounds: 3 } : { calls: 1000, concurrency: 16, rounds: 9 };
 const MEMORY_CALLS = quick ? 500 : 3000;
 
@@ -45,6 +56,8 @@ async function main(): Promise<void> {
     log('rate-limit bursts:');
     const bursts: WayResult[] = [];
     for (const s of SCENARIOS) bursts.push(...(await runBurst(sim, s, log)));
+    log('several worker processes on one account:');
+    const crossWorker = await runCrossWorker(sim, CROSS_WORKER, log);
     log('limiter overhead at a high limit:');
     const overhead = await runOverhead(sim, OVERHEAD, log);
     log('memory of a large burst:');
@@ -70,6 +83,10 @@ async function main(): Promise<void> {
       '',
       burstTable(bursts),
       '',
+      '### Several worker processes on one account (static share)',
+      '',
+      crossWorkerTable(crossWorker),
+      '',
       '### Limiter overhead at a high limit',
       '',
       overheadTable(overhead),
@@ -82,7 +99,7 @@ async function main(): Promise<void> {
     process.stdout.write(md);
     const dir = path.join(__dirname, 'results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'latest.json'), JSON.stringify({ meta, bursts, overhead, memory }, null, 2) + '\n');
+    writeFileSync(path.join(dir, 'latest.json'), JSON.stringify({ meta, bursts, crossWorker, overhead, memory }, null, 2) + '\n');
     log(`wrote ${path.relative(process.cwd(), path.join(dir, 'latest.json'))}`);
   } finally {
     await sim.stop();
