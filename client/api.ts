@@ -4,6 +4,7 @@
  * workflow code, only the shared definitions.
  */
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import {
   abortSignal,
   abortUpdate,
@@ -100,7 +101,7 @@ async function findRunningReleases(
 ): Promise<Array<{ workflowId: string; startedBy?: string }>> {
   const query =
     `${SA_FUNCTION.name} = ${quote(functionName)} AND ${SA_NAMESPACE.name} = ${quote(namespace)} ` +
-    `AND ${SA_KIND.name} = 'release' AND ExecutionStatus = 'Running'`;
+    `AND ${SA_KIND.name} IN ('release', 'rollback') AND ExecutionStatus = 'Running'`;
   const found: Array<{ workflowId: string; startedBy?: string }> = [];
   for await (const info of client.workflow.list({ query })) {
     found.push({ workflowId: info.workflowId, startedBy: info.typedSearchAttributes.get(SA_STARTED_BY) });
@@ -123,13 +124,14 @@ export async function startRelease(client: Client, input: ReleaseInput, options:
       { key: SA_FUNCTION, value: input.functionName },
       { key: SA_NAMESPACE, value: input.namespace },
       { key: SA_REGIONS, value: regionsOf(input) },
-      { key: SA_KIND, value: 'release' },
+      { key: SA_KIND, value: input.kind ?? 'release' },
       { key: SA_STATUS, value: 'Running' },
       { key: SA_STARTED_BY, value: input.startedBy },
       { key: SA_CODE_SHA256, value: input.pkg.sha256 },
     ],
-    memo: { summary, releaseId: input.releaseId, startedBy: input.startedBy },
-    staticSummary: `Release ${input.releaseId}: ${summary}, by ${input.startedBy}`,
+    memo: { summary, releaseId: input.releaseId, startedBy: input.startedBy, ...(input.rollbackTo && { rollbackTo: input.rollbackTo }) },
+    staticSummary: `${input.kind === 'rollback' ? 'Rollback' : 'Release'} ${input.releaseId}: ${summary}, by ${input.startedBy}` +
+      (input.rollbackTo ? `, back to ${input.rollbackTo}` : ''),
   });
   return { workflowId, runId: handle.firstExecutionRunId };
 }
@@ -164,7 +166,7 @@ export async function resolveRelease(client: Client, ref: ReleaseRef): Promise<s
   }
   if (ref.id.includes('/')) return ref.id;
   // A short release id (r-20261125-060102-ab12): its workflow id ends with it.
-  const query = `${SA_KIND.name} = 'release' AND WorkflowId STARTS_WITH 'release/'`;
+  const query = `${SA_KIND.name} IN ('release', 'rollback') AND WorkflowId STARTS_WITH 'release/'`;
   for await (const info of client.workflow.list({ query })) {
     if (info.workflowId.endsWith(`/${ref.id}`)) return info.workflowId;
   }
@@ -281,4 +283,78 @@ export async function abortRelease(
 /** Lets a release waiting at its approval gate move traffic. */
 export async function approveRelease(client: Client, workflowId: string, by: string): Promise<void> {
   await client.workflow.getHandle(workflowId).signal(approveSignal, { by });
+}
+
+/** An earlier successful release, with the input it ran with: what a rollback brings back. */
+export interface RollbackTarget {
+  workflowId: string;
+  input: ReleaseInput;
+}
+
+/**
+ * The release a rollback goes back to: `to` (a workflow or short release id), or else the newest
+ * Succeeded release (or rollback) of the function whose package differs from the newest Succeeded
+ * one's, i.e. the code that was live before the current code.
+ */
+export async function findRollbackTarget(
+  client: Client,
+  ref: { functionName: string; namespace?: string; to?: string },
+): Promise<RollbackTarget> {
+  const namespace = ref.namespace ?? 'default';
+  let workflowId: string;
+  if (ref.to) {
+    workflowId = await resolveRelease(client, { id: ref.to });
+  } else {
+    const query =
+      `${SA_FUNCTION.name} = ${quote(ref.functionName)} AND ${SA_NAMESPACE.name} = ${quote(namespace)} ` +
+      `AND ${SA_KIND.name} IN ('release', 'rollback') AND ${SA_STATUS.name} = 'Succeeded'`;
+    const succeeded: Array<{ workflowId: string; startTime: Date; sha256?: string }> = [];
+    for await (const info of client.workflow.list({ query })) {
+      succeeded.push({ workflowId: info.workflowId, startTime: info.startTime, sha256: info.typedSearchAttributes.get(SA_CODE_SHA256) });
+    }
+    succeeded.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
+    const current = succeeded[0];
+    const earlier = current && succeeded.find((r) => r.sha256 !== current.sha256);
+    if (!earlier) {
+      throw new ReleaseNotFoundError(
+        `no earlier successful release of ${namespace}/${ref.functionName} with other code than the current one` +
+          `${current ? ` (${current.workflowId})` : ''}; name one with --to <release id>`,
+      );
+    }
+    workflowId = earlier.workflowId;
+  }
+  const view = await getRelease(client, workflowId);
+  if (view.state !== 'completed' || view.result.status !== 'Succeeded') {
+    throw new ReleaseNotFoundError(`${workflowId} did not succeed (${view.state === 'completed' ? view.result.status : view.state}); roll back to a release that did`);
+  }
+  const input = await releaseInputOf(client, workflowId);
+  if (input.functionName !== ref.functionName || input.namespace !== namespace) {
+    throw new ReleaseNotFoundError(`${workflowId} released ${input.namespace}/${input.functionName}, not ${namespace}/${ref.functionName}`);
+  }
+  return { workflowId, input };
+}
+
+/** The input a release workflow was started with, from its history's first event. */
+async function releaseInputOf(client: Client, workflowId: string): Promise<ReleaseInput> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  if (!payload) throw new ReleaseNotFoundError(`${workflowId} has no recorded input`);
+  return defaultPayloadConverter.fromPayload<ReleaseInput>(payload);
+}
+
+/** A release that brings back `target`'s package, regions, verification and alias, filed as a rollback. */
+export function rollbackInput(
+  target: RollbackTarget,
+  options: { releaseId: string; startedBy: string; allAtOnce?: boolean },
+): ReleaseInput {
+  const { input } = target;
+  return {
+    ...input,
+    releaseId: options.releaseId,
+    startedBy: options.startedBy,
+    description: `rollback to ${input.releaseId}${input.description ? ` (${input.description})` : ''}`.slice(0, 1000),
+    ...(input.alias && options.allAtOnce && { alias: { ...input.alias, steps: [{ percent: 100, bakeSeconds: 0 }], requireApproval: false } }),
+    kind: 'rollback',
+    rollbackTo: target.workflowId,
+  };
 }

@@ -122,6 +122,13 @@ export interface ReleaseInput {
   /** How many regions are replicated at once. */
   regionConcurrency?: number;
   startedBy: string;
+  /**
+   * `rollback`: this release brings back the package of an earlier release (`scf-release rollback`);
+   * it runs exactly like a release and is filed under ReleaseKind = rollback. Default `release`.
+   */
+  kind?: Extract<ReleaseKind, 'release' | 'rollback'>;
+  /** For a rollback: the workflow id of the earlier release whose package it brings back. */
+  rollbackTo?: string;
 }
 
 export type ReleasePhase =

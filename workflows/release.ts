@@ -59,10 +59,11 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
     approvedBy ??= by;
   });
 
-  showStarted(input, 'release');
+  const kind = input.kind ?? 'release';
+  showStarted(input, kind);
 
   try {
-    await acquireFunctionLock({ namespace: input.namespace, functionName: input.functionName, kind: 'release' });
+    await acquireFunctionLock({ namespace: input.namespace, functionName: input.functionName, kind });
   } catch (err) {
     const error = tracker.noteError(err);
     return finish(tracker.result('Aborted', `refused: ${error.message}`, { error }));

@@ -29,7 +29,9 @@ export function showStarted(input: ReleaseInput, kind: ReleaseKind): void {
     { key: SA_CODE_SHA256, value: input.pkg.sha256 },
   ]);
   upsertMemo({
-    summary: `${kind} of ${input.namespace}/${input.functionName} (sha256 ${input.pkg.sha256.slice(0, 12)}) to ${releaseRegions(input).join(', ')} by ${input.startedBy}`,
+    summary:
+      `${kind} of ${input.namespace}/${input.functionName} (sha256 ${input.pkg.sha256.slice(0, 12)}) to ${releaseRegions(input).join(', ')} by ${input.startedBy}` +
+      (input.rollbackTo ? `, back to ${input.rollbackTo}` : ''),
   });
 }
 

@@ -5,6 +5,7 @@ import { registerDemoCommand } from './demo';
 import { registerDevCommand } from './dev';
 import { registerHistoryCommand } from './history';
 import { registerReleaseCommand } from './release';
+import { registerRollbackCommand } from './rollback';
 import { registerSetupCommand } from './setup';
 import { registerShowCommand } from './show';
 import { registerSimCommand } from './sim';
@@ -15,6 +16,7 @@ import { registerWatchCommand } from './watch';
 /** Every command module exports a `register*` function; add new ones to this list. */
 export function registerCommands(program: Command): void {
   registerReleaseCommand(program);
+  registerRollbackCommand(program);
   registerStatusCommand(program);
   registerWatchCommand(program);
   registerAbortCommand(program);

@@ -9,15 +9,13 @@ import { followRelease, reportOutcome, uiLink } from '../follow';
 import { buildRelease, type ManifestFlags } from '../manifest';
 import { renderPlan } from '../render/summary';
 import { styleFor } from '../render/text';
+import type { TemporalTarget } from '../connection';
+import type { ReleaseInput } from '../../workflows/definitions';
 import { runCommand, withTemporal } from './shared';
 
-interface ReleaseOptions extends ManifestFlags {
+interface ReleaseOptions extends ManifestFlags, RunOptions {
   file?: string;
   by?: string;
-  taskQueue?: string;
-  plan?: boolean;
-  detach?: boolean;
-  json?: boolean;
 }
 
 export function registerReleaseCommand(program: Command): void {
@@ -52,34 +50,42 @@ async function release(options: ReleaseOptions): Promise<number> {
   const built = await buildRelease({ file: options.file, flags: options, startedBy: options.by });
   const stderrStyle = styleFor(process.stderr);
   for (const warning of built.warnings) process.stderr.write(`${stderrStyle.yellow('warning')}: ${warning}\n`);
-  const { input } = built;
+  return withTemporal((target) => startAndFollow(target, built.input, options));
+}
+
+export interface RunOptions {
+  taskQueue?: string;
+  plan?: boolean;
+  detach?: boolean;
+  json?: boolean;
+}
+
+/** Plans, or starts and follows (or detaches from), a release: what `release` and `rollback` share. */
+export async function startAndFollow(target: TemporalTarget, input: ReleaseInput, options: RunOptions): Promise<number> {
   const say = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
+  if (options.plan) {
+    const plan = await planRelease(target.client, input, { taskQueue: options.taskQueue });
+    if (options.json) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    else say(renderPlan(plan, styleFor(process.stdout)).join('\n'));
+    return EXIT.OK;
+  }
 
-  return withTemporal(async (target) => {
-    if (options.plan) {
-      const plan = await planRelease(target.client, input, { taskQueue: options.taskQueue });
-      if (options.json) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-      else say(renderPlan(plan, styleFor(process.stdout)).join('\n'));
-      return EXIT.OK;
+  const started = await startRelease(target.client, input, { taskQueue: options.taskQueue });
+  const link = uiLink(target, started);
+  if (options.detach) {
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ ...started, releaseId: input.releaseId, uiUrl: link }, null, 2)}\n`);
+    } else {
+      say(started.workflowId);
+      process.stderr.write(`started; follow it with \`scf-release watch ${started.workflowId}\`\n  Temporal UI: ${link}\n`);
     }
+    return EXIT.OK;
+  }
 
-    const started = await startRelease(target.client, input, { taskQueue: options.taskQueue });
-    const link = uiLink(target, started);
-    if (options.detach) {
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify({ ...started, releaseId: input.releaseId, uiUrl: link }, null, 2)}\n`);
-      } else {
-        say(started.workflowId);
-        process.stderr.write(`started; follow it with \`scf-release watch ${started.workflowId}\`\n  Temporal UI: ${link}\n`);
-      }
-      return EXIT.OK;
-    }
-
-    say(`Started ${started.workflowId} (by ${input.startedBy})\n  Temporal UI: ${link}`);
-    detachOnInterrupt(started.workflowId);
-    const ended = await followRelease(target, started.workflowId, options.json ? process.stderr : process.stdout);
-    return reportOutcome(target, ended, Boolean(options.json));
-  });
+  say(`Started ${started.workflowId} (by ${input.startedBy})\n  Temporal UI: ${link}`);
+  detachOnInterrupt(started.workflowId);
+  const ended = await followRelease(target, started.workflowId, options.json ? process.stderr : process.stdout);
+  return reportOutcome(target, ended, Boolean(options.json));
 }
 
 /** Ctrl-C stops watching, not the release: it is durable and keeps going on the worker. */

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { SA_FUNCTION } from '../../workflows/definitions';
+import { SA_FUNCTION, SA_KIND, SA_STARTED_BY } from '../../workflows/definitions';
 import { eventually, spawnCli } from '../harness/run-cli';
 import { useScfWorld } from '../harness/use-scf-world';
 
@@ -105,6 +105,48 @@ describe('the scf-release CLI', () => {
       expect(world.sim.admin.getFunction(region, 'default', fn)?.codeSha256).not.toBe(broken.sha256);
     }
     expect(world.sim.admin.getFunction('ap-singapore', 'default', fn)).toBeUndefined();
+  });
+
+  it('when a good release is followed by another, then rollback brings back the earlier code in every region, filed as a rollback', async () => {
+    const { env, world } = t;
+    const { fn, file, sha256: v2 } = seededManifest({ alias: { name: 'live', steps: [{ percent: 50 }, { percent: 100 }] } });
+    const first = await spawnCli(['release', '-f', file, '--json', '--task-queue', world.taskQueue]);
+    expect(first.code).toBe(0);
+    const v3 = world.makePackage({ 'index.js': "exports.main_handler = async (event) => ({ ok: true, version: 'v2', build: 3, echo: event });\n" });
+    const second = await spawnCli(['release', '-f', file, '--package', v3.location, '--json', '--task-queue', world.taskQueue]);
+    expect(second.code).toBe(0);
+    const releases = await eventually(
+      () => env.client.workflow.count(`${SA_FUNCTION.name} = '${fn}' AND ReleaseStatus = 'Succeeded'`),
+      (r) => r.count === 2,
+    );
+    expect(releases.count).toBe(2);
+
+    const run = await spawnCli(['rollback', '--function', fn, '--all-at-once', '--json', '--by', 'oncall', '--task-queue', world.taskQueue]);
+
+    expect(run.stderr).not.toMatch(/scf-release:/);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out).toMatchObject({ status: 'Succeeded', result: { sha256: v2 } });
+    for (const region of ['ap-guangzhou', 'ap-shanghai', 'ap-singapore']) {
+      const view = world.sim.admin.getFunction(region, 'default', fn)!;
+      expect(view.codeSha256).toBe(v2);
+      const alias = view.aliases.find((a) => a.name === 'live')!;
+      expect(view.versions.find((v) => v.version === alias.functionVersion)?.codeSha256).toBe(v2);
+      expect(alias.weights).toEqual([]);
+    }
+    const described = await env.client.workflow.getHandle(out.workflowId).describe();
+    expect(described.typedSearchAttributes.get(SA_KIND)).toBe('rollback');
+    expect(described.typedSearchAttributes.get(SA_STARTED_BY)).toBe('oncall');
+    expect(await described.memo).toMatchObject({ rollbackTo: JSON.parse(first.stdout).workflowId });
+  });
+
+  it('when a function has no earlier good release, then rollback refuses with exit 64 and starts nothing', async () => {
+    const { world } = t;
+    const fn = `cli-none-${randomUUID().slice(0, 8)}`;
+    const run = await spawnCli(['rollback', '--function', fn, '--task-queue', world.taskQueue]);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toMatch(/no earlier successful release of default\/cli-none-\S+ with other code than the current one; name one with --to <release id>/);
+    expect(await workflowsOf(fn)).toBe(0);
   });
 
   it('when --plan is given, then it prints each region\'s action and the simulator sees no mutating call', async () => {
