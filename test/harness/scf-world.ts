@@ -37,6 +37,8 @@ export interface ScfWorldOptions {
   taskQueue?: string;
   /** Start the in-process worker; default true. */
   worker?: boolean;
+  /** Where the activities' pino log goes, at debug level; default: nowhere (LOG_LEVEL to see it). */
+  logStream?: pino.DestinationStream;
 }
 
 export interface ScfWorld {
@@ -58,7 +60,7 @@ export async function startScfWorld(env: TestWorkflowEnvironment, options: ScfWo
   const dir = mkdtempSync(path.join(tmpdir(), 'scf-world-'));
   const sim = await startSimulator({ delays: { ...FAST_DELAYS, ...options.delays }, seed: options.seed ?? 1 });
   const config = loadScfConfig({ SCF_ENDPOINT: sim.url, SCF_CREDENTIALS: 'env', SCF_ARTIFACT_DIR: path.join(dir, 'artifacts') });
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const logger = options.logStream ? pino({ level: 'debug' }, options.logStream) : pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const activities = createActivities(
     createDefaultActivityDeps(config, logger, {
       credential: { secretId: DEFAULT_CREDENTIALS.secretId, secretKey: DEFAULT_CREDENTIALS.secretKey },
