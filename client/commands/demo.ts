@@ -5,7 +5,6 @@
  * and exits 0 only when both end as expected. Nothing contacts Tencent Cloud.
  */
 import { mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { connectTemporalAt } from '../connection';
@@ -13,6 +12,7 @@ import { DEMO_FUNCTION, runDemoScenario, type DemoReport } from '../demo/scenari
 import pino from 'pino';
 import { createWorkerLogger, installSdkLogging } from '../../worker/logger';
 import { DEFAULT_DATA_DIR, startDevStack } from '../dev/dev-stack';
+import { portOrFree } from '../dev/ports';
 import { EXIT } from '../exit-codes';
 import { pad, styleFor } from '../render/text';
 import { runCommand } from './shared';
@@ -91,18 +91,4 @@ function printReport(report: DemoReport, style: ReturnType<typeof styleFor>, sec
       : `  ${style.red(`not back on v2 (sha256 ${report.v2Sha256.slice(0, 12)})`)}: ${report.regionsNotOnV2.join(', ')}`,
   );
   say(report.ok ? style.green('Demo passed.') : style.red('Demo failed: see above.'));
-}
-
-/** The wanted port when it is free, else any free port (a `npm run dev` may already hold 7233). */
-async function portOrFree(wanted: number): Promise<number> {
-  const listen = (port: number) =>
-    new Promise<number | undefined>((resolve) => {
-      const server = net.createServer();
-      server.once('error', () => resolve(undefined));
-      server.listen(port, '127.0.0.1', () => {
-        const { port: bound } = server.address() as net.AddressInfo;
-        server.close(() => resolve(bound));
-      });
-    });
-  return (await listen(wanted)) ?? (await listen(0)) ?? wanted;
 }
