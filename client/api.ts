@@ -4,7 +4,7 @@
  * workflow code, only the shared definitions.
  */
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
 import {
   abortSignal,
   abortUpdate,
@@ -109,6 +109,17 @@ async function findRunningReleases(
   return found;
 }
 
+/** What a release or its plan is about, for the Temporal UI's filters: function, regions, who, which code. */
+function identifyingAttributes(input: ReleaseInput): SearchAttributePair[] {
+  return [
+    { key: SA_FUNCTION, value: input.functionName },
+    { key: SA_NAMESPACE, value: input.namespace },
+    { key: SA_REGIONS, value: regionsOf(input) },
+    { key: SA_STARTED_BY, value: input.startedBy },
+    { key: SA_CODE_SHA256, value: input.pkg.sha256 },
+  ];
+}
+
 /** Starts a release; refuses with FunctionBusyError when another release or sync holds the function. */
 export async function startRelease(client: Client, input: ReleaseInput, options: StartOptions = {}): Promise<StartedRelease> {
   const holder = await findFunctionHolder(client, input.namespace, input.functionName);
@@ -121,13 +132,9 @@ export async function startRelease(client: Client, input: ReleaseInput, options:
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     args: [input],
     typedSearchAttributes: [
-      { key: SA_FUNCTION, value: input.functionName },
-      { key: SA_NAMESPACE, value: input.namespace },
-      { key: SA_REGIONS, value: regionsOf(input) },
+      ...identifyingAttributes(input),
       { key: SA_KIND, value: input.kind ?? 'release' },
       { key: SA_STATUS, value: 'Running' },
-      { key: SA_STARTED_BY, value: input.startedBy },
-      { key: SA_CODE_SHA256, value: input.pkg.sha256 },
     ],
     memo: { summary, releaseId: input.releaseId, startedBy: input.startedBy, ...(input.rollbackTo && { rollbackTo: input.rollbackTo }) },
     staticSummary: `${input.kind === 'rollback' ? 'Rollback' : 'Release'} ${input.releaseId}: ${summary}, by ${input.startedBy}` +
@@ -142,13 +149,7 @@ export async function planRelease(client: Client, input: ReleaseInput, options: 
     workflowId: `plan/${input.namespace}/${input.functionName}/${input.releaseId}`,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     args: [input],
-    typedSearchAttributes: [
-      { key: SA_FUNCTION, value: input.functionName },
-      { key: SA_NAMESPACE, value: input.namespace },
-      { key: SA_REGIONS, value: regionsOf(input) },
-      { key: SA_STARTED_BY, value: input.startedBy },
-      { key: SA_CODE_SHA256, value: input.pkg.sha256 },
-    ],
+    typedSearchAttributes: identifyingAttributes(input),
     staticSummary: `Plan for ${input.namespace}/${input.functionName} (${input.releaseId}), read-only`,
   });
 }
