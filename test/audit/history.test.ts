@@ -13,7 +13,8 @@ import {
   SA_STATUS,
   SA_VERSION,
 } from '../../workflows/definitions';
-import { eventually, runCli } from '../harness/run-cli';
+import { eventually } from '../harness/eventually';
+import { runCli } from '../harness/run-cli';
 import { connectTestEnv, harnessInfo, uniqueTaskQueue } from '../harness/temporal';
 
 /**

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { SA_FUNCTION, SA_KIND, SA_STARTED_BY } from '../../workflows/definitions';
-import { eventually, spawnCli } from '../harness/run-cli';
+import { eventually } from '../harness/eventually';
+import { spawnCli } from '../harness/run-cli';
 import { useScfWorld } from '../harness/use-scf-world';
 
 const V1 = { 'index.js': "exports.main_handler = async (event) => ({ ok: true, version: 'v1' });\n" };

@@ -94,13 +94,3 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Prom
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
-
-/** Visibility is eventually consistent: poll until `check` passes or the time is up. */
-export async function eventually<T>(fn: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (check(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}

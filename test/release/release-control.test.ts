@@ -8,6 +8,7 @@ import {
   releaseWorkflowId,
 } from '../../workflows/definitions';
 import { planReleaseWorkflow } from '../../workflows';
+import { eventually } from '../harness/eventually';
 import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, EXISTING, MISSING, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { latestSha, startRelease, waitForRequest } from './world-helpers';
@@ -69,8 +70,12 @@ describe('controlling a release', () => {
       expect(aborted.status).toBe('Aborted');
       expect(aborted.compensations.every((c) => c.outcome === 'ok')).toBe(true);
     });
-    // The lock ended with its holder.
-    const lock = await env.client.workflow.getHandle(functionLockId('default', functionName)).describe();
+    // The lock ended with its holder: the server applies the parent-close policy (TERMINATE) right
+    // after the holder closes, asynchronously, so look until it has.
+    const lock = await eventually(
+      () => env.client.workflow.getHandle(functionLockId('default', functionName)).describe(),
+      (d) => d.status.name !== 'RUNNING',
+    );
     expect(lock.status.name).toBe('TERMINATED');
   });
 

@@ -2,7 +2,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Command } from 'commander';
 import { registerSyncCommand } from '../../client/commands/sync';
 import { describeSyncSchedule, type SyncScheduleView } from '../../client/schedules/sync-schedule';
-import { eventually, runCli } from '../harness/run-cli';
+import { eventually } from '../harness/eventually';
+import { runCli } from '../harness/run-cli';
 import { connectTestEnv, uniqueTaskQueue } from '../harness/temporal';
 
 const sync = (program: Command) => registerSyncCommand(program);
