@@ -55,9 +55,8 @@ describe('downloadToFile', () => {
     const ac = new AbortController();
     const p = downloadToFile(`${base}/slow`, path.join(dir, 'e.zip'), { maxBytes: 1 << 20, signal: ac.signal });
     setTimeout(() => ac.abort(new Error('cancelled')), 50);
-    const started = Date.now();
+    // The slow body would arrive whole after 5 s (a success): a rejection with our reason is the cancellation's.
     await expect(p).rejects.toThrow('cancelled');
-    expect(Date.now() - started).toBeLessThan(500);
   });
 });
 

@@ -62,12 +62,11 @@ describe('waitForActive', () => {
 
   test('when it stays Updating past maxWaitMs, then a non-retryable WaitForActiveTimeout names the state', async () => {
     const { activities } = activitiesWith(statuses('Updating'));
-    const started = Date.now();
+    // The fake stays Updating forever: only the 200 ms bound can end this wait.
     const err = await activities.waitForActive({ fn, maxWaitMs: 200 }).catch((e) => e);
     expect(err.type).toBe('WaitForActiveTimeout');
     expect(err.nonRetryable).toBe(true);
     expect(err.message).toContain('still Updating');
-    expect(Date.now() - started).toBeLessThan(600);
   });
 
   test('when the activity is cancelled mid-wait, then it stops promptly with a CancelledFailure', async () => {

@@ -190,7 +190,6 @@ describe('the worker process', () => {
 
   it('when the worker process is SIGKILLed mid-release and another worker process starts, then the release completes with exactly one published version per region', async () => {
     const { world } = t;
-    const started = Date.now();
     const taskQueue = uniqueTaskQueue('proc-kill');
     const first = spawnWorker(workerEnv(taskQueue));
     await within(first.ready, 60_000, 'first worker running', first.output);
@@ -218,11 +217,10 @@ describe('the worker process', () => {
 
     second.signal('SIGTERM');
     expect(await within(second.exited, 30_000, 'second worker exit', second.output)).toEqual({ code: 0, signal: null });
-    // What bounds the take-over is the waiting profile's 20 s heartbeat timeout (the dead process's attempt
-    // must time out before it is retried); the workflow task itself moves at once, because the dead
-    // worker's sticky queue has had no poller for longer than the server's 10 s window by then.
-    expect(takeOverMs).toBeLessThan(60_000);
-    expect(Date.now() - started).toBeLessThan(120_000);
+    // How long the take-over took is a figure, not an expectation (no timed assertions in tests): it is
+    // bounded by the waiting profile's 20 s heartbeat timeout (the dead process's attempt must time out
+    // before it is retried); the workflow task itself moves at once.
+    process.stderr.write(`worker-process: second worker took over and finished ${Math.round(takeOverMs / 1000)} s after the SIGKILL\n`);
   }, 180_000);
 
   it('when the worker process gets SIGTERM mid-release, then it drains, exits 0, and a second worker process finishes the release', async () => {
