@@ -40,12 +40,17 @@ export class WorkerConfigError extends Error {
   override name = 'WorkerConfigError';
 }
 
+/** `LOG_LEVEL` (trace|debug|info|warn|error, any case; default info) as the SDK's level. */
+export function parseLogLevel(text: string | undefined): LogLevel {
+  const logLevel = LOG_LEVELS[(text ?? 'info').toLowerCase()];
+  if (!logLevel) throw new WorkerConfigError(`LOG_LEVEL must be one of ${Object.keys(LOG_LEVELS).join(', ')}, not ${text}`);
+  return logLevel;
+}
+
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const envVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
   const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars: envVars, profile: env.TEMPORAL_PROFILE });
-  const levelName = (env.LOG_LEVEL ?? 'info').toLowerCase();
-  const logLevel = LOG_LEVELS[levelName];
-  if (!logLevel) throw new WorkerConfigError(`LOG_LEVEL must be one of ${Object.keys(LOG_LEVELS).join(', ')}, not ${env.LOG_LEVEL}`);
+  const logLevel = parseLogLevel(env.LOG_LEVEL);
   const bundle = env.SCF_RELEASE_WORKFLOW_BUNDLE?.trim();
   const workflowBundlePath = bundle ? path.resolve(bundle) : undefined;
   if (workflowBundlePath && !statSync(workflowBundlePath, { throwIfNoEntry: false })?.isFile()) {

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import pino from 'pino';
-import { loadWorkerConfig } from '../../worker/config';
+import { parseLogLevel } from '../../worker/config';
 import { createWorkerLogger, installSdkLogging } from '../../worker/logger';
 import { startDevStack } from '../dev/dev-stack';
 import { isPortFree } from '../dev/ports';
@@ -50,7 +50,7 @@ async function dev(flags: DevFlags): Promise<number> {
     }
   }
   // The worker's JSON log (SDK, workflows, SCF calls) on stderr, at LOG_LEVEL (default info).
-  const level = loadWorkerConfig({ LOG_LEVEL: process.env.LOG_LEVEL }).logLevel;
+  const level = parseLogLevel(process.env.LOG_LEVEL);
   const workerLogger = createWorkerLogger(level, pino.destination(2));
   if (flags.worker) installSdkLogging(workerLogger, level, { shutdownSignals: [] });
   const stack = await startDevStack({
