@@ -61,7 +61,7 @@ export const read = proxyActivities<ScfActivities>({
  */
 export const invoke = proxyActivities<ScfActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
   cancellationType: 'TRY_CANCEL',
 });
 
