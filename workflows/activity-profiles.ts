@@ -32,8 +32,9 @@ export const mutation = proxyActivities<ScfActivities>({
  * backoff capped at 2.5 s, heartbeating every poll) for up to `maxWaitMs` and fails non-retryably on
  * UpdateFailed/PublishFailed or timeout, so the retry policy here only covers a lost worker or a
  * network error: 10 attempts, because every worker restart (a crash, or each step of a rolling
- * deploy, which hands the wait back) costs one, and a deploy must not fail the releases in flight. startToClose is the poll budget plus a margin; the 20 s heartbeat
- * timeout is what notices a dead worker quickly, so another worker resumes the wait within seconds.
+ * deploy, which hands the wait back) costs one, and a deploy must not fail the releases in flight.
+ * startToClose is the poll budget plus a margin; the 20 s heartbeat timeout is what notices a dead
+ * worker quickly, so another worker resumes the wait within seconds.
  * TRY_CANCEL: waiting changes nothing, so an abort need not wait for it.
  */
 export const waiting = proxyActivities<ScfActivities>({
