@@ -1,7 +1,8 @@
 import { checkPackage, checkHandler, checkMemory, checkRuntime, checkTimeout } from './actions/common';
 import type { Sim } from './context';
 import type { FaultSettings } from './faults';
-import { makeVersion, scfTime, type FunctionState } from './model';
+import { publishNow } from './actions/functions';
+import { makeVersion, scfTime, type FunctionState, type NamespaceState } from './model';
 import { isScfRegion } from './regions';
 import type { RequestLog, RequestLogEntry } from './request-log';
 import type { Delays } from './state-machine';
@@ -77,19 +78,27 @@ export function createAdmin(sim: Sim, log: RequestLog, defaultSecretId: string):
     return fn;
   };
   const key = (t: FunctionTarget) => `${t.secretId ?? defaultSecretId}|${t.region}|${t.namespace ?? 'default'}|${t.functionName}`;
+  const ensureNamespace = (secretId: string, region: string, name: string, description = ''): NamespaceState => {
+    const namespaces = sim.store.region(secretId, region).namespaces;
+    let ns = namespaces.get(name);
+    if (!ns) {
+      const now = scfTime();
+      ns = { name, description, addTime: now, modTime: now, functions: new Map() };
+      namespaces.set(name, ns);
+    }
+    return ns;
+  };
+  /** An admin call that changes what a dataDir snapshot holds (store or COS): a snapshot follows it. */
+  const persisting = <A extends unknown[]>(call: (...args: A) => void) => (...args: A): void => {
+    call(...args);
+    sim.changed();
+  };
 
   const admin: SimulatorAdmin = {
-    seedFunction(input) {
+    seedFunction: persisting((input) => {
       if (!isScfRegion(input.region)) throw new Error(`unsupported region ${input.region}`);
-      const secretId = input.secretId ?? defaultSecretId;
       const nsName = input.namespace ?? 'default';
-      const region = sim.store.region(secretId, input.region);
-      let ns = region.namespaces.get(nsName);
-      if (!ns) {
-        const now = scfTime();
-        ns = { name: nsName, description: '', addTime: now, modTime: now, functions: new Map() };
-        region.namespaces.set(nsName, ns);
-      }
+      const ns = ensureNamespace(input.secretId ?? defaultSecretId, input.region, nsName);
       const handler = input.handler ?? 'index.main_handler';
       const runtime = input.runtime ?? 'Nodejs18.15';
       const memorySize = input.memorySize ?? 128;
@@ -114,23 +123,13 @@ export function createAdmin(sim: Sim, log: RequestLog, defaultSecretId: string):
       fn.triggers = (input.triggers ?? []).map((t) => ({
         Type: t.type, TriggerName: t.name, TriggerDesc: t.desc ?? '', AddTime: now, ModTime: now, Enable: 1, Qualifier: t.qualifier ?? '$DEFAULT',
       }));
-      for (let i = 0; i < (input.publishVersions ?? 0); i++) {
-        const v = makeVersion({ ...latest, version: String(fn.nextVersion++), status: 'Active' });
-        fn.versions.set(v.version, v);
-      }
+      for (let i = 0; i < (input.publishVersions ?? 0); i++) publishNow(fn, latest.description);
       ns.functions.set(input.functionName, fn);
-      sim.changed();
-    },
-    seedNamespace(input) {
-      const region = sim.store.region(input.secretId ?? defaultSecretId, input.region);
-      if (!region.namespaces.has(input.namespace)) {
-        const now = scfTime();
-        region.namespaces.set(input.namespace, { name: input.namespace, description: input.description ?? '', addTime: now, modTime: now, functions: new Map() });
-      }
-    },
-    putCosObject(input) {
-      sim.cos.put(input);
-    },
+    }),
+    seedNamespace: persisting((input) => {
+      ensureNamespace(input.secretId ?? defaultSecretId, input.region, input.namespace, input.description);
+    }),
+    putCosObject: persisting((input) => sim.cos.put(input)),
     setFaults(f) {
       sim.faults.set(f);
     },
@@ -144,16 +143,10 @@ export function createAdmin(sim: Sim, log: RequestLog, defaultSecretId: string):
       sim.faults.addRule({ kind: 'dropConnection', action: input.action, remaining: input.count, region: input.region, functionName: input.functionName });
     },
     clearFaults() {
-      sim.faults.clearRules();
-      sim.faults.settings = {};
+      sim.faults.clear();
     },
-    holdInUpdating(input) {
-      sim.sm.hold(find(input), input.ms);
-    },
-    releaseHold(input) {
-      sim.sm.releaseHold(find(input));
-      sim.changed();
-    },
+    holdInUpdating: persisting((input) => sim.sm.hold(find(input), input.ms)),
+    releaseHold: persisting((input) => sim.sm.releaseHold(find(input))),
     failNextUpdate(input) {
       find(input);
       sim.sm.failNextFor(key(input), 'update', {

@@ -9,10 +9,6 @@ export class ApiError extends Error {
   }
 }
 
-export function apiError(code: string, message: string): ApiError {
-  return new ApiError(code, message);
-}
-
 export const Errors = {
   missingParameter: (name: string) => new ApiError('MissingParameter', `The request is missing a required parameter \`${name}\`.`),
   invalidParameterType: (name: string, expected: string) =>

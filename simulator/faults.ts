@@ -15,9 +15,9 @@ export interface FaultSettings {
   seed?: number;
 }
 
-export interface CallTarget { action: string; region: string; functionName?: string }
+interface CallTarget { action: string; region: string; functionName?: string }
 
-export interface FaultRule {
+interface FaultRule {
   kind: 'failNext' | 'loseResponse' | 'dropConnection';
   action: string;
   remaining: number;
@@ -28,13 +28,14 @@ export interface FaultRule {
 }
 
 export class Faults {
-  settings: FaultSettings = {};
+  private settings: FaultSettings;
   private rules: FaultRule[] = [];
   private rand: () => number;
 
+  /** Seeds the PRNG once: with `settings.seed` when given, else with the simulator's `seed`. */
   constructor(settings: FaultSettings | undefined, seed: number) {
     this.rand = seededRandom(settings?.seed ?? seed);
-    if (settings) this.set(settings);
+    this.settings = { ...settings };
   }
 
   set(s: FaultSettings): void {
@@ -46,8 +47,10 @@ export class Faults {
     if (rule.remaining > 0) this.rules.push(rule);
   }
 
-  clearRules(): void {
+  /** Drops every rule and setting (the PRNG keeps its state). */
+  clear(): void {
     this.rules = [];
+    this.settings = {};
   }
 
   /** Consumes one use of the first matching rule of this kind. */
@@ -80,9 +83,5 @@ export class Faults {
     const base = this.settings.latencyMs ?? 0;
     const jitter = this.settings.latencyJitterMs ?? 0;
     return base + (jitter > 0 ? Math.floor(this.rand() * jitter) : 0);
-  }
-
-  pending(): FaultRule[] {
-    return this.rules.map((r) => ({ ...r }));
   }
 }

@@ -1,11 +1,8 @@
-/**
- * Runs the SCF simulator in the foreground until SIGINT/SIGTERM. Used by `scf-release sim`
- * (client/commands/sim.ts) and runnable directly: `tsx simulator/main.ts [--port N]`.
- */
+/** Runs the SCF simulator in the foreground until SIGINT/SIGTERM: `scf-release sim` (client/commands/sim.ts). */
 import pino from 'pino';
 import { DEFAULT_CREDENTIALS, startSimulator, type RunningSimulator, type SimulatorOptions } from './index';
 
-export interface SimCliOptions {
+interface SimCliOptions {
   port?: number;
   host?: string;
   secretId?: string;
@@ -16,10 +13,9 @@ export interface SimCliOptions {
   latencyMs?: number;
   seed?: number;
   dataDir?: string;
-  logLevel?: string;
 }
 
-export function simulatorOptionsFromCli(o: SimCliOptions): SimulatorOptions {
+function simulatorOptionsFromCli(o: SimCliOptions): SimulatorOptions {
   const secretId = o.secretId ?? process.env['SCF_SIM_SECRET_ID'];
   const secretKey = o.secretKey ?? process.env['SCF_SIM_SECRET_KEY'];
   if ((secretId && !secretKey) || (!secretId && secretKey)) throw new Error('--secret-id and --secret-key must be given together');
@@ -32,7 +28,7 @@ export function simulatorOptionsFromCli(o: SimCliOptions): SimulatorOptions {
     faults: { throttleRate: o.throttleRate, internalErrorRate: o.internalErrorRate, latencyMs: o.latencyMs },
     seed: o.seed,
     dataDir: o.dataDir,
-    logger: pino({ level: o.logLevel ?? 'info' }),
+    logger: pino({ level: 'info' }),
   };
 }
 
@@ -57,22 +53,5 @@ export async function runSimulatorForeground(o: SimCliOptions, out: (line: strin
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-  });
-}
-
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  const get = (flag: string) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const num = (flag: string) => (get(flag) !== undefined ? Number(get(flag)) : undefined);
-  runSimulatorForeground({
-    port: num('--port'), host: get('--host'), secretId: get('--secret-id'), secretKey: get('--secret-key'), delayMs: num('--delay-ms'),
-    throttleRate: num('--throttle-rate'), internalErrorRate: num('--internal-error-rate'), latencyMs: num('--latency-ms'),
-    seed: num('--seed'), dataDir: get('--data-dir'),
-  }).catch((e) => {
-    process.stderr.write(`scf simulator: ${(e as Error).message}\n`);
-    process.exitCode = 1;
   });
 }

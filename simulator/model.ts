@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sha256Hex } from './zip';
+import { sha256Hex } from './hash';
 
 /** In-memory model of SCF: account (SecretId) → region → namespace → function → versions/aliases. */
 
@@ -24,7 +24,7 @@ export interface VersionState {
   modTime: string;
 }
 
-export interface TriggerState { Type: string; TriggerName: string; TriggerDesc: string; AddTime: string; ModTime: string; Enable: number; Qualifier: string }
+interface TriggerState { Type: string; TriggerName: string; TriggerDesc: string; AddTime: string; ModTime: string; Enable: number; Qualifier: string }
 
 export interface VersionWeight { Version: string; Weight: number }
 export interface VersionMatch { Version: string; Key: string; Method: string; Expression: string }
@@ -57,28 +57,43 @@ export interface FunctionState {
 }
 
 export interface NamespaceState { name: string; description: string; addTime: string; modTime: string; functions: Map<string, FunctionState> }
-export interface RegionState { namespaces: Map<string, NamespaceState> }
+interface RegionState { namespaces: Map<string, NamespaceState> }
 export interface AccountState { secretId: string; appId: string; uin: string; regions: Map<string, RegionState> }
 
 /**
  * The JSON form of the store (`Store.snapshot`, the simulator's dataDir state file). The optional fields
  * are ones `restore` defaults when a saved file lacks them; `Code` (base64) is there with includeCode only.
  */
-export interface VersionSnapshot {
+interface VersionSnapshot {
   Version: string; CodeSha256: string; CodeSize: number; Handler: string; Runtime: string; MemorySize: number; Timeout: number;
   Environment?: EnvVar[]; Description?: string; Status: FunctionStatus; AddTime: string; ModTime: string; Code?: string;
 }
-export interface FunctionSnapshot {
+interface FunctionSnapshot {
   functionId: string; status: FunctionStatus; statusReasons?: StatusReason[]; addTime: string; modTime: string;
   nextVersion: number; triggers?: TriggerState[]; latest: VersionSnapshot; versions?: VersionSnapshot[]; aliases?: AliasState[];
 }
-export interface NamespaceSnapshot { description: string; addTime: string; modTime: string; functions?: Record<string, FunctionSnapshot> }
-export interface AccountSnapshot { secretId: string; appId: string; uin: string; regions?: Record<string, { namespaces?: Record<string, NamespaceSnapshot> }> }
-export interface StoreSnapshot { accounts?: AccountSnapshot[] }
+interface NamespaceSnapshot { description: string; addTime: string; modTime: string; functions?: Record<string, FunctionSnapshot> }
+interface AccountSnapshot { secretId: string; appId: string; uin: string; regions?: Record<string, { namespaces?: Record<string, NamespaceSnapshot> }> }
+interface StoreSnapshot { accounts?: AccountSnapshot[] }
 
 /** SCF's time format: "YYYY-MM-DD HH:mm:ss" in China Standard Time. */
 export function scfTime(ms = Date.now()): string {
   return new Date(ms + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+/**
+ * CodeSha256 per package Buffer: publishing, configuration updates, copies and seeds reuse the Buffer
+ * of the version they start from, so its bytes are hashed once, not on every new version. Keyed by the
+ * Buffer itself (never a codeSha256 passed along with it); code Buffers are not written after they are stored.
+ */
+const codeShaCache = new WeakMap<Buffer, string>();
+function codeSha256(code: Buffer): string {
+  let sha = codeShaCache.get(code);
+  if (sha === undefined) {
+    sha = sha256Hex(code);
+    codeShaCache.set(code, sha);
+  }
+  return sha;
 }
 
 export function makeVersion(input: {
@@ -89,7 +104,7 @@ export function makeVersion(input: {
   return {
     version: input.version,
     code: input.code,
-    codeSha256: sha256Hex(input.code),
+    codeSha256: codeSha256(input.code),
     handler: input.handler,
     runtime: input.runtime,
     memorySize: input.memorySize,
@@ -192,7 +207,7 @@ export class Store {
       status: settle(v.Status), addTime: v.AddTime, modTime: v.ModTime,
     });
     for (const a of snap?.accounts ?? []) {
-      const acc = this.account(a.secretId);
+      this.account(a.secretId);
       for (const [rn, r] of Object.entries(a.regions ?? {})) {
         const region = this.region(a.secretId, rn);
         for (const [nn, n] of Object.entries(r.namespaces ?? {})) {
@@ -209,7 +224,6 @@ export class Store {
           }
         }
       }
-      void acc;
     }
   }
 }

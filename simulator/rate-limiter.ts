@@ -12,7 +12,7 @@ export const DEFAULT_RATE_LIMITS: Record<string, number> = {
   InvokeFunction: 10000,
   Invoke: 10000,
 };
-export const DEFAULT_RATE_LIMIT = 20;
+const DEFAULT_RATE_LIMIT = 20;
 
 export class RateLimiter {
   private overrides: Record<string, number> = {};

@@ -3,18 +3,18 @@ import http from 'node:http';
 import type { Logger } from 'pino';
 import { ACTIONS, MUTATING } from './actions';
 import type { CallCtx, CallNote, Sim } from './context';
-import { ApiError } from './errors';
+import { ApiError, Errors } from './errors';
 import { Params, unflattenQuery } from './params';
 import { isScfRegion } from './regions';
 import type { RequestLog } from './request-log';
 import { V1_COMMON_PARAMS, verifyTc3, verifyV1, type Credential } from './signature';
 
-export const API_VERSION = '2018-04-16';
+const API_VERSION = '2018-04-16';
 const MAX_BODY = 40 * 1024 * 1024;
 const MAX_GET_BYTES = 32 * 1024;
 const MAX_V1_POST_BYTES = 1024 * 1024;
 
-export interface ServerDeps {
+interface ServerDeps {
   sim: Sim;
   log: RequestLog;
   credentials: Map<string, Credential>;
@@ -150,12 +150,12 @@ export function createServer(deps: ServerDeps): http.Server {
         }
         if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ApiError('InvalidParameter', 'The request body must be a JSON object.');
       }
-      if (!action) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Action`.');
-      if (!version) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Version`.');
+      if (!action) throw Errors.missingParameter('Action');
+      if (!version) throw Errors.missingParameter('Version');
       if (version !== API_VERSION) throw new ApiError('NoSuchVersion', `The API version \`${version}\` of action \`${action}\` does not exist.`);
       const handler = ACTIONS[action];
       if (!handler) throw new ApiError('InvalidAction', `The action \`${action}\` is not supported by the SCF simulator or does not exist.`);
-      if (!region) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Region`.');
+      if (!region) throw Errors.missingParameter('Region');
       if (!isScfRegion(region)) throw new ApiError('UnsupportedRegion', `The region \`${region}\` is not supported by SCF.`);
       const fnName = typeof raw['FunctionName'] === 'string' ? (raw['FunctionName'] as string) : undefined;
       note.functionName = fnName;

@@ -1,5 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
-import { ApiError } from './errors';
+import { createHmac } from 'node:crypto';
+import { ApiError, Errors } from './errors';
+import { sha256Hex } from './hash';
 
 /** TC3-HMAC-SHA256 verification, computed exactly as Tencent Cloud API 3.0 documents it. */
 
@@ -9,7 +10,7 @@ export interface Credential {
   token?: string;
 }
 
-export interface SignedRequest {
+interface SignedRequest {
   method: string;
   /** Raw path + query as received, e.g. `/?Action=...` or `/`. */
   rawUrl: string;
@@ -17,14 +18,13 @@ export interface SignedRequest {
   body: Buffer;
 }
 
-const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data).digest();
 
-export function utcDate(timestampSeconds: number): string {
+function utcDate(timestampSeconds: number): string {
   return new Date(timestampSeconds * 1000).toISOString().slice(0, 10);
 }
 
-export function tc3Signature(args: {
+function tc3Signature(args: {
   secretKey: string;
   service: string;
   timestamp: number;
@@ -43,7 +43,7 @@ function header(headers: SignedRequest['headers'], name: string): string | undef
   return Array.isArray(v) ? v.join(',') : v;
 }
 
-export function canonicalRequest(
+function canonicalRequest(
   req: SignedRequest,
   signedHeaders: string[],
   hostOverride?: string,
@@ -82,6 +82,20 @@ export function buildTc3Authorization(args: {
   return `TC3-HMAC-SHA256 Credential=${args.secretId}/${date}/${args.service}/tc3_request, SignedHeaders=${signed.join(';')}, Signature=${signature}`;
 }
 
+/** Both signature versions: the request's Timestamp (seconds) may be at most five minutes off the server's clock. */
+function checkClockSkew(ts: number, nowMs: number): void {
+  if (Math.abs(nowMs / 1000 - ts) > 300) {
+    throw new ApiError('AuthFailure.SignatureExpire', `Signature expired. Timestamp ${ts} and server time cannot differ by more than five minutes.`);
+  }
+}
+
+/** Both signature versions: the session token sent (X-TC-Token / Token) must be the credential's, or absent when it has none. */
+function checkToken(cred: Credential, token: string | undefined): void {
+  if ((cred.token ?? '') !== (token ?? '')) {
+    throw new ApiError('AuthFailure.TokenFailure', 'Token error: the session token is missing, invalid or does not belong to this SecretId.');
+  }
+}
+
 const AUTH_RE = /^TC3-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{4}-\d{2}-\d{2})\/([^/,\s]+)\/tc3_request\s*,\s*SignedHeaders=([a-z0-9;\-_]+)\s*,\s*Signature=([0-9a-f]{64})\s*$/i;
 
 /**
@@ -99,10 +113,8 @@ export function verifyTc3(req: SignedRequest, lookup: (secretId: string) => Cred
   if (!cred) throw new ApiError('AuthFailure.SecretIdNotFound', 'The SecretId is not found, please ensure that your SecretId is correct.');
   const tsRaw = header(req.headers, 'x-tc-timestamp');
   const ts = tsRaw !== undefined && /^\d+$/.test(tsRaw.trim()) ? Number(tsRaw) : NaN;
-  if (!Number.isFinite(ts)) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Timestamp`.');
-  if (Math.abs(nowMs / 1000 - ts) > 300) {
-    throw new ApiError('AuthFailure.SignatureExpire', `Signature expired. Timestamp ${ts} and server time cannot differ by more than five minutes.`);
-  }
+  if (!Number.isFinite(ts)) throw Errors.missingParameter('Timestamp');
+  checkClockSkew(ts, nowMs);
   if (date !== utcDate(ts)) {
     throw new ApiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated: the credential date does not match the timestamp.');
   }
@@ -131,10 +143,7 @@ export function verifyTc3(req: SignedRequest, lookup: (secretId: string) => Cred
   if (!ok) {
     throw new ApiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.');
   }
-  const token = header(req.headers, 'x-tc-token');
-  if ((cred.token ?? '') !== (token ?? '')) {
-    throw new ApiError('AuthFailure.TokenFailure', 'Token error: the session token is missing, invalid or does not belong to this SecretId.');
-  }
+  checkToken(cred, header(req.headers, 'x-tc-token'));
   return cred;
 }
 
@@ -144,12 +153,12 @@ export function verifyTc3(req: SignedRequest, lookup: (secretId: string) => Cred
 // body), and Signature = base64(HMAC(SecretKey, METHOD + host + path + "?" + sorted "k=v" joined by "&"))
 // over the decoded values, every parameter except Signature itself.
 
-export type V1Method = 'HmacSHA1' | 'HmacSHA256';
+type V1Method = 'HmacSHA1' | 'HmacSHA256';
 
 /** The parameters that sign and route a v1 request; they are not action parameters. */
 export const V1_COMMON_PARAMS = ['Action', 'Version', 'Region', 'Timestamp', 'Nonce', 'SecretId', 'Signature', 'SignatureMethod', 'Token', 'Language', 'RequestClient'];
 
-export function v1StringToSign(method: string, host: string, path: string, params: Array<[string, string]>, underscoreAsDot = false): string {
+function v1StringToSign(method: string, host: string, path: string, params: Array<[string, string]>, underscoreAsDot = false): string {
   const pairs = params
     .filter(([k]) => k !== 'Signature')
     .map(([k, v]) => [underscoreAsDot ? k.replace(/_/g, '.') : k, v] as [string, string])
@@ -157,7 +166,7 @@ export function v1StringToSign(method: string, host: string, path: string, param
   return `${method.toUpperCase()}${host}${path || '/'}?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`;
 }
 
-export function v1Signature(secretKey: string, signMethod: V1Method, stringToSign: string): string {
+function v1Signature(secretKey: string, signMethod: V1Method, stringToSign: string): string {
   return createHmac(signMethod === 'HmacSHA256' ? 'sha256' : 'sha1', secretKey).update(stringToSign, 'utf8').digest('base64');
 }
 
@@ -166,7 +175,7 @@ export function buildV1Signature(args: { secretKey: string; method: string; host
   return v1Signature(args.secretKey, args.signMethod ?? 'HmacSHA1', v1StringToSign(args.method, args.host, args.path ?? '/', Object.entries(args.params)));
 }
 
-export interface V1Request {
+interface V1Request {
   method: string;
   /** Path as received, without the query. */
   path: string;
@@ -179,12 +188,12 @@ export interface V1Request {
 export function verifyV1(req: V1Request, lookup: (secretId: string) => Credential | undefined, nowMs: number): Credential {
   const get = (name: string) => req.params.find(([k]) => k === name)?.[1];
   const signature = get('Signature');
-  if (!signature) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Signature`.');
+  if (!signature) throw Errors.missingParameter('Signature');
   const secretId = get('SecretId');
-  if (!secretId) throw new ApiError('MissingParameter', 'The request is missing a required parameter `SecretId`.');
+  if (!secretId) throw Errors.missingParameter('SecretId');
   const tsRaw = get('Timestamp');
-  if (tsRaw === undefined || !/^\d+$/.test(tsRaw.trim())) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Timestamp`.');
-  if (!get('Nonce')) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Nonce`.');
+  if (tsRaw === undefined || !/^\d+$/.test(tsRaw.trim())) throw Errors.missingParameter('Timestamp');
+  if (!get('Nonce')) throw Errors.missingParameter('Nonce');
   const signMethod = get('SignatureMethod') || 'HmacSHA1';
   if (signMethod !== 'HmacSHA1' && signMethod !== 'HmacSHA256') {
     throw new ApiError('AuthFailure.SignatureFailure', `The provided credentials could not be validated: SignatureMethod ${signMethod} is not supported (HmacSHA1 or HmacSHA256).`);
@@ -192,9 +201,7 @@ export function verifyV1(req: V1Request, lookup: (secretId: string) => Credentia
   const cred = lookup(secretId);
   if (!cred) throw new ApiError('AuthFailure.SecretIdNotFound', 'The SecretId is not found, please ensure that your SecretId is correct.');
   const ts = Number(tsRaw);
-  if (Math.abs(nowMs / 1000 - ts) > 300) {
-    throw new ApiError('AuthFailure.SignatureExpire', `Signature expired. Timestamp ${ts} and server time cannot differ by more than five minutes.`);
-  }
+  checkClockSkew(ts, nowMs);
   const host = header(req.headers, 'host') ?? '';
   const hostname = host.replace(/:\d+$/, '');
   const given = Buffer.from(signature);
@@ -206,8 +213,6 @@ export function verifyV1(req: V1Request, lookup: (secretId: string) => Credentia
     return expected.length === given.length && expected.equals(given);
   }));
   if (!ok) throw new ApiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.');
-  if ((cred.token ?? '') !== (get('Token') ?? '')) {
-    throw new ApiError('AuthFailure.TokenFailure', 'Token error: the session token is missing, invalid or does not belong to this SecretId.');
-  }
+  checkToken(cred, get('Token'));
   return cred;
 }

@@ -1,7 +1,7 @@
 import type { FunctionState, FunctionStatus, StatusReason, VersionState } from './model';
 
 export interface Delays { createMs: number; updateMs: number; publishMs: number; deleteMs: number }
-export const DEFAULT_DELAYS: Delays = { createMs: 300, updateMs: 300, publishMs: 300, deleteMs: 300 };
+const DEFAULT_DELAYS: Delays = { createMs: 300, updateMs: 300, publishMs: 300, deleteMs: 300 };
 
 interface Hold { timer?: NodeJS.Timeout; pendingFinal?: { status: FunctionStatus; reasons: StatusReason[] } }
 

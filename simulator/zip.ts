@@ -1,5 +1,4 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { createHash } from 'node:crypto';
 
 /** Small synchronous zip reader/writer (stored + deflate, no zip64): enough to validate uploaded
  *  packages, find the handler file, extract for invokes, and build packages from a files map. */
@@ -14,19 +13,15 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-export function crc32(buf: Buffer): number {
+function crc32(buf: Buffer): number {
   let c = 0xffffffff;
   for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
-export function sha256Hex(buf: Buffer): string {
-  return createHash('sha256').update(buf).digest('hex');
-}
-
 export class ZipError extends Error {}
 
-export interface ZipEntry {
+interface ZipEntry {
   name: string;
   isDirectory: boolean;
   data(): Buffer;
@@ -122,15 +117,8 @@ export function createZip(files: Record<string, string | Buffer>): Buffer {
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(0x031e, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(dosTime, 12);
-    central.writeUInt16LE(dosDate, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(comp.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBuf.length, 28);
+    // version needed, flags, method, time, date, CRC, sizes, name and extra lengths: as in the local header.
+    local.copy(central, 6, 4, 30);
     central.writeUInt32LE((0o100644 << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
     locals.push(local, nameBuf, comp);

@@ -1,4 +1,4 @@
-import { ApiError } from '../errors';
+import { ApiError, Errors } from '../errors';
 import type { ActionHandler, CallCtx } from '../context';
 import { scfTime, type AliasState, type FunctionState, type VersionMatch, type VersionWeight } from '../model';
 import { field, invalidValue } from '../params';
@@ -21,7 +21,7 @@ function aliasView(a: AliasState): Record<string, unknown> {
 }
 
 function requireVersion(fn: FunctionState, v: string): void {
-  if (!resolveVersion(fn, v)) throw new ApiError('ResourceNotFound.Version', `Version ${v} of function ${fn.name} does not exist.`);
+  if (!resolveVersion(fn, v)) throw Errors.versionNotFound(fn.name, v);
 }
 
 function parseRouting(c: CallCtx, fn: FunctionState, primary: string): { weights: VersionWeight[]; matches: VersionMatch[] } {

@@ -5,10 +5,10 @@ import { field, invalidValue } from '../params';
 import { ZipError, validateZip } from '../zip';
 import { StateMachine } from '../state-machine';
 
-export const MAX_ZIP_BYTES = 20 * 1024 * 1024;
+const MAX_ZIP_BYTES = 20 * 1024 * 1024;
 const FUNCTION_NAME_RE = /^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$/;
 const HANDLER_PART_RE = /^[A-Za-z0-9_\-/]+$/;
-export const RUNTIMES = [
+const RUNTIMES = [
   'Nodejs6.10', 'Nodejs8.9', 'Nodejs10.15', 'Nodejs12.16', 'Nodejs14.18', 'Nodejs16.13', 'Nodejs18.15', 'Nodejs20.19',
   'Python2.7', 'Python3.6', 'Python3.7', 'Python3.9', 'Python3.10', 'Python3.11', 'Go1', 'Php5.6', 'Php7.2', 'Php7.4', 'Php8.0',
   'Java8', 'Java11', 'CustomRuntime',
@@ -47,15 +47,20 @@ export function getFunction(c: CallCtx): FunctionState {
   return fn;
 }
 
-export function requireSettled(fn: FunctionState, code = 'FailedOperation.FunctionStatusError', allowFailed = true): void {
-  if (!StateMachine.isSettled(fn, allowFailed)) {
-    const msg = code === 'FailedOperation.UpdateFunctionCode'
-      ? `You cannot update code in the current function state (${fn.status}). Please try again when the state is normal.`
-      : code === 'FailedOperation.PublishVersion'
-        ? `You cannot publish a version in the current function state (${fn.status}). Please try again when the state is normal.`
-        : `Operation failed: function ${fn.name} is in status ${fn.status}, please try again when it is Active.`;
-    throw new ApiError(code, msg);
+/** Refuses a mutating call on a function that is not settled, with the error code of that call. */
+export function requireSettled(
+  fn: FunctionState,
+  code: 'FailedOperation.FunctionStatusError' | 'FailedOperation.UpdateFunctionCode' | 'FailedOperation.PublishVersion' = 'FailedOperation.FunctionStatusError',
+  allowFailed = true,
+): void {
+  if (StateMachine.isSettled(fn, allowFailed)) return;
+  if (code === 'FailedOperation.UpdateFunctionCode') {
+    throw new ApiError(code, `You cannot update code in the current function state (${fn.status}). Please try again when the state is normal.`);
   }
+  if (code === 'FailedOperation.PublishVersion') {
+    throw new ApiError(code, `You cannot publish a version in the current function state (${fn.status}). Please try again when the state is normal.`);
+  }
+  throw Errors.functionStatus(fn.name, fn.status);
 }
 
 export function resolveVersion(fn: FunctionState, qualifier: string | undefined): VersionState | undefined {

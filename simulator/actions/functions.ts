@@ -1,7 +1,7 @@
 import { ApiError, Errors } from '../errors';
 import type { ActionHandler, CallCtx } from '../context';
 import { isScfRegion } from '../regions';
-import { makeVersion, scfTime, type FunctionState, type VersionState } from '../model';
+import { makeVersion, type FunctionState, type VersionState } from '../model';
 import { invalidValue } from '../params';
 import {
   checkDescription, checkFunctionName, checkHandler, checkMemory, checkPackage, checkRuntime, checkTimeout, envOut, getFunction,
@@ -10,7 +10,7 @@ import {
 
 const statusDesc = (fn: FunctionState) => (fn.statusReasons[0]?.ErrorMessage ?? '');
 
-export function functionView(fn: FunctionState, v: VersionState, qualifier: string): Record<string, unknown> {
+function functionView(fn: FunctionState, v: VersionState, qualifier: string): Record<string, unknown> {
   const status = qualifier === '$LATEST' ? fn.status : fn.status === 'Deleting' ? 'Deleting' : v.status;
   return {
     FunctionName: fn.name,
@@ -128,9 +128,9 @@ export const ListFunctions: ActionHandler = (c) => {
   };
 };
 
-export function deleteVersion(c: CallCtx, fn: FunctionState, q: string, notFoundCode: string): void {
+function deleteVersion(fn: FunctionState, q: string, notFoundCode: string): void {
   const v = fn.versions.get(q);
-  if (!v) throw new ApiError(notFoundCode, `Version ${q} of function ${fn.name} does not exist.`);
+  if (!v) throw new ApiError(notFoundCode, Errors.versionNotFound(fn.name, q).message);
   if (v.status === 'Publishing') throw Errors.functionStatus(fn.name, 'Publishing');
   const aliases = [...fn.aliases.values()].filter((a) => a.functionVersion === q || a.additionalVersionWeights.some((w) => w.Version === q) || a.additionalVersionMatches.some((m) => m.Version === q));
   if (aliases.length) {
@@ -138,7 +138,6 @@ export function deleteVersion(c: CallCtx, fn: FunctionState, q: string, notFound
   }
   fn.versions.delete(q);
   fn.triggers = fn.triggers.filter((t) => t.Qualifier !== q);
-  c.sim.changed();
 }
 
 export const DeleteFunction: ActionHandler = (c) => {
@@ -146,7 +145,7 @@ export const DeleteFunction: ActionHandler = (c) => {
   const q = c.params.str('Qualifier');
   c.note.qualifier = q;
   if (q && q !== '$LATEST') {
-    deleteVersion(c, fn, q, 'ResourceNotFound.Version');
+    deleteVersion(fn, q, 'ResourceNotFound.Version');
     return {};
   }
   if (fn.status !== 'CreateFailed') requireSettled(fn);
@@ -162,11 +161,12 @@ export const DeleteFunctionVersion: ActionHandler = (c) => {
   const q = c.params.str('Qualifier', { required: true });
   c.note.qualifier = q;
   if (q === '$LATEST') throw invalidValue('Qualifier', 'The $LATEST version cannot be deleted with DeleteFunctionVersion.');
-  deleteVersion(c, fn, q, 'ResourceNotFound.FunctionVersion');
+  deleteVersion(fn, q, 'ResourceNotFound.FunctionVersion');
   return {};
 };
 
-function publishNow(fn: FunctionState, description: string): VersionState {
+/** Publishes $LATEST as the next numbered version (Active at once; PublishVersion then runs it through Publishing). */
+export function publishNow(fn: FunctionState, description: string): VersionState {
   const l = fn.latest;
   const v = makeVersion({
     version: String(fn.nextVersion++), code: l.code, handler: l.handler, runtime: l.runtime, memorySize: l.memorySize,
@@ -308,14 +308,10 @@ export const GetFunctionAddress: ActionHandler = (c) => {
   c.note.qualifier = q;
   if (q !== '$LATEST' && !/^\d+$/.test(q)) throw invalidValue('Qualifier', `Qualifier ${q} is not a supported function version.`);
   const v = resolveVersion(fn, q);
-  if (!v) throw new ApiError('ResourceNotFound.Version', `Version ${q} of function ${fn.name} does not exist.`);
+  if (!v) throw Errors.versionNotFound(fn.name, q);
   if (q === '$LATEST' && (fn.status === 'Creating' || fn.status === 'Updating' || fn.status === 'Deleting')) {
     throw Errors.functionStatus(fn.name, fn.status);
   }
   if (v.status === 'Publishing') throw Errors.functionStatus(fn.name, 'Publishing');
   return { Url: c.sim.codeUrl(v.codeSha256, v.code), CodeSha256: v.codeSha256 };
 };
-
-export function touch(fn: FunctionState): void {
-  fn.modTime = scfTime();
-}

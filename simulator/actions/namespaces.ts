@@ -1,4 +1,4 @@
-import { ApiError } from '../errors';
+import { ApiError, Errors } from '../errors';
 import type { ActionHandler } from '../context';
 import { scfTime } from '../model';
 import { invalidValue } from '../params';
@@ -39,7 +39,7 @@ export const DeleteNamespace: ActionHandler = (c) => {
   c.note.namespace = name;
   const region = c.sim.store.region(c.secretId, c.region);
   const ns = region.namespaces.get(name);
-  if (!ns) throw new ApiError('ResourceNotFound.Namespace', `Namespace ${name} does not exist.`);
+  if (!ns) throw Errors.namespaceNotFound(name);
   if (name === 'default') throw new ApiError('InvalidParameterValue.Namespace', 'The default namespace cannot be deleted.');
   if (ns.functions.size) throw new ApiError('ResourceInUse.Namespace', `Namespace ${name} still has functions.`);
   region.namespaces.delete(name);

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { readZip } from '../zip';
 
 /** The `Result` object of InvokeFunction/Invoke, field names as in scf_models.d.ts. */
-export interface InvokeResult {
+interface InvokeResult {
   Log: string;
   RetMsg: string;
   ErrMsg: string;
@@ -18,7 +18,7 @@ export interface InvokeResult {
   InvokeResult: number;
 }
 
-export interface InvokeInput {
+interface InvokeInput {
   code: Buffer;
   codeSha256: string;
   handler: string;
@@ -145,13 +145,21 @@ export class Invoker {
     return w;
   }
 
+  /** Takes `w` out of its pool and wakes one waiter for the freed slot; a no-op when it was already out. */
   private remove(w: Worker): void {
     const list = this.workers.get(w.key);
-    if (!list) return;
-    const i = list.indexOf(w);
-    if (i >= 0) list.splice(i, 1);
+    const i = list ? list.indexOf(w) : -1;
+    if (!list || i < 0) return;
+    list.splice(i, 1);
     if (list.length === 0) this.workers.delete(w.key);
     this.wake(w.key);
+  }
+
+  /** Ends a worker for good: out of the pool now (its later exit event then finds nothing to remove). */
+  private kill(w: Worker): void {
+    w.onExit = undefined;
+    this.remove(w);
+    w.child.kill('SIGKILL');
   }
 
   private wake(key: string): void {
@@ -170,10 +178,7 @@ export class Invoker {
   private evictIdle(): void {
     let victim: Worker | undefined;
     for (const l of this.workers.values()) for (const w of l) if (!w.busy && (!victim || w.lastUsed < victim.lastUsed)) victim = w;
-    if (victim) {
-      this.remove(victim);
-      victim.child.kill('SIGKILL');
-    }
+    if (victim) this.kill(victim);
   }
 
   private async acquire(key: string, input: InvokeInput): Promise<Worker> {
@@ -260,10 +265,7 @@ export class Invoker {
       JSON.stringify({ errorCode, errorMessage, stackTrace, statusCode });
 
     if (msg.kind === 'timeout') {
-      this.remove(w);
-      w.onExit = undefined;
-      w.child.kill('SIGKILL');
-      this.wake(w.key);
+      this.kill(w);
       const d = timeoutMs;
       return {
         ...base, InvokeResult: -1, RetMsg: '', MemUsage: 0, Duration: d, BillDuration: d,
@@ -288,10 +290,7 @@ export class Invoker {
     const bill = Math.max(1, Math.ceil(m.durationMs));
     const log = tail(header + m.log + footer(duration, m.memUsage));
     if (m.memUsage > input.memorySize * 1048576) {
-      this.remove(w);
-      w.onExit = undefined;
-      w.child.kill('SIGKILL');
-      this.wake(w.key);
+      this.kill(w);
       return { ...base, InvokeResult: -1, RetMsg: '', MemUsage: m.memUsage, Duration: duration, BillDuration: bill,
         ErrMsg: errMsg(434, `Memory limit exceeded: the function used ${(m.memUsage / 1048576).toFixed(1)} MB of ${input.memorySize} MB`), Log: log };
     }
