@@ -6,7 +6,7 @@
  *   FunctionDeleteFailed, SnapshotDigestMismatch, SnapshotMissing, DownloadFailed, InvalidAliasWeight.
  */
 import { promises as fs } from 'node:fs';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { type ArtifactStore, artifactRef } from './artifact-store';
 import { currentSignal, heartbeat, sleep } from './context';
@@ -32,7 +32,7 @@ import type {
   WaitForActiveInput,
 } from './contract';
 import { DownloadError, downloadToFile } from './download';
-import { PackageError, ZIPFILE_MAX_BASE64_BYTES, base64Length, preparePackage } from './packages';
+import { PackageError, fitsZipFile, preparePackage, zipFileTooBigMessage } from './packages';
 import type { RateLimiter } from './rate-limiter';
 import { type ScfClientFactory, ScfGateway } from './scf-client';
 
@@ -50,8 +50,6 @@ export interface ActivityDeps {
   };
   /** waitForActive's polling: first delay, cap, growth (defaults 250 ms, 2500 ms, 1.6). */
   waitPolicy?: { initialMs?: number; maxMs?: number; factor?: number };
-  /** Throttled answers retried inside one call (default 4). */
-  maxThrottleRetries?: number;
 }
 
 const NOT_FOUND_FUNCTION = new Set(['ResourceNotFound.Function', 'ResourceNotFound.FunctionName']);
@@ -110,7 +108,7 @@ function invalidPackage(err: PackageError): ApplicationFailure {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const gw = new ScfGateway({ scf: deps.scf, logger: deps.logger, limiter: deps.limiter, maxThrottleRetries: deps.maxThrottleRetries });
+  const gw = new ScfGateway({ scf: deps.scf, logger: deps.logger, limiter: deps.limiter });
   const maxDownloadBytes = deps.packages?.maxDownloadBytes ?? 512 * 1024 * 1024;
   const wait = { initialMs: 250, maxMs: 2500, factor: 1.6, ...deps.waitPolicy };
   const t = (fn: FunctionRef, qualifier?: string) => ({ region: fn.region, namespace: fn.namespace, functionName: fn.functionName, qualifier });
@@ -124,7 +122,7 @@ export function createActivities(deps: ActivityDeps) {
     } catch (err) {
       await cleanup();
       if (err instanceof DownloadError) {
-        const hint = /cap/.test(err.message) ? ' (a ZipFile holds at most 20 MB after base64: use cos://bucket/key?region=... for bigger packages)' : '';
+        const hint = err.tooLarge ? ' (a ZipFile holds at most 20 MB after base64: use cos://bucket/key?region=... for bigger packages)' : '';
         throw new PackageError('pkg.location', `${err.message}${hint}`, err.retryable);
       }
       throw err;
@@ -380,7 +378,9 @@ export function createActivities(deps: ActivityDeps) {
       const target: FunctionRef = { region: input.targetRegion, namespace: input.targetNamespace, functionName: input.newFunctionName ?? src.functionName };
       const [srcInfo, expected] = await Promise.all([
         getFunctionInfo(src),
-        input.expectedSha256 ? Promise.resolve(input.expectedSha256.toLowerCase()) : address(src).then((a) => a.codeSha256),
+        input.expectedSha256
+          ? Promise.resolve(normalizeSha256(input.expectedSha256) ?? input.expectedSha256)
+          : address(src).then((a) => a.codeSha256),
       ]);
       if (!srcInfo.exists) {
         throw ApplicationFailure.create({ type: 'ResourceNotFound.Function', nonRetryable: true, message: `copyFunction: source ${fnName(src)} does not exist` });
@@ -580,7 +580,10 @@ export function createActivities(deps: ActivityDeps) {
             throw ApplicationFailure.create({
               type: 'DownloadFailed',
               nonRetryable: !err.retryable,
-              message: `snapshotCode ${fnName(input.fn, qualifier)}: ${err.message}`,
+              message:
+                `snapshotCode ${fnName(input.fn, qualifier)}: ${err.message}` +
+                (err.tooLarge ? ' (raise SCF_MAX_DOWNLOAD_BYTES on the workers to snapshot bigger code)' : ''),
+              details: [{ tooLarge: err.tooLarge, status: err.status ?? null }],
             });
           }
           throw err;
@@ -592,7 +595,7 @@ export function createActivities(deps: ActivityDeps) {
             message: `snapshotCode ${fnName(input.fn, qualifier)}: downloaded zip has sha256 ${got.sha256}, GetFunctionAddress said ${sha}`,
           });
         }
-        await deps.store.commit(tmp, sha);
+        await deps.store.commit(tmp, sha, got.sha256);
       }
       return { fn: input.fn, qualifier, sha256: sha, artifact: artifactRef(sha), handler: info.handler };
     },
@@ -613,11 +616,11 @@ export function createActivities(deps: ActivityDeps) {
           message: `restoreCode ${fnName(s.fn, s.qualifier)}: snapshot ${s.artifact} is not readable in this worker's artifact store (${(err as Error).message}); SCF_ARTIFACT_DIR must be shared by the workers`,
         });
       }
-      if (base64Length(bytes.length) > ZIPFILE_MAX_BASE64_BYTES) {
+      if (!fitsZipFile(bytes.length)) {
         throw ApplicationFailure.create({
           type: 'InvalidPackage',
           nonRetryable: true,
-          message: `restoreCode ${fnName(s.fn, s.qualifier)}: the snapshot is ${bytes.length} bytes, too big for UpdateFunctionCode's ZipFile (20 MB after base64); restore it through COS by hand`,
+          message: `restoreCode ${fnName(s.fn, s.qualifier)}: ${zipFileTooBigMessage(bytes.length, `the snapshot (${bytes.length} bytes)`)} Restore it through COS by hand.`,
         });
       }
       const r = await gw.call(
@@ -634,6 +637,3 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-
-/** Re-exported for tests that check a failure is a cancellation. */
-export { CancelledFailure };

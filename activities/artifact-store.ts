@@ -17,8 +17,12 @@ const SHA_RE = /^[0-9a-f]{64}$/;
 export interface ArtifactStore {
   /** A fresh path for a partial write (inside the store, so `commit` can rename it). */
   tempPath(): Promise<string>;
-  /** Moves a fully written temporary file into place after checking its sha256; returns the reference. */
-  commit(tempFile: string, sha256: string): Promise<string>;
+  /**
+   * Moves a fully written temporary file into place after checking its sha256; returns the reference.
+   * `computedSha256`: the digest the caller computed while writing the file (e.g. `downloadToFile`'s);
+   * when given it is compared instead of reading the file again.
+   */
+  commit(tempFile: string, sha256: string, computedSha256?: string): Promise<string>;
   has(sha256: string): Promise<boolean>;
   /** The local path of an artifact, from its reference (`sha256:<hex>`) or digest. */
   pathOf(refOrSha: string): string;
@@ -69,12 +73,12 @@ export class LocalArtifactStore implements ArtifactStore {
     }
   }
 
-  async commit(tempFile: string, sha256: string): Promise<string> {
+  async commit(tempFile: string, sha256: string, computedSha256?: string): Promise<string> {
     const dest = this.pathOf(sha256);
     try {
-      const actual = await sha256OfFile(tempFile);
-      if (actual.sha256 !== sha256) {
-        throw new Error(`artifact digest mismatch: expected ${sha256}, wrote ${actual.sha256}`);
+      const actual = computedSha256 ?? (await sha256OfFile(tempFile)).sha256;
+      if (actual !== sha256) {
+        throw new Error(`artifact digest mismatch: expected ${sha256}, wrote ${actual}`);
       }
       const fh = await fs.open(tempFile, 'r+');
       try {

@@ -4,11 +4,11 @@
  * | variable                  | meaning                                                                  | default |
  * |---------------------------|--------------------------------------------------------------------------|---------|
  * | `SCF_ENDPOINT`            | API host override, `host[:port]` or `http(s)://host[:port]` (simulator)  | SCF's own (`scf.tencentcloudapi.com`) |
- * | `SCF_PROTOCOL`            | `https` or `http`; taken from `SCF_ENDPOINT` when it has a scheme        | `https` |
+ * | `SCF_PROTOCOL`            | `https` or `http`; taken from `SCF_ENDPOINT` when it has a scheme (both: they must agree) | `https` |
  * | `SCF_CREDENTIALS`         | `default` (env → profile file → CVM role), `env`, `profile`, `cvm-role`  | `default` |
  * | `SCF_ACCOUNT`             | a label for the account (keys the client cache and the rate limiter)     | `default` |
  * | `SCF_TIMEOUT_MS`          | per-request timeout                                                      | `30000` |
- * | `SCF_RATE_LIMITS`         | per-action overrides, `PublishVersion=10,GetFunction=50` (requests/s)    | the documented limits |
+ * | `SCF_RATE_LIMITS`         | per-action overrides, `PublishVersion=10,GetFunction=50` (requests/s); unknown action names are refused | the documented limits |
  * | `SCF_RATE_LIMIT_SHARE`    | this worker's share of the account's limits, `0 < share <= 1`            | `1` |
  * | `SCF_ARTIFACT_DIR`        | where snapshots and downloaded packages are kept                         | `.data/artifacts` |
  * | `SCF_MAX_DOWNLOAD_BYTES`  | cap on any download (snapshots, http(s) packages)                        | `536870912` (512 MiB) |
@@ -23,6 +23,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { ScfAction } from './scf-client';
 
 export type CredentialSource = 'default' | 'env' | 'profile' | 'cvm-role';
 
@@ -58,6 +59,26 @@ export const DOCUMENTED_RATE_LIMITS: Readonly<Record<string, number>> = {
 };
 export const DEFAULT_RATE_LIMIT = 20;
 
+/** The actions the activities call (`ScfActionMap` in scf-client.ts; the type keeps the two in step). */
+const CALLED_ACTIONS: Record<ScfAction, true> = {
+  GetFunction: true,
+  UpdateFunctionCode: true,
+  PublishVersion: true,
+  ListVersionByFunction: true,
+  CopyFunction: true,
+  GetFunctionAddress: true,
+  InvokeFunction: true,
+  CreateAlias: true,
+  GetAlias: true,
+  UpdateAlias: true,
+  DeleteAlias: true,
+  DeleteFunction: true,
+  ListFunctions: true,
+};
+
+/** The action names `SCF_RATE_LIMITS` accepts: the documented limits and every action the activities call. */
+export const RATE_LIMITED_ACTIONS: readonly string[] = [...new Set([...Object.keys(DOCUMENTED_RATE_LIMITS), ...Object.keys(CALLED_ACTIONS)])].sort();
+
 const positiveInt = (name: string) =>
   z
     .string()
@@ -81,7 +102,10 @@ export class ScfConfigError extends Error {
   override name = 'ScfConfigError';
 }
 
-/** `PublishVersion=10,GetFunction=50` (also accepts `;` and `:`). */
+/**
+ * `PublishVersion=10,GetFunction=50` (also accepts `;` and `:`). Action names are checked against
+ * `RATE_LIMITED_ACTIONS` (case-sensitive), so a typo fails the start instead of being ignored.
+ */
 export function parseRateLimits(text: string | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   if (!text || !text.trim()) return out;
@@ -89,6 +113,9 @@ export function parseRateLimits(text: string | undefined): Record<string, number
     const m = /^([A-Za-z]+)\s*[=:]\s*(\d+(?:\.\d+)?)$/.exec(part);
     if (!m || Number(m[2]) <= 0) {
       throw new ScfConfigError(`SCF_RATE_LIMITS: "${part}" is not Action=requestsPerSecond (e.g. PublishVersion=10)`);
+    }
+    if (!RATE_LIMITED_ACTIONS.includes(m[1])) {
+      throw new ScfConfigError(`SCF_RATE_LIMITS: "${m[1]}" is not an SCF action this worker rate-limits; valid names: ${RATE_LIMITED_ACTIONS.join(', ')}`);
     }
     out[m[1]] = Number(m[2]);
   }
@@ -114,16 +141,22 @@ export function loadScfConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
   }
   const e = parsed.data;
   let endpoint = e.SCF_ENDPOINT;
-  let protocol: ScfConfig['protocol'] = 'https://';
+  let scheme: 'http' | 'https' | undefined;
   if (endpoint) {
     const m = /^(https?):\/\/(.+?)\/?$/.exec(endpoint);
     if (m) {
-      protocol = `${m[1]}://` as ScfConfig['protocol'];
+      scheme = m[1] as 'http' | 'https';
       endpoint = m[2];
     }
     if (/[/\s]/.test(endpoint)) throw new ScfConfigError(`SCF_ENDPOINT must be host[:port] or http(s)://host[:port]; got "${e.SCF_ENDPOINT}"`);
   }
-  if (e.SCF_PROTOCOL) protocol = (e.SCF_PROTOCOL.replace('://', '') + '://') as ScfConfig['protocol'];
+  const declared = e.SCF_PROTOCOL?.replace('://', '') as 'http' | 'https' | undefined;
+  if (declared && scheme && declared !== scheme) {
+    throw new ScfConfigError(
+      `SCF_PROTOCOL (${e.SCF_PROTOCOL}) disagrees with the scheme of SCF_ENDPOINT (${e.SCF_ENDPOINT}); set one of them, or make them agree`,
+    );
+  }
+  const protocol = `${declared ?? scheme ?? 'https'}://` as ScfConfig['protocol'];
   return {
     endpoint,
     protocol,

@@ -10,23 +10,32 @@ import { abortError } from './context';
 
 export class DownloadError extends Error {
   override name = 'DownloadError';
+  /** The HTTP status, when the server answered with one other than 200. */
+  readonly status?: number;
+  /** The body is (or was declared) bigger than `maxBytes`. */
+  readonly tooLarge: boolean;
   constructor(
     message: string,
     /** false for answers that will not change on retry (404, too large, wrong host). */
     readonly retryable: boolean,
-    readonly status?: number,
+    extra: { status?: number; tooLarge?: boolean } = {},
   ) {
     super(message);
+    this.status = extra.status;
+    this.tooLarge = extra.tooLarge ?? false;
   }
 }
+
+/** Per-request socket timeout. */
+const TIMEOUT_MS = 60_000;
+/** Same-host redirects followed. */
+const MAX_REDIRECTS = 3;
 
 export interface DownloadOptions {
   maxBytes: number;
   signal?: AbortSignal;
   /** Only this host (hostname[:port]) may be contacted; defaults to the URL's own host. */
   allowedHost?: string;
-  timeoutMs?: number;
-  maxRedirects?: number;
 }
 
 export interface DownloadResult {
@@ -37,7 +46,6 @@ export interface DownloadResult {
 export async function downloadToFile(url: string, dest: string, opts: DownloadOptions): Promise<DownloadResult> {
   let current = new URL(url);
   const allowedHost = opts.allowedHost ?? current.host;
-  const maxRedirects = opts.maxRedirects ?? 3;
   for (let redirects = 0; ; redirects++) {
     if (current.protocol !== 'http:' && current.protocol !== 'https:') {
       throw new DownloadError(`refusing to download ${current.protocol} URL (only http and https)`, false);
@@ -47,7 +55,7 @@ export async function downloadToFile(url: string, dest: string, opts: DownloadOp
     }
     const outcome = await getOnce(current, dest, opts);
     if (outcome.kind === 'done') return outcome.result;
-    if (redirects >= maxRedirects) throw new DownloadError(`too many redirects downloading from ${allowedHost}`, false);
+    if (redirects >= MAX_REDIRECTS) throw new DownloadError(`too many redirects downloading from ${allowedHost}`, false);
     current = new URL(outcome.location, current);
   }
 }
@@ -70,7 +78,7 @@ function getOnce(url: URL, dest: string, opts: DownloadOptions): Promise<Outcome
       fs.rm(dest, { force: true }).finally(() => reject(err));
     };
     const onAbort = () => fail(abortError(signal!));
-    const req = lib.get(url, { timeout: opts.timeoutMs ?? 60_000 }, (res) => {
+    const req = lib.get(url, { timeout: TIMEOUT_MS }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
@@ -81,13 +89,13 @@ function getOnce(url: URL, dest: string, opts: DownloadOptions): Promise<Outcome
       }
       if (status !== 200) {
         res.resume();
-        fail(new DownloadError(`HTTP ${status} from ${url.host}${url.pathname}`, status >= 500 || status === 429, status));
+        fail(new DownloadError(`HTTP ${status} from ${url.host}${url.pathname}`, status >= 500 || status === 429, { status }));
         return;
       }
       const declared = Number(res.headers['content-length'] ?? NaN);
       if (Number.isFinite(declared) && declared > opts.maxBytes) {
         res.resume();
-        fail(new DownloadError(`${url.host}${url.pathname} is ${declared} bytes, over the ${opts.maxBytes}-byte cap`, false));
+        fail(new DownloadError(`${url.host}${url.pathname} is ${declared} bytes, over the ${opts.maxBytes}-byte cap`, false, { tooLarge: true }));
         return;
       }
       const hash = createHash('sha256');
@@ -98,7 +106,7 @@ function getOnce(url: URL, dest: string, opts: DownloadOptions): Promise<Outcome
       res.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
         if (bytes > opts.maxBytes) {
-          fail(new DownloadError(`${url.host}${url.pathname} is over the ${opts.maxBytes}-byte cap`, false));
+          fail(new DownloadError(`${url.host}${url.pathname} is over the ${opts.maxBytes}-byte cap`, false, { tooLarge: true }));
           return;
         }
         hash.update(chunk);

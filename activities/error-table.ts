@@ -260,51 +260,33 @@ export interface CallTarget {
 /** The normalised view of anything the SDK (or the network under it) can throw. */
 export interface ScfErrorInfo {
   code: string;
+  /** The error's message with credentials scrubbed (`scrubSecrets`): safe to log and to record. */
   message: string;
   requestId?: string;
   httpCode?: number;
-  /** true when the error carried no Tencent code (network or HTTP layer). */
-  transport: boolean;
 }
 
-const NETWORK_PATTERNS = [
-  /ECONNRESET/i,
-  /ECONNREFUSED/i,
-  /EPIPE/i,
-  /ETIMEDOUT/i,
-  /EAI_AGAIN/i,
-  /ENOTFOUND/i,
-  /EHOSTUNREACH/i,
-  /socket hang up/i,
-  /network timeout/i,
-  /timed? ?out/i,
-  /premature close/i,
-  /other side closed/i,
-  /invalid json response body/i,
-  /request to .* failed/i,
-];
-
-/** Reads the code, message, RequestId and HTTP status from an SDK error (TencentCloudSDKHttpException). */
+/**
+ * Reads the code, message, RequestId and HTTP status from an SDK error (TencentCloudSDKHttpException).
+ * The message is scrubbed of anything that looks like a credential, so every consumer (the gateway's log
+ * line, `toApplicationFailure`) gets the same safe text.
+ */
 export function describeScfError(err: unknown): ScfErrorInfo {
   const e = (err ?? {}) as { code?: unknown; message?: unknown; requestId?: unknown; httpCode?: unknown };
-  const message = typeof e.message === 'string' ? e.message : String(err);
+  const message = scrubSecrets(typeof e.message === 'string' ? e.message : String(err));
   const requestId = typeof e.requestId === 'string' && e.requestId ? e.requestId : undefined;
   const httpCode = typeof e.httpCode === 'number' ? e.httpCode : undefined;
   // Our own errors raised inside the SDK (credential chain) lose their `code`; they keep a `[Code]` prefix.
   const own = /^\[([A-Z][A-Za-z]+)\] /.exec(message);
-  if (own) return { code: own[1], message: message.slice(own[0].length), requestId, httpCode, transport: false };
+  if (own) return { code: own[1], message: message.slice(own[0].length), requestId, httpCode };
   // SDK errors carry the Tencent code in `code`; Node system errors carry 'ECONNRESET' etc. there.
   if (typeof e.code === 'string' && /^[A-Z][A-Za-z]+(\.[A-Za-z0-9]+)*$/.test(e.code) && !/^E[A-Z]+$/.test(e.code)) {
-    return { code: e.code, message, requestId, httpCode, transport: false };
+    return { code: e.code, message, requestId, httpCode };
   }
   if (httpCode !== undefined && httpCode !== 200) {
-    return { code: 'HttpError', message: `HTTP ${httpCode} ${message}`.trim(), requestId, httpCode, transport: true };
+    return { code: 'HttpError', message: `HTTP ${httpCode} ${message}`.trim(), requestId, httpCode };
   }
-  return { code: 'NetworkError', message, requestId, httpCode, transport: true };
-}
-
-export function isNetworkMessage(message: string): boolean {
-  return NETWORK_PATTERNS.some((re) => re.test(message));
+  return { code: 'NetworkError', message, requestId, httpCode };
 }
 
 /** Delay before the next attempt after a throttled answer: exponential in the attempt, with full jitter. */
@@ -313,10 +295,15 @@ export function throttleRetryDelayMs(attempt: number, random: () => number = Mat
   return Math.round(base / 2 + random() * base);
 }
 
-/** Removes anything that looks like a credential from a message before it leaves the worker. */
+/**
+ * Removes anything that looks like a credential from a message before it leaves the worker: the value
+ * after `SecretKey=`, `Token: `, `"Signature":"..."` and the like, and any SecretId (`AKID...`). The
+ * separator must hold `=` or `:`, so prose ("set TENCENTCLOUD_SECRET_ID and ...", "check your signature
+ * is correct") is left readable.
+ */
 export function scrubSecrets(text: string): string {
   return text
-    .replace(/(SecretId|SecretKey|Token|X-TC-Token|Authorization|Signature|secret_?id|secret_?key)([=:"\s]+)[^\s&",]+/gi, '$1$2***')
+    .replace(/(SecretId|SecretKey|Token|X-TC-Token|Authorization|Signature|secret_?id|secret_?key)(\s*"?\s*[=:][\s"]*)[^\s&",]+/gi, '$1$2***')
     .replace(/AKID[A-Za-z0-9]{10,}/g, 'AKID***');
 }
 
@@ -341,7 +328,7 @@ export function toApplicationFailure(
   const qualifier = target.qualifier ? `:${target.qualifier}` : '';
   const clockHint = info.code === 'AuthFailure.SignatureExpire' ? ' (check the worker clock: NTP)' : '';
   const message =
-    `${target.action} on ${where}${qualifier} failed: ${info.code}: ${scrubSecrets(info.message)}${clockHint}` +
+    `${target.action} on ${where}${qualifier} failed: ${info.code}: ${info.message}${clockHint}` +
     ` (RequestId: ${info.requestId ?? 'none'})`;
   const details = {
     code: info.code,

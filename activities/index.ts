@@ -1,8 +1,8 @@
 /**
- * The activities' public face for the worker:
+ * The activities' public face for the worker (see worker/main.ts):
  *
  *   const config = loadScfConfig(process.env);                 // once, at worker start
- *   const logger = createActivityLogger();
+ *   const logger = createWorkerLogger(level);                  // worker/logger.ts (redacts REDACT_PATHS)
  *   const activities = createActivities(createDefaultActivityDeps(config, logger));
  *   Worker.create({ ..., activities });
  *
@@ -30,7 +30,7 @@ export { validatePackageRef, assertPackageRef, PackageError, ZIPFILE_MAX_BASE64_
 export type { PackageRef, PackageIssue, PackageValidation } from './packages';
 export { ERROR_TABLE, FAMILY_RULES, classifyCode, toApplicationFailure, describeScfError } from './error-table';
 export type { ErrorRule, ErrorClass, CallTarget } from './error-table';
-export { createActivityLogger, REDACT_PATHS } from './logger';
+export { REDACT_PATHS } from './logger';
 
 export interface DefaultDepsOptions {
   /** Explicit credentials (e.g. the simulator's); default: the providers named by `config.credentials`. */
@@ -39,19 +39,11 @@ export interface DefaultDepsOptions {
   limiter?: RateLimiter;
 }
 
-/** The real dependencies: SDK client factory, local artifact store, worker-wide rate limiter. */
+/**
+ * The real dependencies: SDK client factory, local artifact store, worker-wide rate limiter. Logs
+ * nothing: the worker logs its configuration once (`describeWorkerConfig`, worker/config.ts).
+ */
 export function createDefaultActivityDeps(config: ScfConfig, logger: Logger, options: DefaultDepsOptions = {}): ActivityDeps {
-  logger.info(
-    {
-      endpoint: config.endpoint ?? 'scf.tencentcloudapi.com',
-      protocol: config.protocol,
-      credentials: options.credential ? 'explicit' : config.credentials,
-      account: config.account,
-      rateLimitShare: config.rateLimitShare,
-      artifactDir: config.artifactDir,
-    },
-    'scf activities configured',
-  );
   return {
     scf: createScfClientFactory(config, { credential: options.credential }),
     store: new LocalArtifactStore(config.artifactDir),

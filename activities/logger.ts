@@ -1,9 +1,8 @@
 /**
- * The activities' pino logger. Secrets are redacted by path (whatever object they end up in), and the
- * SCF gateway never logs request bodies (code bytes, events) in the first place.
+ * The paths pino redacts in the worker's logger (worker/logger.ts): secrets are redacted by path
+ * (whatever object they end up in), and the SCF gateway never logs request bodies (code bytes, events)
+ * in the first place.
  */
-import pino, { type Logger, type LoggerOptions } from 'pino';
-
 export const REDACT_PATHS = [
   'secretId',
   'secretKey',
@@ -33,13 +32,3 @@ export const REDACT_PATHS = [
   'env.TENCENTCLOUD_SECRET_KEY',
   'env.TENCENTCLOUD_SESSION_TOKEN',
 ];
-
-export function createActivityLogger(options: LoggerOptions = {}, destination?: pino.DestinationStream): Logger {
-  const opts: LoggerOptions = {
-    name: 'scf-activities',
-    level: process.env.LOG_LEVEL ?? 'info',
-    ...options,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-  };
-  return destination ? pino(opts, destination) : pino(opts);
-}

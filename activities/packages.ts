@@ -139,36 +139,53 @@ export interface CodeParams {
 
 export interface PreparedPackage {
   params: CodeParams;
-  sha256: string;
-  /** Raw zip size when the worker saw the bytes. */
-  bytes?: number;
 }
 
 export interface PrepareOptions {
   maxDownloadBytes: number;
   signal?: AbortSignal;
-  /** Downloads http(s) packages to a temporary file; returns its path, sha256 and size. */
+  /** Downloads http(s) packages to a temporary file; returns its path, the sha256 computed while streaming, and size. */
   download?: (url: string, maxBytes: number, signal?: AbortSignal) => Promise<{ file: string; sha256: string; bytes: number; cleanup: () => Promise<void> }>;
 }
 
-function tooBig(bytes: number): PackageError {
+/** Whether a zip of `rawBytes` fits UpdateFunctionCode's ZipFile (20 MB after base64). */
+export function fitsZipFile(rawBytes: number): boolean {
+  return rawBytes <= ZIPFILE_MAX_RAW_BYTES;
+}
+
+/** Why a zip of `rawBytes` does not fit the ZipFile limit; `what` names it ("the zip", "the snapshot"). */
+export function zipFileTooBigMessage(rawBytes: number, what = 'the zip'): string {
   const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-  return new PackageError(
-    'pkg.location',
-    `the zip is ${mb(bytes)} MiB (${mb(base64Length(bytes))} MiB after base64); UpdateFunctionCode's ZipFile takes at most 20 MB after base64 (a zip of at most ${mb(ZIPFILE_MAX_RAW_BYTES)} MiB). ` +
-      'Upload it to COS and pass cos://<bucket>/<key>?region=<region> instead.',
+  return (
+    `${what} is ${mb(rawBytes)} MiB (${mb(base64Length(rawBytes))} MiB after base64); ` +
+    `UpdateFunctionCode's ZipFile takes at most 20 MB after base64 (a zip of at most ${mb(ZIPFILE_MAX_RAW_BYTES)} MiB).`
   );
 }
 
-/** Checks the bytes against the declared sha256, the zip signature and the ZipFile limit; returns base64. */
-export function checkZipBytes(bytes: Buffer, sha256: string, where: string): string {
-  if (bytes.length > ZIPFILE_MAX_RAW_BYTES) throw tooBig(bytes.length);
-  const actual = createHash('sha256').update(bytes).digest('hex');
+function tooBig(bytes: number): PackageError {
+  return new PackageError('pkg.location', `${zipFileTooBigMessage(bytes)} Upload it to COS and pass cos://<bucket>/<key>?region=<region> instead.`);
+}
+
+/** Whether the first bytes are a zip's local-file (or, for an empty zip, end-of-directory) signature. */
+export function hasZipSignature(head: Buffer): boolean {
+  const sig = head.subarray(0, 4).toString('latin1');
+  return sig === 'PK\u0003\u0004' || sig === 'PK\u0005\u0006';
+}
+
+function checkDigest(actual: string, sha256: string, where: string): void {
   if (actual !== sha256) {
     throw new PackageError('pkg.sha256', `${where} has sha256 ${actual}, not the declared ${sha256}; rebuild the package or fix pkg.sha256`);
   }
-  const sig = bytes.subarray(0, 4).toString('latin1');
-  if (sig !== 'PK\u0003\u0004' && sig !== 'PK\u0005\u0006') {
+}
+
+/**
+ * Checks the bytes against the declared sha256, the zip signature and the ZipFile limit; returns base64.
+ * `computedSha256`: the bytes' digest when the caller already has it (hashed while downloading).
+ */
+export function checkZipBytes(bytes: Buffer, sha256: string, where: string, computedSha256?: string): string {
+  if (!fitsZipFile(bytes.length)) throw tooBig(bytes.length);
+  checkDigest(computedSha256 ?? createHash('sha256').update(bytes).digest('hex'), sha256, where);
+  if (!hasZipSignature(bytes)) {
     throw new PackageError('pkg.location', `${where} is not a zip file (no PK signature); SCF takes a zip of the code`);
   }
   return bytes.toString('base64');
@@ -179,7 +196,7 @@ export async function preparePackage(pkg: CodePackage, opts: PrepareOptions): Pr
   const { ref, sha256 } = assertPackageRef(pkg);
   switch (ref.kind) {
     case 'cos':
-      return { sha256, params: { CosBucketName: ref.bucket, CosObjectName: ref.key, CosBucketRegion: ref.region } };
+      return { params: { CosBucketName: ref.bucket, CosObjectName: ref.key, CosBucketRegion: ref.region } };
     case 'file': {
       let stat;
       try {
@@ -188,23 +205,27 @@ export async function preparePackage(pkg: CodePackage, opts: PrepareOptions): Pr
         throw new PackageError('pkg.location', `cannot read ${ref.path} on the worker (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the path must exist on the worker's machine`);
       }
       if (!stat.isFile()) throw new PackageError('pkg.location', `${ref.path} is not a file`);
-      if (stat.size > ZIPFILE_MAX_RAW_BYTES) throw tooBig(stat.size);
+      if (!fitsZipFile(stat.size)) throw tooBig(stat.size);
       let bytes: Buffer;
       try {
         bytes = await fs.readFile(ref.path);
       } catch (e) {
         throw new PackageError('pkg.location', `cannot read ${ref.path} on the worker (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
-      return { sha256, bytes: bytes.length, params: { ZipFile: checkZipBytes(bytes, sha256, ref.path) } };
+      return { params: { ZipFile: checkZipBytes(bytes, sha256, ref.path) } };
     }
     case 'http': {
       if (!opts.download) throw new PackageError('pkg.location', 'http(s) packages are not enabled on this worker');
       const limit = Math.min(opts.maxDownloadBytes, ZIPFILE_MAX_RAW_BYTES + 1);
       const d = await opts.download(ref.url, limit, opts.signal);
       try {
-        if (d.bytes > ZIPFILE_MAX_RAW_BYTES) throw tooBig(d.bytes);
+        if (!fitsZipFile(d.bytes)) throw tooBig(d.bytes);
+        const url = new URL(ref.url);
+        const where = url.host + url.pathname;
+        // downloadToFile hashed the body while streaming it: a wrong package is refused without reading it back.
+        checkDigest(d.sha256, sha256, where);
         const bytes = await fs.readFile(d.file);
-        return { sha256, bytes: bytes.length, params: { ZipFile: checkZipBytes(bytes, sha256, new URL(ref.url).host + new URL(ref.url).pathname) } };
+        return { params: { ZipFile: checkZipBytes(bytes, sha256, where, d.sha256) } };
       } finally {
         await d.cleanup();
       }

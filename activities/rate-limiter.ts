@@ -19,9 +19,8 @@
 import { DEFAULT_RATE_LIMIT, DOCUMENTED_RATE_LIMITS } from './config';
 
 export interface RateLimiterOptions {
-  /** Requests per second per action (defaults: the documented limits). */
+  /** Requests per second per action (defaults: the documented limits; others `DEFAULT_RATE_LIMIT`). */
   limits?: Record<string, number>;
-  defaultLimit?: number;
   share?: number;
   headroom?: number;
   burstSeconds?: number;
@@ -62,7 +61,7 @@ export class TokenBucket {
 
   constructor(
     baseRate: number,
-    private readonly o: Required<Omit<RateLimiterOptions, 'limits' | 'defaultLimit' | 'share' | 'headroom'>>,
+    private readonly o: Required<Omit<RateLimiterOptions, 'limits' | 'share' | 'headroom'>>,
   ) {
     this.baseRate = baseRate;
     this.rate = baseRate;
@@ -161,14 +160,12 @@ export class TokenBucket {
 export class RateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly limits: Record<string, number>;
-  private readonly defaultLimit: number;
   private readonly share: number;
   private readonly headroom: number;
   private readonly bucketOptions: ConstructorParameters<typeof TokenBucket>[1];
 
   constructor(options: RateLimiterOptions = {}) {
     this.limits = { ...DOCUMENTED_RATE_LIMITS, ...(options.limits ?? {}) };
-    this.defaultLimit = options.defaultLimit ?? DEFAULT_RATE_LIMIT;
     this.share = options.share ?? 1;
     this.headroom = options.headroom ?? 0.9;
     if (!(this.share > 0 && this.share <= 1)) throw new RangeError('share must be in (0, 1]');
@@ -185,7 +182,7 @@ export class RateLimiter {
 
   /** The configured per-second limit of an action for this worker (before AIMD). */
   rateFor(action: string): number {
-    return (this.limits[action] ?? this.defaultLimit) * this.share * this.headroom;
+    return (this.limits[action] ?? DEFAULT_RATE_LIMIT) * this.share * this.headroom;
   }
 
   bucket(account: string, action: string): TokenBucket {

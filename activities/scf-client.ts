@@ -18,7 +18,7 @@ import type * as M from 'tencentcloud-sdk-nodejs-scf/tencentcloud/services/scf/v
 import type { Logger } from 'pino';
 import type { CredentialSource, ScfConfig } from './config';
 import { abortError, activityLogFields, currentAttempt, raceAbort, sleep } from './context';
-import { type CallTarget, classifyCode, describeScfError, throttleRetryDelayMs, toApplicationFailure } from './error-table';
+import { type CallTarget, describeScfError, isThrottleCode, throttleRetryDelayMs, toApplicationFailure } from './error-table';
 import type { RateLimiter } from './rate-limiter';
 
 /** What we need of an SDK client: the generic `request` (it takes `{ signal }`, the typed methods do not). */
@@ -161,9 +161,10 @@ export interface ScfGatewayOptions {
   scf: ScfClientFactory;
   logger: Logger;
   limiter?: RateLimiter;
-  /** Throttled answers retried inside one call before giving up to Temporal's retry (default 4). */
-  maxThrottleRetries?: number;
 }
+
+/** Throttled answers retried inside one call before giving up to Temporal's retry. */
+const MAX_THROTTLE_RETRIES = 4;
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -183,7 +184,6 @@ export class ScfGateway {
   ): Promise<ScfActionMap[A][1]> {
     const full: CallTarget = { ...target, action };
     const client = this.o.scf.forRegion(target.region);
-    const maxThrottleRetries = this.o.maxThrottleRetries ?? 4;
     for (let throttled = 0; ; throttled++) {
       if (this.o.limiter) await this.o.limiter.acquire(this.account, action, opts.signal);
       const started = performance.now();
@@ -200,9 +200,9 @@ export class ScfGateway {
         }
         const info = describeScfError(err);
         this.log('warn', full, started, info.code, info.requestId, throttled, info.message);
-        if (classifyCode(info.code).class === 'throttle') {
+        if (isThrottleCode(info.code)) {
           this.o.limiter?.onThrottle(this.account, action);
-          if (throttled < maxThrottleRetries) {
+          if (throttled < MAX_THROTTLE_RETRIES) {
             await sleep(throttleRetryDelayMs(throttled + 1), opts.signal);
             continue;
           }

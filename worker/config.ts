@@ -85,6 +85,13 @@ export function describeWorkerConfig(config: WorkerConfig): Record<string, unkno
     logLevel: config.logLevel,
     workflowBundle: config.workflowBundlePath ?? 'bundled at start',
     shutdownGraceTime: config.shutdownGraceTime,
-    scf: { endpoint: config.scf.endpoint ?? 'default', credentials: config.scf.credentials, account: config.scf.account, artifactDir: config.scf.artifactDir },
+    scf: {
+      endpoint: config.scf.endpoint ?? 'default',
+      protocol: config.scf.protocol,
+      credentials: config.scf.credentials,
+      account: config.scf.account,
+      rateLimitShare: config.scf.rateLimitShare,
+      artifactDir: config.scf.artifactDir,
+    },
   };
 }

@@ -4,11 +4,11 @@
  * object must come with its sha256 because the client cannot read it. The same pure
  * `validatePackageRef()` the activity runs is run here, so the client refuses what the worker would.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { base64Length, validatePackageRef, ZIPFILE_MAX_RAW_BYTES } from '../../activities/packages';
+import { sha256OfFile } from '../../activities/artifact-store';
+import { base64Length, hasZipSignature, validatePackageRef, ZIPFILE_MAX_RAW_BYTES } from '../../activities/packages';
 import type { CodePackage } from '../../workflows/definitions';
 import type { ManifestIssue } from './issues';
 
@@ -21,12 +21,6 @@ export interface PackageField {
 
 /** Query parameters that make a URL a credential (COS, S3 and generic signed URLs). */
 const SIGNED_URL_PARAMS = /^(q-signature|q-ak|x-amz-signature|x-amz-credential|signature|sign|token|x-cos-security-token)$/i;
-
-export async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
@@ -47,10 +41,10 @@ async function resolveLocal(file: string, declared: string | undefined): Promise
   const handle = await fs.open(file, 'r');
   const signature = Buffer.alloc(4);
   await handle.read(signature, 0, 4, 0).finally(() => handle.close());
-  if (signature.toString('latin1') !== 'PK\u0003\u0004' && signature.toString('latin1') !== 'PK\u0005\u0006') {
+  if (!hasZipSignature(signature)) {
     return [{ path: 'package.path', message: `${file} is not a zip file; SCF takes a zip of the code (e.g. \`cd fn && zip -r ../fn.zip .\`)` }];
   }
-  const sha256 = await sha256OfFile(file);
+  const { sha256 } = await sha256OfFile(file);
   if (declared && declared !== sha256) {
     return [{ path: 'package.sha256', message: `is ${declared} but the file's sha256 is ${sha256}; remove package.sha256 (the client computes it) or fix it` }];
   }

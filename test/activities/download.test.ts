@@ -10,19 +10,26 @@ import { tempDir } from './fake-scf';
 const body = Buffer.from('PK\u0003\u0004 pretend zip body '.repeat(100), 'latin1');
 let server: http.Server;
 let base: string;
+const timers = new Set<NodeJS.Timeout>();
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === '/code.zip') return void res.end(body);
     if (req.url === '/same-host-redirect') return void res.writeHead(302, { location: '/code.zip' }).end();
     if (req.url === '/other-host-redirect') return void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }).end();
-    if (req.url === '/slow') return void setTimeout(() => res.end(body), 5000);
+    if (req.url === '/slow') return void timers.add(setTimeout(() => res.end(body), 5000));
+    if (req.url === '/chunked') {
+      res.writeHead(200);
+      res.write(body.subarray(0, 1000));
+      return void res.end(body.subarray(1000));
+    }
     res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => {
+  for (const t of timers) clearTimeout(t);
   server.closeAllConnections();
   server.close();
 });
@@ -41,6 +48,13 @@ describe('downloadToFile', () => {
     expect(err).toBeInstanceOf(DownloadError);
     expect(err.message).toMatch(/only 127\.0\.0\.1:\d+/);
     expect(err.retryable).toBe(false);
+    expect(err.tooLarge).toBe(false);
+  });
+
+  test('when the server answers 404, then the error carries the status and is not tooLarge', async () => {
+    const err = await downloadToFile(`${base}/missing.zip`, path.join(dir, 'f.zip'), { maxBytes: 1 << 20 }).catch((e) => e);
+    expect(err).toBeInstanceOf(DownloadError);
+    expect(err).toMatchObject({ status: 404, retryable: false, tooLarge: false });
   });
 
   test('when the body is over the cap, then the download stops and leaves no file', async () => {
@@ -48,7 +62,19 @@ describe('downloadToFile', () => {
     const err = await downloadToFile(`${base}/code.zip`, dest, { maxBytes: 100 }).catch((e) => e);
     expect(err).toBeInstanceOf(DownloadError);
     expect(err.message).toMatch(/cap/);
+    expect(err.tooLarge).toBe(true);
+    expect(err.retryable).toBe(false);
     expect(existsSync(dest)).toBe(false);
+  });
+
+  test('when a body without content-length streams over the cap, then the download stops, flagged tooLarge', async () => {
+    const dest = path.join(dir, 'g.zip');
+    const err = await downloadToFile(`${base}/chunked`, dest, { maxBytes: 100 }).catch((e) => e);
+    expect(err).toBeInstanceOf(DownloadError);
+    expect(err.message).toMatch(/is over the 100-byte cap/);
+    expect(err.tooLarge).toBe(true);
+    expect(existsSync(dest)).toBe(false);
+    await expect(downloadToFile(`${base}/chunked`, dest, { maxBytes: 1 << 20 })).resolves.toEqual({ sha256: createHash('sha256').update(body).digest('hex'), bytes: body.length });
   });
 
   test('when the download is cancelled, then it rejects promptly', async () => {
@@ -76,5 +102,21 @@ describe('LocalArtifactStore', () => {
     writeFileSync(tmp, 'x');
     await expect(store.commit(tmp, 'a'.repeat(64))).rejects.toThrow(/mismatch/);
     expect(existsSync(tmp)).toBe(false);
+  });
+
+  test('when the caller passes the digest it computed while writing, then commit compares it instead of reading the file again', async () => {
+    const store = new LocalArtifactStore(tempDir('scf-store-'));
+    const digest = createHash('sha256').update(body).digest('hex');
+    // A mismatch between the declared and the computed digest is refused, and the temp file removed.
+    const bad = await store.tempPath();
+    writeFileSync(bad, body);
+    await expect(store.commit(bad, 'a'.repeat(64), digest)).rejects.toThrow(`artifact digest mismatch: expected ${'a'.repeat(64)}, wrote ${digest}`);
+    expect(existsSync(bad)).toBe(false);
+    // The computed digest is trusted: the file is not hashed again (here its bytes would not match).
+    const tmp = await store.tempPath();
+    writeFileSync(tmp, 'not the body');
+    expect(await store.commit(tmp, digest, digest)).toBe(`sha256:${digest}`);
+    expect(existsSync(tmp)).toBe(false);
+    expect(existsSync(store.pathOf(digest))).toBe(true);
   });
 });

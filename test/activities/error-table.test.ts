@@ -167,4 +167,21 @@ describe('toApplicationFailure', () => {
     expect(f.message).not.toContain('AKIDabcdefghijklmnop');
     expect(scrubSecrets('Token=abc&x=1')).toBe('Token=***&x=1');
   });
+
+  test('when an SDK error carries credentials, then describeScfError (what the gateway logs) already has them scrubbed', () => {
+    const raw = 'bad SecretId=AKIDabcdefghijklmnop SecretKey: s3cr3t {"Token":"tok-123"}';
+    for (const err of [sdkError('AuthFailure.SignatureFailure', raw, 'r'), sdkError(undefined, raw, '', 502), sdkError(undefined, raw)]) {
+      const info = describeScfError(err);
+      expect(info.message).not.toMatch(/s3cr3t|AKIDabcdefghijklmnop|tok-123/);
+      expect(info.message).toContain('SecretKey: ***');
+    }
+  });
+
+  test('when a message only mentions credentials in prose, then scrubbing leaves it readable', () => {
+    const guidance = 'Set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY in the worker environment; check your signature is correct';
+    expect(scrubSecrets(guidance)).toBe(guidance);
+    const f = toApplicationFailure(sdkError(undefined, `[MissingCredentials] no Tencent Cloud credentials found. ${guidance}`), target);
+    expect(f.message).toContain(guidance);
+    expect(scrubSecrets('{"SecretKey":"s3cr3t"} Authorization: TC3-HMAC Signature=abc X-TC-Token = t0k')).toBe('{"SecretKey":"***"} Authorization: *** Signature=*** X-TC-Token = ***');
+  });
 });

@@ -74,6 +74,13 @@ describe('loadWorkerConfig', () => {
     expect(() => loadWorkerConfig({ ...base, LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 
+  test('when the SCF settings are given, then the loggable description carries them (the one start-up line of the SCF config)', () => {
+    const c = loadWorkerConfig({ ...base, SCF_ENDPOINT: 'http://127.0.0.1:9100', SCF_ACCOUNT: 'prod', SCF_RATE_LIMIT_SHARE: '1/2', SCF_CREDENTIALS: 'env' });
+    expect(describeWorkerConfig(c)).toMatchObject({
+      scf: { endpoint: '127.0.0.1:9100', protocol: 'http://', credentials: 'env', account: 'prod', rateLimitShare: 0.5, artifactDir: c.scf.artifactDir },
+    });
+  });
+
   test('when secrets are in the environment, then the loggable description carries none of them', () => {
     const c = loadWorkerConfig({ ...base, TEMPORAL_API_KEY: 'temporal-secret', TENCENTCLOUD_SECRET_KEY: 'tencent-secret', SCF_RELEASE_WORKFLOW_BUNDLE: bundle });
     const described = JSON.stringify(describeWorkerConfig(c));
