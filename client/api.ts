@@ -3,14 +3,16 @@
  * Workflows are started by name (their code lives on the worker), so this module carries no
  * workflow code, only the shared definitions.
  */
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
+import { quoteLiteral } from './audit/visibility-query';
 import {
   abortSignal,
   abortUpdate,
   approveSignal,
   functionLockId,
   progressQuery,
+  releaseRegions,
   releaseWorkflowId,
   SA_CODE_SHA256,
   SA_FUNCTION,
@@ -58,15 +60,6 @@ export class ReleaseNotFoundError extends Error {
   override name = 'ReleaseNotFoundError';
 }
 
-/** Values in visibility queries are single-quoted; our names never hold quotes, but never trust that. */
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function regionsOf(input: ReleaseInput): string[] {
-  return [input.primaryRegion, ...input.regions];
-}
-
 /**
  * Who holds the function, if anyone: the lock workflow's parent (authoritative once the holder has
  * taken the lock), else a running release found by visibility (one started a moment ago, before it
@@ -100,7 +93,7 @@ async function findRunningReleases(
   functionName: string,
 ): Promise<Array<{ workflowId: string; startedBy?: string }>> {
   const query =
-    `${SA_FUNCTION.name} = ${quote(functionName)} AND ${SA_NAMESPACE.name} = ${quote(namespace)} ` +
+    `${SA_FUNCTION.name} = ${quoteLiteral(functionName)} AND ${SA_NAMESPACE.name} = ${quoteLiteral(namespace)} ` +
     `AND ${SA_KIND.name} IN ('release', 'rollback') AND ExecutionStatus = 'Running'`;
   const found: Array<{ workflowId: string; startedBy?: string }> = [];
   for await (const info of client.workflow.list({ query })) {
@@ -114,7 +107,7 @@ function identifyingAttributes(input: ReleaseInput): SearchAttributePair[] {
   return [
     { key: SA_FUNCTION, value: input.functionName },
     { key: SA_NAMESPACE, value: input.namespace },
-    { key: SA_REGIONS, value: regionsOf(input) },
+    { key: SA_REGIONS, value: releaseRegions(input) },
     { key: SA_STARTED_BY, value: input.startedBy },
     { key: SA_CODE_SHA256, value: input.pkg.sha256 },
   ];
@@ -126,7 +119,7 @@ export async function startRelease(client: Client, input: ReleaseInput, options:
   if (holder) throw new FunctionBusyError(input.functionName, input.namespace, holder.workflowId, holder.startedBy);
 
   const workflowId = releaseWorkflowId(input.namespace, input.functionName, input.releaseId);
-  const summary = `${input.namespace}/${input.functionName} → ${regionsOf(input).join(', ')} (sha256 ${input.pkg.sha256.slice(0, 12)})`;
+  const summary = `${input.namespace}/${input.functionName} → ${releaseRegions(input).join(', ')} (sha256 ${input.pkg.sha256.slice(0, 12)})`;
   const handle = await client.workflow.start('releaseWorkflow', {
     workflowId,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
@@ -180,19 +173,23 @@ export type ReleaseView =
   /** The workflow itself failed, was terminated, cancelled or timed out: no ReleaseResult exists. */
   | { state: 'failed'; workflowId: string; runId: string; status: string; error: string };
 
-/** Where a release stands: its progress while it runs, its result once it ended. */
-export async function getRelease(client: Client, workflowId: string): Promise<ReleaseView> {
-  const handle = client.workflow.getHandle(workflowId);
-  let description;
+/** The workflow's description; ReleaseNotFoundError when there is no such workflow. */
+async function describeRelease(handle: WorkflowHandle, workflowId: string): Promise<WorkflowExecutionDescription> {
   try {
-    description = await handle.describe();
+    return await handle.describe();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new ReleaseNotFoundError(`no release workflow ${workflowId}`);
     throw err;
   }
+}
+
+/** Where a release stands: its progress while it runs, its result once it ended. */
+export async function getRelease(client: Client, workflowId: string): Promise<ReleaseView> {
+  const handle = client.workflow.getHandle(workflowId);
+  const description = await describeRelease(handle, workflowId);
   const { runId, status } = description;
   if (status.name === 'RUNNING') {
-    const progress = await queryProgress(handle);
+    const progress = await queryProgress(handle, description);
     return { state: 'running', workflowId, runId, progress };
   }
   if (status.name === 'COMPLETED') {
@@ -209,8 +206,19 @@ export async function getRelease(client: Client, workflowId: string): Promise<Re
   return { state: 'failed', workflowId, runId, status: status.name, error };
 }
 
-/** The progress query; undefined while no worker has picked the workflow up yet. */
-async function queryProgress(handle: WorkflowHandle): Promise<ReleaseProgress | undefined> {
+/** Started, task scheduled, task started, task completed: a worker has run the workflow once. */
+const FIRST_TASK_DONE = 4;
+
+/**
+ * The progress query; undefined while no worker has picked the workflow up yet. Given the workflow's
+ * description, a workflow no worker has run yet is not asked at all: that query would wait for a
+ * worker until it timed out.
+ */
+export async function queryProgress(
+  handle: WorkflowHandle,
+  description?: Pick<WorkflowExecutionDescription, 'historyLength'>,
+): Promise<ReleaseProgress | undefined> {
+  if (description && description.historyLength < FIRST_TASK_DONE) return undefined;
   try {
     return await handle.query(progressQuery);
   } catch {
@@ -218,7 +226,8 @@ async function queryProgress(handle: WorkflowHandle): Promise<ReleaseProgress | 
   }
 }
 
-function causeMessage(err: unknown): string {
+/** An error's message followed by its causes' (a workflow failure's own message says little). */
+export function causeMessage(err: unknown): string {
   let message = err instanceof Error ? err.message : String(err);
   for (let cause = (err as { cause?: unknown })?.cause; cause instanceof Error; cause = (cause as { cause?: unknown }).cause) {
     message = `${message}: ${cause.message}`;
@@ -230,35 +239,55 @@ export type ReleaseEvent =
   | { kind: 'progress'; progress: ReleaseProgress }
   | { kind: 'done'; view: Exclude<ReleaseView, { state: 'running' }> };
 
+const WATCH_POLL_MS = 1000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Progress snapshots as they change (polled through the query), then one `done` event with the
- * result. Ends after `done`.
+ * Progress snapshots as they change (the progress query, polled each second), then one `done` event
+ * with the result. The result is long-polled all along, so the end is seen at once and the `done`
+ * view is built from it. Ends after `done`.
  */
-export async function* watchRelease(
-  client: Client,
-  workflowId: string,
-  options: { intervalMs?: number; signal?: AbortSignal } = {},
-): AsyncGenerator<ReleaseEvent> {
-  const intervalMs = options.intervalMs ?? 1000;
+export async function* watchRelease(client: Client, workflowId: string): AsyncGenerator<ReleaseEvent> {
   const handle = client.workflow.getHandle(workflowId);
-  const ended = handle.result().then(
-    () => true,
-    () => true,
-  );
+  await describeRelease(handle, workflowId); // a release that does not exist is refused at once
   let last = '';
   for (;;) {
-    const view = await getRelease(client, workflowId);
+    let settled: { ok: true; result: ReleaseResult } | { ok: false; error: unknown } | undefined;
+    const settling = handle.result().then(
+      (result: ReleaseResult) => (settled = { ok: true, result }),
+      (error: unknown) => (settled = { ok: false, error }),
+    );
+    while (!settled) {
+      // A query of an ended run needs a worker to replay it: once the result is in, stop waiting for it.
+      const progress = await Promise.race([queryProgress(handle), settling.then(() => undefined)]);
+      if (settled) break;
+      const snapshot = progress && JSON.stringify(progress);
+      if (progress && snapshot !== last) {
+        last = snapshot as string;
+        yield { kind: 'progress', progress };
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([settling, new Promise((resolve) => (timer = setTimeout(resolve, WATCH_POLL_MS)))]);
+      clearTimeout(timer);
+    }
+    const outcome = settled as NonNullable<typeof settled>;
+    // The run id and Temporal's status of the newest run, as getRelease reports them.
+    const { runId, status } = await describeRelease(handle, workflowId);
+    if (status.name === 'RUNNING') {
+      // The wait broke off, or the run that ended was replaced by a new one (a reset): wait again.
+      await sleep(WATCH_POLL_MS);
+      continue;
+    }
+    let view: ReleaseView;
+    if (status.name === 'COMPLETED' && outcome.ok) view = { state: 'completed', workflowId, runId, result: outcome.result };
+    else if (status.name !== 'COMPLETED' && !outcome.ok) {
+      view = { state: 'failed', workflowId, runId, status: status.name, error: causeMessage(outcome.error) };
+    } else view = await getRelease(client, workflowId); // the wait and the newest run disagree: read the run itself
     if (view.state !== 'running') {
       yield { kind: 'done', view };
       return;
     }
-    const snapshot = view.progress && JSON.stringify(view.progress);
-    if (view.progress && snapshot !== last) {
-      last = snapshot as string;
-      yield { kind: 'progress', progress: view.progress };
-    }
-    if (options.signal?.aborted) return;
-    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, intervalMs))]);
   }
 }
 
@@ -305,9 +334,16 @@ export async function findRollbackTarget(
   let workflowId: string;
   if (ref.to) {
     workflowId = await resolveRelease(client, { id: ref.to });
+    // The status the release recorded when it ended (ReleaseStatus), from one describe.
+    const { status, typedSearchAttributes } = await describeRelease(client.workflow.getHandle(workflowId), workflowId);
+    const releaseStatus = typedSearchAttributes.get(SA_STATUS);
+    if (status.name !== 'COMPLETED' || releaseStatus !== 'Succeeded') {
+      const state = status.name === 'COMPLETED' ? releaseStatus : status.name === 'RUNNING' ? 'running' : 'failed';
+      throw new ReleaseNotFoundError(`${workflowId} did not succeed (${state}); roll back to a release that did`);
+    }
   } else {
     const query =
-      `${SA_FUNCTION.name} = ${quote(ref.functionName)} AND ${SA_NAMESPACE.name} = ${quote(namespace)} ` +
+      `${SA_FUNCTION.name} = ${quoteLiteral(ref.functionName)} AND ${SA_NAMESPACE.name} = ${quoteLiteral(namespace)} ` +
       `AND ${SA_KIND.name} IN ('release', 'rollback') AND ${SA_STATUS.name} = 'Succeeded'`;
     const succeeded: Array<{ workflowId: string; startTime: Date; sha256?: string }> = [];
     for await (const info of client.workflow.list({ query })) {
@@ -322,11 +358,8 @@ export async function findRollbackTarget(
           `${current ? ` (${current.workflowId})` : ''}; name one with --to <release id>`,
       );
     }
+    // Found through ReleaseStatus = 'Succeeded': nothing more to check.
     workflowId = earlier.workflowId;
-  }
-  const view = await getRelease(client, workflowId);
-  if (view.state !== 'completed' || view.result.status !== 'Succeeded') {
-    throw new ReleaseNotFoundError(`${workflowId} did not succeed (${view.state === 'completed' ? view.result.status : view.state}); roll back to a release that did`);
   }
   const input = await releaseInputOf(client, workflowId);
   if (input.functionName !== ref.functionName || input.namespace !== namespace) {

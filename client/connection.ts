@@ -7,8 +7,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 
-export const DEFAULT_ADDRESS = 'localhost:7233';
-export const DEFAULT_UI_URL = 'http://localhost:8233';
+const DEFAULT_ADDRESS = 'localhost:7233';
+const DEFAULT_UI_URL = 'http://localhost:8233';
 
 export interface TemporalTarget {
   client: Client;

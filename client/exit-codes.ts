@@ -19,6 +19,8 @@ export const EXIT = {
   BUSY: 5,
   /** The manifest or flags are invalid; nothing was started and no SCF call was made. */
   INVALID_INPUT: 64,
+  /** Ctrl-C while following a release: only the watching stopped, the release keeps running (128 + SIGINT). */
+  INTERRUPTED: 130,
 } as const;
 
 export function exitCodeForStatus(status: Exclude<ReleaseStatus, 'Running'>): number {

@@ -29,7 +29,7 @@ export async function followRelease(
   throw new Error(`stopped following ${workflowId} before it ended`);
 }
 
-export function exitCodeFor(view: EndedView): number {
+function exitCodeFor(view: EndedView): number {
   return view.state === 'completed' ? exitCodeForStatus(view.result.status) : EXIT.ERROR;
 }
 
@@ -38,7 +38,7 @@ export function uiLink(target: TemporalTarget, view: { workflowId: string; runId
 }
 
 /** The machine-readable outcome `--json` prints on stdout. */
-export function outcomeJson(target: TemporalTarget, view: EndedView): Record<string, unknown> {
+function outcomeJson(target: TemporalTarget, view: EndedView): Record<string, unknown> {
   const base = { workflowId: view.workflowId, runId: view.runId, uiUrl: uiLink(target, view), exitCode: exitCodeFor(view) };
   return view.state === 'completed'
     ? { ...base, status: view.result.status, result: view.result }

@@ -23,9 +23,7 @@ export interface Undo {
 
 export interface CompensationOutcome {
   records: CompensationRecord[];
-  /** false when at least one undo failed: the caller must end as RollbackFailed. */
-  allSucceeded: boolean;
-  /** The failed undos' manual actions, in the order they ran. */
+  /** The failed undos' manual actions, in the order they ran; any at all and the caller must end as RollbackFailed. */
   manualActions: string[];
 }
 
@@ -34,10 +32,6 @@ export class Compensations {
 
   add(undo: Undo): void {
     this.stack.push(undo);
-  }
-
-  get pending(): number {
-    return this.stack.length;
   }
 
   /** Runs every registered undo, last first; `onRecord` sees each outcome as it happens (progress). */
@@ -61,8 +55,8 @@ export class Compensations {
         records.push(record);
         onRecord?.(record);
       }
-      const failed = records.filter((r) => r.outcome === 'failed');
-      return { records, allSucceeded: failed.length === 0, manualActions: failed.map((r) => r.manualAction!) };
+      const manualActions = records.filter((r) => r.outcome === 'failed').map((r) => r.manualAction!);
+      return { records, manualActions };
     });
   }
 }

@@ -3,7 +3,7 @@
  * signals, queries and updates, and the release's input and result types. Workflow-safe: it
  * imports only from `@temporalio/workflow`'s definition helpers and `@temporalio/common`.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AliasWeight, CodePackage, FunctionRef, InvokeOutcome } from '../activities/contract';
 
@@ -57,17 +57,16 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   SA_STARTED_BY,
 ] as const;
 
+/** Type names as `temporal server start-dev --search-attribute` takes them. */
+const SEARCH_ATTRIBUTE_TYPE_NAMES = {
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+} as const;
+
 /** Every custom search attribute with its type name, as `temporal server start-dev --search-attribute` takes it. */
-export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; type: 'Keyword' | 'KeywordList' }> = [
-  { name: SA_FUNCTION.name, type: 'Keyword' },
-  { name: SA_NAMESPACE.name, type: 'Keyword' },
-  { name: SA_REGIONS.name, type: 'KeywordList' },
-  { name: SA_KIND.name, type: 'Keyword' },
-  { name: SA_STATUS.name, type: 'Keyword' },
-  { name: SA_VERSION.name, type: 'Keyword' },
-  { name: SA_CODE_SHA256.name, type: 'Keyword' },
-  { name: SA_STARTED_BY.name, type: 'Keyword' },
-];
+export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; type: 'Keyword' | 'KeywordList' }> = SEARCH_ATTRIBUTE_KEYS.map(
+  (key) => ({ name: key.name, type: SEARCH_ATTRIBUTE_TYPE_NAMES[key.type] }),
+);
 
 export type ReleaseKind = 'release' | 'sync' | 'rollback';
 
@@ -131,6 +130,11 @@ export interface ReleaseInput {
   rollbackTo?: string;
 }
 
+/** The regions a release touches: the primary first, then the targets, without duplicates. */
+export function releaseRegions(input: Pick<ReleaseInput, 'primaryRegion' | 'regions'>): string[] {
+  return [input.primaryRegion, ...input.regions.filter((r, i, all) => r !== input.primaryRegion && all.indexOf(r) === i)];
+}
+
 export type ReleasePhase =
   | 'Preflight'
   | 'UpdatingPrimary'
@@ -178,7 +182,7 @@ export interface StepRecord {
   region?: string;
   startedAt: string;
   endedAt?: string;
-  outcome: 'ok' | 'failed' | 'skipped';
+  outcome: 'ok' | 'failed';
 }
 
 export interface CompensationRecord {
@@ -308,6 +312,26 @@ export interface SyncInput {
   /** Cases run against each version the sync publishes in a target; a failing case undoes that region. */
   verification?: VerificationCase[];
   startedBy: string;
+}
+
+/**
+ * What a sync is filed under in visibility: kind, the status while it runs (`running`), the function
+ * (a per-function child), namespace, regions (the source first), who started it. The client sets
+ * these when it starts a sync, the workflows upsert the same list (a schedule leaves the status to
+ * the run it starts).
+ */
+export function syncSearchAttributes(
+  input: Pick<SyncInput, 'namespace' | 'sourceRegion' | 'targetRegions' | 'startedBy'>,
+  options: { running?: boolean; functionName?: string } = {},
+): SearchAttributePair[] {
+  return [
+    { key: SA_KIND, value: 'sync' },
+    ...(options.running ? [{ key: SA_STATUS, value: 'Running' }] : []),
+    ...(options.functionName !== undefined ? [{ key: SA_FUNCTION, value: options.functionName }] : []),
+    { key: SA_NAMESPACE, value: input.namespace },
+    { key: SA_REGIONS, value: [input.sourceRegion, ...input.targetRegions] },
+    { key: SA_STARTED_BY, value: input.startedBy },
+  ];
 }
 
 /** The per-function child's input: one function, every target region. */

@@ -31,10 +31,8 @@ export function toReleaseError(err: unknown, region?: string): ReleaseError {
   const source = app ?? (err instanceof Error ? err : undefined);
   const message = source?.message ?? String(err);
   const details = (app?.details?.[0] ?? {}) as { requestId?: unknown; region?: unknown };
-  const requestId =
-    typeof details.requestId === 'string' && details.requestId !== 'none'
-      ? details.requestId
-      : message.match(REQUEST_ID_IN_MESSAGE)?.[1];
+  // The activities put `requestId: null` in the details when SCF sent none, and `(RequestId: none)` in the message.
+  const requestId = typeof details.requestId === 'string' ? details.requestId : message.match(REQUEST_ID_IN_MESSAGE)?.[1];
   const type = app?.type ?? (err instanceof Error ? (err.cause as Error | undefined)?.name ?? err.name : 'Error');
   const where = region ?? (typeof details.region === 'string' ? details.region : undefined);
   return {

@@ -3,8 +3,8 @@
  * GetFunctionAddress, GetAlias). `scf-release release --plan` prints it. Takes no lock: it changes nothing.
  */
 import { forEachBounded } from './bounded';
-import type { ReleaseInput, ReleasePlan } from './definitions';
-import { functionRef, inspectRegion, isLive, regionAction, releaseRegions, type RegionInspection } from './preflight';
+import { releaseRegions, type ReleaseInput, type ReleasePlan } from './definitions';
+import { functionRef, inspectRegion, isLive, regionAction, type RegionInspection } from './preflight';
 import { DEFAULT_REGION_CONCURRENCY } from './release';
 
 export async function planReleaseWorkflow(input: ReleaseInput): Promise<ReleasePlan> {

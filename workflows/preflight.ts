@@ -25,11 +25,6 @@ export function functionRef(input: Pick<ReleaseInput, 'namespace' | 'functionNam
   return { region, namespace: input.namespace, functionName: input.functionName };
 }
 
-/** Primary first, then the targets, without duplicates. */
-export function releaseRegions(input: Pick<ReleaseInput, 'primaryRegion' | 'regions'>): string[] {
-  return [input.primaryRegion, ...input.regions.filter((r, i, all) => r !== input.primaryRegion && all.indexOf(r) === i)];
-}
-
 export async function inspectRegion(fn: FunctionRef, isPrimary: boolean, aliasName?: string): Promise<RegionInspection> {
   const info = await read.getFunction({ fn });
   if (!info.exists) {
@@ -55,6 +50,19 @@ export async function inspectRegion(fn: FunctionRef, isPrimary: boolean, aliasNa
     }
   }
   return inspection;
+}
+
+/**
+ * The highest published version number (below `below`, when given); undefined when there is none.
+ * One ListVersions call. The release's alias undo and the sync's selector and drift check use it.
+ */
+export async function highestPublishedVersion(fn: FunctionRef, below?: string): Promise<string | undefined> {
+  const numbers = (await read.listVersions({ fn }))
+    .map((v) => v.version)
+    .filter((v) => /^\d+$/.test(v))
+    .map(Number)
+    .filter((n) => below === undefined || n < Number(below));
+  return numbers.length > 0 ? String(Math.max(...numbers)) : undefined;
 }
 
 /** What the release does in a region. The primary is always updated in place. */

@@ -3,19 +3,19 @@
  * the compensations run. The progress query reads it; the result is built from it.
  */
 import type { AliasInfo } from '../activities/contract';
-import type {
-  CompensationRecord,
-  ReleaseError,
-  ReleaseInput,
-  ReleasePhase,
-  ReleaseProgress,
-  ReleaseResult,
-  ReleaseStatus,
-  RegionResult,
-  StepRecord,
+import {
+  releaseRegions,
+  type CompensationRecord,
+  type ReleaseError,
+  type ReleaseInput,
+  type ReleasePhase,
+  type ReleaseProgress,
+  type ReleaseResult,
+  type ReleaseStatus,
+  type RegionResult,
+  type StepRecord,
 } from './definitions';
 import { toReleaseError } from './failures';
-import { releaseRegions } from './preflight';
 import type { StepRunner } from './replicate-region';
 import type { CaseFigure } from './verify';
 
@@ -23,7 +23,6 @@ export class ReleaseTracker {
   phase: ReleasePhase = 'Preflight';
   status: ReleaseStatus = 'Running';
   trafficPercent?: number;
-  awaitingApproval = false;
   lastError?: ReleaseError;
   readonly steps: StepRecord[] = [];
   readonly compensations: CompensationRecord[] = [];
@@ -85,7 +84,7 @@ export class ReleaseTracker {
       name: alias.name,
       functionVersion: alias.functionVersion,
       additionalVersionWeights: alias.additionalVersionWeights,
-      createdByRelease: createdByRelease || (r.alias?.createdByRelease ?? false),
+      createdByRelease,
     };
   }
 
@@ -97,7 +96,8 @@ export class ReleaseTracker {
       regions: [...this.regions.values()],
       steps: this.steps,
       ...(this.trafficPercent !== undefined ? { trafficPercent: this.trafficPercent } : {}),
-      awaitingApproval: this.awaitingApproval,
+      // Derived, not stored: an abort at the gate moves the phase on, and the flag with it.
+      awaitingApproval: this.phase === 'AwaitingApproval',
       ...(this.lastError ? { lastError: this.lastError } : {}),
       compensations: this.compensations,
     };

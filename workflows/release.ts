@@ -7,7 +7,7 @@
  * The phases live in small modules: preflight.ts, replicate-region.ts, verify.ts, traffic.ts,
  * compensation.ts, function-lock.ts; this file only orders them and handles abort and approval.
  */
-import { CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { forEachBounded } from './bounded';
 import { Compensations } from './compensation';
 import {
@@ -15,13 +15,15 @@ import {
   abortUpdate,
   approveSignal,
   progressQuery,
+  releaseRegions,
   type ReleaseError,
   type ReleaseInput,
+  type RegionAction,
   type ReleaseResult,
 } from './definitions';
 import { FailureType, releaseFailure } from './failures';
 import { acquireFunctionLock } from './function-lock';
-import { functionRef, inspectRegion, isLive, regionAction, releaseRegions, type RegionInspection } from './preflight';
+import { functionRef, inspectRegion, isLive, regionAction, type RegionInspection } from './preflight';
 import { ReleaseTracker } from './release-tracker';
 import { publishAndCheck, putCode, replicateRegion, type DeployContext, type RegionDeployment } from './replicate-region';
 import { shiftTraffic } from './traffic';
@@ -79,12 +81,12 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
       : tracker.noteError(err);
     tracker.lastError = error;
     tracker.phase = 'Compensating';
-    const { allSucceeded, manualActions } = await saga.compensate((record) => tracker.compensations.push(record));
+    const { manualActions } = await saga.compensate((record) => tracker.compensations.push(record));
     for (const region of new Set(tracker.compensations.filter((c) => c.outcome === 'ok').map((c) => c.region))) {
       tracker.region(region).state = 'rolled-back';
     }
     const undone = `${tracker.compensations.length} compensation(s) run`;
-    if (!allSucceeded) {
+    if (manualActions.length > 0) {
       const manualAction = manualActions.join('; ');
       return finish(
         tracker.result('RollbackFailed', `rollback failed after ${error.type}: ${manualActions.length} compensation(s) failed; a person must: ${manualAction}`, { error, manualAction }),
@@ -93,6 +95,20 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
     if (aborted) return finish(tracker.result('Aborted', `${error.message}; ${undone}`, { error }));
     return finish(tracker.result('RolledBack', `rolled back after ${error.type}: ${error.message}; ${undone}`, { error }));
   }
+}
+
+/**
+ * Patch id guarding the alias undo in override regions: histories recorded before it treated an
+ * override-by-copy region like one the release created (no alias undo, since deleting the function
+ * would take the alias along), though its undo restores the code and leaves the function, and so
+ * the alias the release created there, in place.
+ */
+export const OVERRIDE_ALIAS_UNDO_PATCH = 'override-alias-undo';
+
+/** Whether the release created the function in a region (CopyFunction into a region where it did not exist). */
+function functionCreatedByRelease(action: RegionAction): boolean {
+  if (action === 'override-by-copy') return !patched(OVERRIDE_ALIAS_UNDO_PATCH);
+  return action === 'create-by-copy';
 }
 
 function finish(result: ReleaseResult): ReleaseResult {
@@ -190,9 +206,7 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
   if (input.alias) {
     if (input.alias.requireApproval) {
       tracker.phase = 'AwaitingApproval';
-      tracker.awaitingApproval = true;
       await tracker.step('approval', 'all', () => condition(approved));
-      tracker.awaitingApproval = false;
     }
     tracker.phase = 'ShiftingTraffic';
     await shiftTraffic(
@@ -203,7 +217,7 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
           newVersion: r.version!,
           // Override-by-copy deleted the target's aliases along with its versions.
           before: r.action === 'update-in-place' ? (inspections.get(region)!.alias ?? null) : null,
-          functionCreatedByRelease: r.action !== 'update-in-place',
+          functionCreatedByRelease: functionCreatedByRelease(r.action),
         };
       }),
       {

@@ -8,7 +8,7 @@ import type { CodePackage, CodeSnapshot, FunctionRef } from '../activities/contr
 import { compensation, compensationWait, mutation, read, waiting, WAIT_FOR_ACTIVE_MS } from './activity-profiles';
 import type { Compensations, Undo } from './compensation';
 import type { RegionAction } from './definitions';
-import { FailureType, releaseFailure } from './failures';
+import { FailureType, releaseFailure, toReleaseError } from './failures';
 
 /** Runs one named step of a region, recording its timing and outcome (the release's tracker does). */
 export type StepRunner = <T>(name: string, region: string, fn: () => Promise<T>) => Promise<T>;
@@ -141,9 +141,5 @@ export async function replicateRegion(d: RegionDeployment, ctx: DeployContext): 
 }
 
 function isNameTaken(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    const type = (e as { type?: unknown }).type;
-    if (typeof type === 'string' && type.startsWith('ResourceInUse')) return true;
-  }
-  return false;
+  return toReleaseError(err).type.startsWith('ResourceInUse');
 }

@@ -7,6 +7,7 @@ import type { FunctionRef } from '../activities/contract';
 import { read } from './activity-profiles';
 import type { RegionAction, SyncSelector } from './definitions';
 import { releaseFailure } from './failures';
+import { highestPublishedVersion, inspectRegion } from './preflight';
 
 /** Failure types of our own for a source that cannot be synced from. */
 export const SyncFailureType = {
@@ -60,7 +61,7 @@ async function sourceQualifier(fn: FunctionRef, what: SyncSelector): Promise<str
       return alias.functionVersion;
     }
     case 'latest-version': {
-      const version = await latestPublishedVersion(fn);
+      const version = await highestPublishedVersion(fn);
       if (!version) {
         throw releaseFailure(SyncFailureType.SourceHasNoVersion, `${fn.functionName} has no published version in ${fn.region}`);
       }
@@ -69,26 +70,19 @@ async function sourceQualifier(fn: FunctionRef, what: SyncSelector): Promise<str
   }
 }
 
-async function latestPublishedVersion(fn: FunctionRef): Promise<string | undefined> {
-  const numbers = (await read.listVersions({ fn }))
-    .map((v) => v.version)
-    .filter((v) => /^\d+$/.test(v))
-    .map(Number);
-  return numbers.length > 0 ? String(Math.max(...numbers)) : undefined;
-}
-
 /**
  * A target is in sync when its $LATEST holds the source's code and, for a version selector, its
  * highest published version does too (that is what a sync leaves behind). Target aliases are not
  * compared or moved: moving traffic is a release's job, with its verification and approval.
  */
 export async function inspectTarget(fn: FunctionRef, source: SourceCode, what: SyncSelector): Promise<TargetDrift> {
-  const info = await read.getFunction({ fn });
-  if (!info.exists) return { region: fn.region, exists: false, action: 'create-by-copy' };
-  const { codeSha256: targetSha256 } = await read.getFunctionAddress({ fn });
+  // GetFunction, then $LATEST's GetFunctionAddress: the release's preflight of a target, without an alias.
+  const inspection = await inspectRegion(fn, false);
+  if (!inspection.exists) return { region: fn.region, exists: false, action: 'create-by-copy' };
+  const targetSha256 = inspection.currentSha256!;
   let targetVersionSha256: string | undefined;
   if (what.kind !== '$LATEST') {
-    const version = await latestPublishedVersion(fn);
+    const version = await highestPublishedVersion(fn);
     targetVersionSha256 = version ? (await read.getFunctionAddress({ fn, qualifier: version })).codeSha256 : undefined;
   }
   const inSync = targetSha256 === source.sha256 && (what.kind === '$LATEST' || targetVersionSha256 === source.sha256);

@@ -6,43 +6,31 @@
  * A dry run takes no lock and calls only read activities.
  */
 import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
-import type { CodeSnapshot, FunctionRef } from '../activities/contract';
+import type { CodeSnapshot } from '../activities/contract';
 import { read } from './activity-profiles';
 import { forEachBounded } from './bounded';
 import {
   FUNCTION_LOCKED,
   SA_CODE_SHA256,
-  SA_FUNCTION,
-  SA_KIND,
-  SA_NAMESPACE,
-  SA_REGIONS,
-  SA_STARTED_BY,
-  SA_STATUS,
-  SA_VERSION,
   syncWorkflowId,
   type SyncFunctionInput,
   type SyncFunctionReport,
 } from './definitions';
 import { toReleaseError } from './failures';
 import { acquireFunctionLock } from './function-lock';
+import { functionRef } from './preflight';
 import { inspectTarget, resolveSource, type SourceCode } from './sync-drift';
 import { syncRegion } from './sync-region';
 import { addToTotals, emptyTotals, syncStatus, totalsLine } from './sync-report';
+import { showEnded, showSyncStarted } from './visibility';
 
 /** Regions of one function written at once; the API rate limits are enforced by the activities. */
 const REGION_CONCURRENCY = 4;
 
 export async function syncFunctionWorkflow(input: SyncFunctionInput): Promise<SyncFunctionReport> {
-  const source: FunctionRef = { region: input.sourceRegion, namespace: input.namespace, functionName: input.functionName };
+  const source = functionRef(input, input.sourceRegion);
   const report: SyncFunctionReport = { functionName: input.functionName, namespace: input.namespace, regions: [], compensations: [] };
-  upsertSearchAttributes([
-    { key: SA_KIND, value: 'sync' },
-    { key: SA_STATUS, value: 'Running' },
-    { key: SA_FUNCTION, value: input.functionName },
-    { key: SA_NAMESPACE, value: input.namespace },
-    { key: SA_REGIONS, value: [input.sourceRegion, ...input.targetRegions] },
-    { key: SA_STARTED_BY, value: input.startedBy },
-  ]);
+  showSyncStarted(input, input.functionName);
   upsertMemo({ summary: `${input.dryRun ? 'dry-run ' : ''}sync of ${input.namespace}/${input.functionName} from ${input.sourceRegion}` });
 
   if (!input.dryRun) {
@@ -70,7 +58,7 @@ export async function syncFunctionWorkflow(input: SyncFunctionInput): Promise<Sy
   let snapshot: Promise<CodeSnapshot> | undefined;
   const regionReports = new Map<string, SyncFunctionReport['regions'][number]>();
   await forEachBounded(input.targetRegions, REGION_CONCURRENCY, async (region) => {
-    const fn: FunctionRef = { ...source, region };
+    const fn = functionRef(input, region);
     try {
       const drift = await inspectTarget(fn, code, input.what);
       const compared = { region, action: drift.action, sourceSha256: code.sha256, ...(drift.targetSha256 ? { targetSha256: drift.targetSha256 } : {}) };
@@ -97,8 +85,7 @@ export async function syncFunctionWorkflow(input: SyncFunctionInput): Promise<Sy
 function finish(input: SyncFunctionInput, report: SyncFunctionReport): SyncFunctionReport {
   const status = syncStatus([report], input.dryRun);
   const versions = [...new Set(report.regions.map((r) => r.version).filter((v): v is string => !!v))];
-  upsertSearchAttributes([{ key: SA_STATUS, value: status }, ...(versions.length === 1 ? [{ key: SA_VERSION, value: versions[0]! }] : [])]);
   const what = report.error ? `${report.error.type}: ${report.error.message}` : totalsLine(addToTotals(emptyTotals(), report));
-  upsertMemo({ summary: `${input.dryRun ? 'dry-run ' : ''}sync of ${input.namespace}/${input.functionName} from ${input.sourceRegion}: ${what}` });
+  showEnded(status, `${input.dryRun ? 'dry-run ' : ''}sync of ${input.namespace}/${input.functionName} from ${input.sourceRegion}: ${what}`, versions.length === 1 ? versions[0] : undefined);
   return report;
 }

@@ -8,22 +8,10 @@
  * and its result), so after FUNCTIONS_PER_RUN children, or when Temporal suggests it, the workflow
  * continues as new, carrying the reports so far and the functions still to do.
  */
-import {
-  continueAsNew,
-  executeChild,
-  setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { continueAsNew, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
 import { read } from './activity-profiles';
 import { forEachBounded } from './bounded';
 import {
-  SA_KIND,
-  SA_NAMESPACE,
-  SA_REGIONS,
-  SA_STARTED_BY,
-  SA_STATUS,
   syncFunctionWorkflowId,
   syncProgressQuery,
   type SyncFunctionReport,
@@ -33,6 +21,7 @@ import {
 import { toReleaseError } from './failures';
 import { syncFunctionWorkflow } from './sync-function';
 import { addToTotals, emptyTotals, syncStatus, totalsLine } from './sync-report';
+import { showEnded, showSyncStarted } from './visibility';
 
 // The per-function child is registered through this module, so workflows/index.ts names the sync once.
 export { syncFunctionWorkflow };
@@ -65,13 +54,7 @@ export async function syncWorkflow(input: SyncInput, carry?: SyncCarry): Promise
 
   const startedAt = carry?.startedAt ?? new Date().toISOString();
   if (!carry) {
-    upsertSearchAttributes([
-      { key: SA_KIND, value: 'sync' },
-      { key: SA_STATUS, value: 'Running' },
-      { key: SA_NAMESPACE, value: input.namespace },
-      { key: SA_REGIONS, value: [input.sourceRegion, ...input.targetRegions] },
-      { key: SA_STARTED_BY, value: input.startedBy },
-    ]);
+    showSyncStarted(input);
     try {
       functionNames = await findFunctions(input);
     } catch (err) {
@@ -133,8 +116,7 @@ function finish(input: SyncInput, syncId: string, startedAt: string, functions: 
   const summary =
     `${input.dryRun ? 'Dry-run sync' : 'Sync'} ${syncId}: ${functions.length} function(s) from ${input.sourceRegion} ` +
     `to ${input.targetRegions.join(', ')}: ${totalsLine(totals)}`;
-  upsertSearchAttributes([{ key: SA_STATUS, value: status }]);
-  upsertMemo({ summary });
+  showEnded(status, summary);
   return {
     syncId,
     dryRun: input.dryRun,

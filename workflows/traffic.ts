@@ -18,12 +18,13 @@
  */
 import { patched, sleep } from '@temporalio/workflow';
 import type { AliasInfo, FunctionRef } from '../activities/contract';
-import { compensation, mutation, read } from './activity-profiles';
+import { compensation, mutation } from './activity-profiles';
 import { forEachBounded } from './bounded';
 import type { Compensations } from './compensation';
 import type { TrafficStep, VerificationCase } from './definitions';
 import { releaseFailure } from './failures';
-import { runStep, type StepRunner } from './replicate-region';
+import { highestPublishedVersion } from './preflight';
+import type { StepRunner } from './replicate-region';
 import { healthOnly, verifyQualifier, type CaseFigure } from './verify';
 
 /** How many times each bake invokes through the alias (spread over the bake time). */
@@ -34,7 +35,11 @@ export interface AliasRegion {
   newVersion: string;
   /** The alias as preflight found it; null when it did not exist. */
   before: AliasInfo | null;
-  /** This release created the function (CopyFunction): no traffic to shift from. */
+  /**
+   * This release created the function (CopyFunction where it did not exist): no traffic to shift
+   * from, and deleting the function undoes the alias. Not so for override-by-copy: its undo restores
+   * the code and keeps the function (see OVERRIDE_ALIAS_UNDO_PATCH in release.ts).
+   */
   functionCreatedByRelease: boolean;
 }
 
@@ -44,7 +49,7 @@ export interface TrafficContext {
   cases: readonly VerificationCase[];
   concurrency: number;
   saga: Compensations;
-  step?: StepRunner;
+  step: StepRunner;
   onPercent?: (percent: number) => void;
   onAlias?: (region: string, alias: AliasInfo, createdByRelease: boolean) => void;
   onFigures?: (region: string, figures: CaseFigure[]) => void;
@@ -87,23 +92,14 @@ function deleteCreatedAliasUndo(fn: FunctionRef, name: string, version: string) 
   };
 }
 
-/** Highest published version number below `newVersion`, if any. */
-async function previousPublishedVersion(fn: FunctionRef, newVersion: string): Promise<string | undefined> {
-  const numbers = (await read.listVersions({ fn }))
-    .map((v) => Number(v.version))
-    .filter((n) => Number.isInteger(n) && n < Number(newVersion));
-  return numbers.length ? String(Math.max(...numbers)) : undefined;
-}
-
 async function prepareAlias(r: AliasRegion, ctx: TrafficContext): Promise<PreparedAlias> {
-  const step = ctx.step ?? runStep;
   const { fn } = r;
   const name = ctx.aliasName;
   if (r.before) {
     ctx.saga.add(aliasBackUndo(fn, name, r.before.functionVersion));
     return { ...r, fromVersion: r.before.functionVersion };
   }
-  const previous = r.functionCreatedByRelease ? undefined : await previousPublishedVersion(fn, r.newVersion);
+  const previous = r.functionCreatedByRelease ? undefined : await highestPublishedVersion(fn, r.newVersion);
   if (previous) {
     ctx.saga.add(aliasBackUndo(fn, name, previous));
   } else if (!r.functionCreatedByRelease) {
@@ -111,7 +107,7 @@ async function prepareAlias(r: AliasRegion, ctx: TrafficContext): Promise<Prepar
     // by copy, deleting the function takes the alias with it, so no undo is registered here.)
     ctx.saga.add(deleteCreatedAliasUndo(fn, name, r.newVersion));
   }
-  const created = await step('create-alias', fn.region, () =>
+  const created = await ctx.step('create-alias', fn.region, () =>
     mutation.createAlias({ fn, name, functionVersion: previous ?? r.newVersion, additionalVersionWeights: [] }),
   );
   ctx.onAlias?.(fn.region, created, true);
@@ -149,7 +145,7 @@ async function bake(regions: readonly PreparedAlias[], seconds: number, ctx: Tra
 
 /** Prepares the alias in every region, then moves it step by step, baking after each step. */
 export async function shiftTraffic(regions: readonly AliasRegion[], ctx: TrafficContext): Promise<void> {
-  const step = ctx.step ?? runStep;
+  const { step } = ctx;
   const prepared: PreparedAlias[] = [];
   await forEachBounded(regions, ctx.concurrency, async (r) => {
     prepared.push(await prepareAlias(r, ctx));

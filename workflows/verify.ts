@@ -16,7 +16,7 @@ export interface CaseFigure {
 }
 
 /** Whether `actual` contains `expected`: objects key by key (recursively), arrays element by element. */
-export function containsSubset(actual: unknown, expected: unknown): boolean {
+function containsSubset(actual: unknown, expected: unknown): boolean {
   if (expected === null || typeof expected !== 'object') return Object.is(actual, expected);
   if (Array.isArray(expected)) {
     return Array.isArray(actual) && expected.every((item, i) => containsSubset(actual[i], item));
@@ -26,7 +26,7 @@ export function containsSubset(actual: unknown, expected: unknown): boolean {
 }
 
 /** The first expectation `outcome` breaks, in words; undefined when it meets them all. */
-export function firstBrokenExpectation(c: VerificationCase, outcome: InvokeOutcome): string | undefined {
+function firstBrokenExpectation(c: VerificationCase, outcome: InvokeOutcome): string | undefined {
   const { expect } = c;
   const wantedResult = expect.invokeResult ?? 0;
   if (outcome.invokeResult !== wantedResult) {
@@ -53,7 +53,7 @@ export function firstBrokenExpectation(c: VerificationCase, outcome: InvokeOutco
 }
 
 /** Invokes `qualifier` once per case, in order, and returns each case's figures (never throws on a broken expectation). */
-export async function runCases(fn: FunctionRef, qualifier: string, cases: readonly VerificationCase[]): Promise<CaseFigure[]> {
+async function runCases(fn: FunctionRef, qualifier: string, cases: readonly VerificationCase[]): Promise<CaseFigure[]> {
   const figures: CaseFigure[] = [];
   for (const c of cases) {
     const outcome = await invoke.invokeFunction({ fn, qualifier, event: c.event });
@@ -69,7 +69,7 @@ export async function runCases(fn: FunctionRef, qualifier: string, cases: readon
 }
 
 /** Fails with `VerificationFailed` naming the region, qualifier and the first broken case. */
-export function assertAllPassed(fn: FunctionRef, qualifier: string, figures: readonly CaseFigure[]): void {
+function assertAllPassed(fn: FunctionRef, qualifier: string, figures: readonly CaseFigure[]): void {
   const failed = figures.find((f) => !f.passed);
   if (failed) {
     throw releaseFailure(
@@ -86,11 +86,10 @@ export async function verifyQualifier(
   qualifier: string,
   cases: readonly VerificationCase[],
   onFigures?: (figures: CaseFigure[]) => void,
-): Promise<CaseFigure[]> {
+): Promise<void> {
   const figures = await runCases(fn, qualifier, cases);
   onFigures?.(figures);
   assertAllPassed(fn, qualifier, figures);
-  return figures;
 }
 
 /**

@@ -12,11 +12,14 @@ import {
   SA_STARTED_BY,
   SA_STATUS,
   SA_VERSION,
+  releaseRegions,
+  syncSearchAttributes,
   type ReleaseInput,
   type ReleaseKind,
   type ReleaseStatus,
+  type SyncFunctionInput,
+  type SyncInput,
 } from './definitions';
-import { releaseRegions } from './preflight';
 
 export function showStarted(input: ReleaseInput, kind: ReleaseKind): void {
   upsertSearchAttributes([
@@ -33,6 +36,11 @@ export function showStarted(input: ReleaseInput, kind: ReleaseKind): void {
       `${kind} of ${input.namespace}/${input.functionName} (sha256 ${input.pkg.sha256.slice(0, 12)}) to ${releaseRegions(input).join(', ')} by ${input.startedBy}` +
       (input.rollbackTo ? `, back to ${input.rollbackTo}` : ''),
   });
+}
+
+/** A sync (or, given `functionName`, its per-function child) has started: filed as a running sync. */
+export function showSyncStarted(input: SyncInput | SyncFunctionInput, functionName?: string): void {
+  upsertSearchAttributes(syncSearchAttributes(input, { running: true, functionName }));
 }
 
 export function showEnded(status: ReleaseStatus, summary: string, version?: string): void {

@@ -14,7 +14,6 @@ import {
   SA_VERSION,
 } from '../../workflows/definitions';
 import { workflowUiLink } from '../ui-links';
-import { buildVisibilityQuery, type HistoryFilters } from './visibility-query';
 
 export interface HistoryRow {
   workflowId: string;
@@ -34,24 +33,24 @@ export interface HistoryRow {
   uiLink: string;
 }
 
-export interface HistoryQuery {
-  filters: HistoryFilters;
+interface HistoryQuery {
+  /** The visibility query (visibility-query.ts buildVisibilityQuery builds it from the filters). */
+  query: string;
   /** At most this many rows (the newest). */
   limit: number;
   namespace: string;
   uiUrl: string;
 }
 
-export async function listHistory(client: Client, query: HistoryQuery): Promise<{ query: string; rows: HistoryRow[] }> {
-  const visibilityQuery = buildVisibilityQuery(query.filters);
+export async function listHistory(client: Client, query: HistoryQuery): Promise<HistoryRow[]> {
   const rows: HistoryRow[] = [];
   // SQL visibility cannot ORDER BY: it lists open runs first, then by close time, so collect and sort.
-  for await (const info of client.workflow.list({ query: visibilityQuery, pageSize: 200 })) {
+  for await (const info of client.workflow.list({ query: query.query, pageSize: 200 })) {
     rows.push(toRow(info, query));
     if (rows.length >= Math.max(query.limit * 4, 200)) break;
   }
   rows.sort((a, b) => b.startTime.localeCompare(a.startTime));
-  return { query: visibilityQuery, rows: rows.slice(0, query.limit) };
+  return rows.slice(0, query.limit);
 }
 
 function toRow(info: WorkflowExecutionInfo, query: HistoryQuery): HistoryRow {

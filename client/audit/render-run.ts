@@ -1,5 +1,7 @@
 /** `show` as text: header, then the steps with timings, per-region results, compensations, errors. */
 import type { ReleaseProgress, ReleaseResult } from '../../workflows/definitions';
+import { errorText } from '../render/summary';
+import { shortSha } from '../render/text';
 import { renderSyncProgress, renderSyncReport } from './render-sync';
 import type { RunView } from './show';
 import { durationText, renderTable, shortTime } from './table';
@@ -29,24 +31,25 @@ function renderReleaseResult(result: ReleaseResult): string {
       ? 'Compensations:\n' +
         renderTable(
           ['NAME', 'REGION', 'OUTCOME', 'ERROR', 'MANUAL ACTION'],
-          result.compensations.map((c) => [c.name, c.region, c.outcome, c.error ? `${c.error.type}: ${c.error.message}` : '', c.manualAction ?? '']),
+          result.compensations.map((c) => [c.name, c.region, c.outcome, c.error ? errorText(c.error) : '', c.manualAction ?? '']),
         )
       : 'Compensations: none\n',
     result.versionsLeftInPlace.length > 0
       ? `Versions left in place: ${result.versionsLeftInPlace.map((v) => `${v.region}:${v.version}`).join(', ')}\n`
       : '',
-    result.error ? `Error: ${result.error.type}: ${result.error.message}${result.error.requestId ? ` (RequestId ${result.error.requestId})` : ''}\n` : '',
+    result.error ? `Error: ${errorText(result.error)}\n` : '',
     result.manualAction ? `Manual action needed: ${result.manualAction}\n` : '',
   ].join('\n');
 }
 
-function renderReleaseProgress(progress: ReleaseProgress): string {
+function renderReleaseProgress(progress: ReleaseProgress | undefined): string {
+  if (!progress) return 'Running: waiting for a worker to pick it up\n';
   return [
     `Running: phase ${progress.phase}${progress.trafficPercent !== undefined ? `, traffic ${progress.trafficPercent}%` : ''}` +
       `${progress.awaitingApproval ? ', awaiting approval' : ''}\n`,
     renderSteps(progress.steps),
     renderRegions(progress.regions),
-    progress.lastError ? `Last error: ${progress.lastError.type}: ${progress.lastError.message}\n` : '',
+    progress.lastError ? `Last error: ${errorText(progress.lastError)}\n` : '',
   ].join('\n');
 }
 
@@ -70,8 +73,8 @@ function renderRegions(regions: ReleaseResult['regions']): string {
         r.action,
         r.state,
         r.version ?? '',
-        r.codeSha256?.slice(0, 12) ?? '',
-        r.error ? `${r.error.type}: ${r.error.message.slice(0, 100)}` : '',
+        shortSha(r.codeSha256),
+        r.error ? errorText(r.error) : '',
       ]),
     )
   );

@@ -1,22 +1,22 @@
 /** The drift report as text: one row per function and target region, then the totals. */
 import type { SyncProgress, SyncReport, SyncTotals } from '../../workflows/definitions';
+import { errorText } from '../render/summary';
+import { shortSha } from '../render/text';
 import { renderTable } from './table';
-
-const short = (sha: string | undefined) => (sha ? sha.slice(0, 12) : '-');
 
 export function renderSyncReport(report: SyncReport): string {
   const rows = report.functions.flatMap((fn) =>
     fn.regions.length === 0
-      ? [[fn.functionName, '-', 'failed', '-', short(fn.sourceSha256), '-', '', errorText(fn.error)]]
+      ? [[fn.functionName, '-', 'failed', '-', shortSha(fn.sourceSha256), '-', '', fn.error ? errorText(fn.error) : '']]
       : fn.regions.map((region) => [
           fn.functionName,
           region.region,
           region.outcome,
           region.action,
-          short(region.sourceSha256 ?? fn.sourceSha256),
-          short(region.targetSha256),
+          shortSha(region.sourceSha256 ?? fn.sourceSha256),
+          shortSha(region.targetSha256),
           region.version ?? '',
-          errorText(region.error),
+          region.error ? errorText(region.error) : '',
         ]),
   );
   const compensations = report.functions.flatMap((fn) =>
@@ -37,13 +37,9 @@ export function renderSyncProgress(progress: SyncProgress): string {
   );
 }
 
-export function totalsText(totals: SyncTotals): string {
+function totalsText(totals: SyncTotals): string {
   return Object.entries(totals)
     .filter(([, count]) => count > 0)
     .map(([outcome, count]) => `${outcome} ${count}`)
     .join(', ') || 'nothing';
-}
-
-function errorText(error: { type: string; message: string } | undefined): string {
-  return error ? `${error.type}: ${error.message.slice(0, 100)}` : '';
 }

@@ -2,22 +2,23 @@
  * `show <id>`: one release or sync in detail. A closed run is read from its result (or its failure);
  * a running one from its progress query, so the view is live without touching history events.
  */
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import {
   SA_KIND,
   SA_STATUS,
-  progressQuery,
   syncProgressQuery,
   type ReleaseProgress,
   type ReleaseResult,
   type SyncProgress,
   type SyncReport,
 } from '../../workflows/definitions';
+import { causeMessage, queryProgress } from '../api';
 import { workflowUiLink } from '../ui-links';
 
 export type RunDetail =
   | { kind: 'release' | 'rollback'; state: 'closed'; result: ReleaseResult }
-  | { kind: 'release' | 'rollback'; state: 'running'; progress: ReleaseProgress }
+  /** No `progress` while no worker has picked the release up yet. */
+  | { kind: 'release' | 'rollback'; state: 'running'; progress?: ReleaseProgress }
   | { kind: 'sync'; state: 'closed'; result: SyncReport }
   | { kind: 'sync'; state: 'running'; progress: SyncProgress }
   | { kind: string; state: 'failed'; error: string };
@@ -58,7 +59,7 @@ export async function loadRun(
   async function runningDetail(runKind: string): Promise<RunDetail> {
     return runKind === 'sync'
       ? { kind: 'sync', state: 'running', progress: await handle.query(syncProgressQuery) }
-      : { kind: runKind as 'release' | 'rollback', state: 'running', progress: await handle.query(progressQuery) };
+      : { kind: runKind as 'release' | 'rollback', state: 'running', progress: await queryProgress(handle, description) };
   }
 
   async function closedDetail(runKind: string): Promise<RunDetail> {
@@ -68,9 +69,8 @@ export async function loadRun(
         ? { kind: 'sync', state: 'closed', result: result as SyncReport }
         : { kind: runKind as 'release' | 'rollback', state: 'closed', result: result as ReleaseResult };
     } catch (err) {
-      // Failed, terminated, timed out or continued-as-new: say what Temporal says, cause included.
-      const cause = err instanceof WorkflowFailedError && err.cause ? `: ${err.cause.message}` : '';
-      return { kind: runKind, state: 'failed', error: `${err instanceof Error ? err.message : String(err)}${cause}` };
+      // Failed, terminated, timed out or continued-as-new: say what Temporal says, causes included.
+      return { kind: runKind, state: 'failed', error: causeMessage(err) };
     }
   }
 }

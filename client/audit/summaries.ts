@@ -4,7 +4,7 @@
  */
 import type { SyncFunctionSet, SyncInput, SyncSelector } from '../../workflows/definitions';
 
-export function describeSelector(what: SyncSelector): string {
+function describeSelector(what: SyncSelector): string {
   switch (what.kind) {
     case 'alias':
       return `the version alias ${what.alias} serves`;
@@ -15,7 +15,7 @@ export function describeSelector(what: SyncSelector): string {
   }
 }
 
-export function describeFunctionSet(functions: SyncFunctionSet): string {
+function describeFunctionSet(functions: SyncFunctionSet): string {
   if ('names' in functions) {
     const shown = functions.names.slice(0, 3).join(', ');
     return functions.names.length > 3 ? `${shown} and ${functions.names.length - 3} more` : shown;

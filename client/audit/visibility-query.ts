@@ -1,8 +1,10 @@
 /**
  * Builds Temporal visibility queries from `history` filters. Every value goes through
  * `quoteLiteral`, so a function name cannot end the string literal and add clauses of its own;
- * kinds and statuses are checked against the closed lists they come from.
+ * kinds and statuses are checked against the closed lists they come from. A value refused here is
+ * the caller's input (CliError, exit 64), found before anything connects to Temporal.
  */
+import { CliError, EXIT } from '../exit-codes';
 import {
   SA_FUNCTION,
   SA_KIND,
@@ -14,8 +16,8 @@ import {
   type ReleaseStatus,
 } from '../../workflows/definitions';
 
-export const RELEASE_KINDS: readonly ReleaseKind[] = ['release', 'sync', 'rollback'];
-export const RELEASE_STATUSES: readonly ReleaseStatus[] = [
+const RELEASE_KINDS: readonly ReleaseKind[] = ['release', 'sync', 'rollback'];
+const RELEASE_STATUSES: readonly ReleaseStatus[] = [
   'Running',
   'Succeeded',
   'NoOp',
@@ -38,12 +40,14 @@ export interface HistoryFilters {
 /** A double-quoted literal for the visibility query language; backslash and quote are escaped. */
 export function quoteLiteral(value: string): string {
   // Control characters have no business in a name and are where escaping rules differ between stores.
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error(`refusing a control character in a filter value: ${JSON.stringify(value)}`);
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new CliError(`refusing a control character in a filter value: ${JSON.stringify(value)}`, EXIT.INVALID_INPUT);
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-function oneOf<T extends string>(label: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new Error(`unknown ${label} "${value}" (one of: ${allowed.join(', ')})`);
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new CliError(`${flag}: unknown value "${value}" (one of: ${allowed.join(', ')})`, EXIT.INVALID_INPUT);
+  }
   return value as T;
 }
 
@@ -59,7 +63,7 @@ export function parseSince(text: string, now: Date = new Date()): Date {
   }
   const absolute = new Date(text);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(absolute.getTime())) {
-    throw new Error(`--since takes a duration like 7d, 12h, 30m or an ISO time like 2025-01-31T08:00:00Z, not "${text}"`);
+    throw new CliError(`--since takes a duration like 7d, 12h, 30m or an ISO time like 2025-01-31T08:00:00Z, not "${text}"`, EXIT.INVALID_INPUT);
   }
   return absolute;
 }
@@ -67,7 +71,7 @@ export function parseSince(text: string, now: Date = new Date()): Date {
 export function buildVisibilityQuery(filters: HistoryFilters): string {
   const clauses = [
     filters.kind
-      ? `${SA_KIND.name} = ${quoteLiteral(oneOf('kind', filters.kind, RELEASE_KINDS))}`
+      ? `${SA_KIND.name} = ${quoteLiteral(oneOf('--kind', filters.kind, RELEASE_KINDS))}`
       : // Only our workflows: the per-function locks and anything else in the namespace carry no kind.
         `${SA_KIND.name} IN (${RELEASE_KINDS.map(quoteLiteral).join(', ')})`,
   ];
@@ -75,7 +79,7 @@ export function buildVisibilityQuery(filters: HistoryFilters): string {
   if (filters.namespace) clauses.push(`${SA_NAMESPACE.name} = ${quoteLiteral(filters.namespace)}`);
   // On a KeywordList, `=` matches when any element equals the value.
   if (filters.region) clauses.push(`${SA_REGIONS.name} = ${quoteLiteral(filters.region)}`);
-  if (filters.status) clauses.push(`${SA_STATUS.name} = ${quoteLiteral(oneOf('status', filters.status, RELEASE_STATUSES))}`);
+  if (filters.status) clauses.push(`${SA_STATUS.name} = ${quoteLiteral(oneOf('--status', filters.status, RELEASE_STATUSES))}`);
   if (filters.startedBy) clauses.push(`${SA_STARTED_BY.name} = ${quoteLiteral(filters.startedBy)}`);
   if (filters.since) clauses.push(`StartTime >= ${quoteLiteral(filters.since.toISOString())}`);
   return clauses.join(' AND ');

@@ -1,18 +1,19 @@
 /** `scf-release abort <id|--function> --reason ...`: the release compensates and ends Aborted. */
 import type { Command } from 'commander';
-import { abortRelease } from '../api';
+import { abortRelease, resolveRelease } from '../api';
 import { EXIT } from '../exit-codes';
 import { defaultStartedBy } from '../release-id';
-import { addReleaseRefOptions, resolveRef, runCommand, withTemporal, type ReleaseRefOptions } from './shared';
+import { addReleaseRefOptions, releaseRef, runCommand, withTemporal, type ReleaseRefOptions } from './shared';
 
 export function registerAbortCommand(program: Command): void {
   addReleaseRefOptions(program.command('abort').description('abort a running release: it undoes what it did, then ends Aborted'))
     .requiredOption('--reason <text>', 'why (recorded in the workflow history)')
     .option('--by <who>', 'who aborts (default: user@host)')
     .action((id: string | undefined, options: ReleaseRefOptions & { reason: string; by?: string }) =>
-      runCommand(() =>
-        withTemporal(async (target) => {
-          const workflowId = await resolveRef(target, id, options);
+      runCommand(() => {
+        const ref = releaseRef(id, options);
+        return withTemporal(async (target) => {
+          const workflowId = await resolveRelease(target.client, ref);
           const answer = await abortRelease(target.client, workflowId, { reason: options.reason, by: options.by ?? defaultStartedBy() });
           if (!answer.accepted) {
             process.stderr.write(`${workflowId} did not accept the abort${answer.phase ? ` (phase ${answer.phase})` : ''}; it is already finishing\n`);
@@ -23,7 +24,7 @@ export function registerAbortCommand(program: Command): void {
               `Follow it with \`scf-release watch ${workflowId}\`\n`,
           );
           return EXIT.OK;
-        }),
-      ),
+        });
+      }),
     );
 }

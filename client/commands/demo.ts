@@ -12,7 +12,7 @@ import { DEMO_FUNCTION, runDemoScenario, type DemoReport } from '../demo/scenari
 import pino from 'pino';
 import { createWorkerLogger, installSdkLogging } from '../../worker/logger';
 import { DEFAULT_DATA_DIR, startDevStack } from '../dev/dev-stack';
-import { portOrFree } from '../dev/ports';
+import { parsePort, portOrFree } from '../dev/ports';
 import { EXIT } from '../exit-codes';
 import { pad, styleFor } from '../render/text';
 import { runCommand } from './shared';
@@ -34,6 +34,9 @@ export function registerDemoCommand(program: Command): void {
 }
 
 async function demo(flags: DemoFlags): Promise<number> {
+  // Bad ports are refused before anything starts.
+  const temporalPort = parsePort('--port', flags.port);
+  const uiPort = parsePort('--ui-port', flags.uiPort);
   const style = styleFor(process.stdout);
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const began = Date.now();
@@ -48,8 +51,8 @@ async function demo(flags: DemoFlags): Promise<number> {
   const stack = await startDevStack({
     withWorker: true,
     workerLogger,
-    temporalPort: await portOrFree(Number(flags.port)),
-    uiPort: await portOrFree(Number(flags.uiPort)),
+    temporalPort: await portOrFree(temporalPort),
+    uiPort: await portOrFree(uiPort),
     log: (line) => process.stderr.write(`${style.dim(line)}\n`),
   });
   let report: DemoReport | undefined;

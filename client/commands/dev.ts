@@ -4,12 +4,11 @@
  * runs in-process unless `--no-worker`. Ctrl-C stops everything cleanly.
  */
 import type { Command } from 'commander';
-import path from 'node:path';
 import pino from 'pino';
 import { parseLogLevel } from '../../worker/config';
 import { createWorkerLogger, installSdkLogging } from '../../worker/logger';
-import { startDevStack } from '../dev/dev-stack';
-import { isPortFree } from '../dev/ports';
+import { DEFAULT_DATA_DIR, startDevStack } from '../dev/dev-stack';
+import { isPortFree, parsePort } from '../dev/ports';
 import { CliError, EXIT } from '../exit-codes';
 import { failWith } from './shared';
 
@@ -26,7 +25,7 @@ export function registerDevCommand(program: Command): void {
   program
     .command('dev')
     .description('start the Temporal dev server (with Web UI), the SCF simulator and a worker')
-    .option('--data-dir <dir>', 'where Temporal history and simulator state are kept', path.resolve(__dirname, '../../.data'))
+    .option('--data-dir <dir>', 'where Temporal history and simulator state are kept', DEFAULT_DATA_DIR)
     .option('--in-memory', 'keep nothing across restarts')
     .option('--port <port>', 'Temporal frontend (gRPC) port', '7233')
     .option('--ui-port <port>', 'Temporal Web UI port', '8233')
@@ -89,12 +88,4 @@ async function dev(flags: DevFlags): Promise<number> {
   process.stdout.write('Stopping the dev stack ...\n');
   await stack.stop();
   return EXIT.OK;
-}
-
-function parsePort(flag: string, value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new CliError(`${flag} must be a port number between 1 and 65535, got "${value}"`, EXIT.INVALID_INPUT);
-  }
-  return port;
 }

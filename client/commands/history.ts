@@ -3,12 +3,12 @@
  * search attributes, each with its Web UI link.
  */
 import type { Command } from 'commander';
-import { withTemporal } from '../audit/connect';
 import { listHistory } from '../audit/history';
 import { renderTable, shortTime } from '../audit/table';
-import { workflowListUiLink } from '../ui-links';
-import { parseSince, type HistoryFilters } from '../audit/visibility-query';
+import { buildVisibilityQuery, parseSince } from '../audit/visibility-query';
 import { CliError, EXIT } from '../exit-codes';
+import { workflowListUiLink } from '../ui-links';
+import { withTemporal } from './shared';
 
 interface HistoryFlags {
   function?: string;
@@ -38,25 +38,18 @@ export function registerHistoryCommand(program: Command): void {
     .action(async (flags: HistoryFlags) => {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new CliError('--limit takes a positive whole number', EXIT.INVALID_INPUT);
-      let filters: HistoryFilters;
-      try {
-        filters = {
-          functionName: flags.function,
-          namespace: flags.namespace,
-          region: flags.region,
-          status: flags.status,
-          kind: flags.kind,
-          since: flags.since ? parseSince(flags.since) : undefined,
-          startedBy: flags.by,
-        };
-      } catch (err) {
-        throw new CliError((err as Error).message, EXIT.INVALID_INPUT);
-      }
+      // Built (and so every filter checked) before connecting: a bad filter is refused even with Temporal down.
+      const query = buildVisibilityQuery({
+        functionName: flags.function,
+        namespace: flags.namespace,
+        region: flags.region,
+        status: flags.status,
+        kind: flags.kind,
+        since: flags.since ? parseSince(flags.since) : undefined,
+        startedBy: flags.by,
+      });
       await withTemporal(async ({ client, namespace, uiUrl }) => {
-        const { query, rows } = await listHistory(client, { filters, limit, namespace, uiUrl }).catch((err: Error) => {
-          // Unknown kind/status values are refused while the query is built; report them as input errors.
-          throw /^unknown (kind|status)|control character/.test(err.message) ? new CliError(err.message, EXIT.INVALID_INPUT) : err;
-        });
+        const rows = await listHistory(client, { query, limit, namespace, uiUrl });
         if (flags.json) {
           process.stdout.write(`${JSON.stringify({ query, runs: rows }, null, 2)}\n`);
           return;

@@ -92,6 +92,6 @@ export async function startAndFollow(target: TemporalTarget, input: ReleaseInput
 export function detachOnInterrupt(workflowId: string): void {
   process.once('SIGINT', () => {
     process.stderr.write(`\nstopped watching; the release keeps running. Resume with \`scf-release watch ${workflowId}\`\n`);
-    process.exit(130);
+    process.exit(EXIT.INTERRUPTED);
   });
 }

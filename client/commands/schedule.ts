@@ -3,17 +3,15 @@
  * that run the region sync on a cron. Each one shows in the Temporal UI's Schedules page with its
  * recent and upcoming runs.
  */
-import { msToNumber } from '@temporalio/common';
 import type { Command } from 'commander';
-import { withTemporal, type TemporalSession } from '../audit/connect';
 import { renderTable, shortTime } from '../audit/table';
 import { scheduleUiLink } from '../ui-links';
 import { CliError, EXIT } from '../exit-codes';
+import { parseDurationMs } from '../manifest/durations';
 import {
   createSyncSchedule,
   deleteSyncSchedule,
   describeSyncSchedule,
-  isScheduleNotFound,
   listSyncSchedules,
   pauseSyncSchedule,
   triggerSyncSchedule,
@@ -22,6 +20,7 @@ import {
 } from '../schedules/sync-schedule';
 import { defaultStartedBy } from '../release-id';
 import { addSyncFlags, syncInputFromFlags, type SyncFlags } from '../schedules/sync-options';
+import { withTemporal } from './shared';
 
 interface CreateFlags extends SyncFlags {
   cron: string;
@@ -44,8 +43,8 @@ export function registerSyncScheduleCommands(sync: Command): void {
       .description('create a schedule (overlap policy SKIP: a run never starts while the last one runs)')
       .requiredOption('--cron <expr>', '5-field cron, e.g. "0 3 * * *"')
       .option('--timezone <tz>', 'IANA time zone the cron is read in', 'UTC')
-      .option('--catchup-window <duration>', 'missed runs within this window still run after an outage', '1h')
-      .option('--jitter <duration>', 'random delay added to each run, e.g. 5m')
+      .option('--catchup-window <duration>', 'missed runs within this window still run after an outage (500ms, 30s, 5m, 1h; a bare number is seconds)', '1h')
+      .option('--jitter <duration>', 'random delay added to each run, e.g. 5m (a bare number is seconds)')
       .option('--note <text>', 'a note shown with the schedule')
       .option('--task-queue <queue>', 'the workers\' task queue')
       .option('--paused', 'create it paused'),
@@ -63,7 +62,7 @@ export function registerSyncScheduleCommands(sync: Command): void {
       taskQueue: flags.taskQueue,
       paused: flags.paused,
     };
-    await withSchedules(scheduleId, async ({ client, namespace, uiUrl }) => {
+    await withTemporal(async ({ client, namespace, uiUrl }) => {
       await createSyncSchedule(client, spec);
       process.stdout.write(`Created schedule ${scheduleId}: ${scheduleUiLink(uiUrl, namespace, scheduleId)}\n`);
     });
@@ -99,7 +98,7 @@ export function registerSyncScheduleCommands(sync: Command): void {
     .description('show one schedule: spec, policies, recent and upcoming runs')
     .option('--json', 'print JSON')
     .action(async (scheduleId: string, flags: { json?: boolean }) => {
-      await withSchedules(scheduleId, async ({ client, namespace, uiUrl }) => {
+      await withTemporal(async ({ client, namespace, uiUrl }) => {
         const view = await describeSyncSchedule(client, scheduleId);
         process.stdout.write(flags.json ? `${JSON.stringify(view, null, 2)}\n` : renderSchedule(view, scheduleUiLink(uiUrl, namespace, scheduleId)));
       });
@@ -114,7 +113,7 @@ export function registerSyncScheduleCommands(sync: Command): void {
       .description(description)
       .option('--note <text>', 'why (shown with the schedule)')
       .action(async (scheduleId: string, flags: { note?: string }) => {
-        await withSchedules(scheduleId, async ({ client }) => {
+        await withTemporal(async ({ client }) => {
           await run(client, scheduleId, flags.note ?? `${name}d by ${defaultStartedBy()}`);
           process.stdout.write(`Schedule ${scheduleId} ${name}d.\n`);
         });
@@ -125,7 +124,7 @@ export function registerSyncScheduleCommands(sync: Command): void {
     .command('trigger <scheduleId>')
     .description('run the schedule\'s sync now (skipped if one is still running)')
     .action(async (scheduleId: string) => {
-      await withSchedules(scheduleId, async ({ client }) => {
+      await withTemporal(async ({ client }) => {
         await triggerSyncSchedule(client, scheduleId);
         process.stdout.write(`Triggered ${scheduleId} (overlap SKIP: nothing starts while its last sync runs).\n`);
       });
@@ -135,18 +134,11 @@ export function registerSyncScheduleCommands(sync: Command): void {
     .command('delete <scheduleId>')
     .description('delete a schedule (a sync it already started keeps running)')
     .action(async (scheduleId: string) => {
-      await withSchedules(scheduleId, async ({ client }) => {
+      await withTemporal(async ({ client }) => {
         await deleteSyncSchedule(client, scheduleId);
         process.stdout.write(`Deleted schedule ${scheduleId}.\n`);
       });
     });
-}
-
-/** Runs `fn`, turning "no such schedule" into a plain input error. */
-async function withSchedules(scheduleId: string, fn: (session: TemporalSession) => Promise<void>): Promise<void> {
-  await withTemporal(fn).catch((err: unknown) => {
-    throw isScheduleNotFound(err) ? new CliError(`no schedule with id ${scheduleId}`, EXIT.INVALID_INPUT) : err;
-  });
 }
 
 function renderSchedule(view: SyncScheduleView, link: string): string {
@@ -184,9 +176,7 @@ function checkTimezone(timezone: string): string {
 }
 
 function checkDuration(flag: string, text: string): number {
-  try {
-    return msToNumber(text as Parameters<typeof msToNumber>[0]);
-  } catch {
-    throw new CliError(`${flag} takes a duration like 30s, 5m, 1h, not "${text}"`, EXIT.INVALID_INPUT);
-  }
+  const ms = parseDurationMs(text);
+  if (ms === undefined) throw new CliError(`${flag} takes a duration like 30s, 5m, 1h (a bare number is seconds), not "${text}"`, EXIT.INVALID_INPUT);
+  return ms;
 }

@@ -3,8 +3,8 @@
  * search attributes (the dev stack and the tests do this at start). Safe to run any number of times.
  */
 import type { Command } from 'commander';
-import { withTemporal } from '../audit/connect';
 import { ensureSearchAttributes } from '../audit/search-attributes';
+import { withTemporal } from './shared';
 
 export function registerSetupCommand(program: Command): void {
   program

@@ -1,6 +1,7 @@
 /** What every command needs: a Temporal connection, error-to-exit-code mapping, release references. */
+import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
 import { CommanderError, type Command } from 'commander';
-import { FunctionBusyError, ReleaseNotFoundError, resolveRelease, type ReleaseRef } from '../api';
+import { FunctionBusyError, ReleaseNotFoundError, type ReleaseRef } from '../api';
 import { connectTemporal, type TemporalTarget } from '../connection';
 import { CliError, EXIT } from '../exit-codes';
 import { ManifestError } from '../manifest';
@@ -9,12 +10,22 @@ import { ManifestError } from '../manifest';
 export function failWith(err: unknown): number {
   // Commander already printed its message; help and --version are not errors, a bad flag is input.
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT.INVALID_INPUT;
-  const message = err instanceof Error ? err.message : String(err);
+  // An id that names nothing is the caller's input, whichever command it was given to.
+  const message =
+    err instanceof WorkflowNotFoundError
+      ? `no workflow with id ${err.workflowId}`
+      : err instanceof ScheduleNotFoundError
+        ? `no schedule with id ${err.scheduleId}`
+        : err instanceof Error
+          ? err.message
+          : String(err);
   process.stderr.write(`scf-release: ${message}\n`);
   if (err instanceof ManifestError) return EXIT.INVALID_INPUT;
   if (err instanceof FunctionBusyError) return EXIT.BUSY;
   if (err instanceof CliError) return err.exitCode;
-  if (err instanceof ReleaseNotFoundError) return EXIT.INVALID_INPUT;
+  if (err instanceof ReleaseNotFoundError || err instanceof WorkflowNotFoundError || err instanceof ScheduleNotFoundError) {
+    return EXIT.INVALID_INPUT;
+  }
   return EXIT.ERROR;
 }
 
@@ -49,9 +60,10 @@ export function addReleaseRefOptions(command: Command): Command {
     .option('--namespace <ns>', 'the function\'s SCF namespace', 'default');
 }
 
-export async function resolveRef(target: TemporalTarget, id: string | undefined, options: ReleaseRefOptions): Promise<string> {
+/** The release `<id>` or `--function` names; refuses neither or both before anything connects. */
+export function releaseRef(id: string | undefined, options: ReleaseRefOptions): ReleaseRef {
   if (id && options.function) throw new CliError('give a release id or --function, not both', EXIT.INVALID_INPUT);
-  const ref: ReleaseRef | undefined = id ? { id } : options.function ? { functionName: options.function, namespace: options.namespace } : undefined;
-  if (!ref) throw new CliError('name the release: an id, or --function <name>', EXIT.INVALID_INPUT);
-  return resolveRelease(target.client, ref);
+  if (id) return { id };
+  if (options.function) return { functionName: options.function, namespace: options.namespace };
+  throw new CliError('name the release: an id, or --function <name>', EXIT.INVALID_INPUT);
 }

@@ -2,12 +2,10 @@
  * `scf-release show <workflow-id>`: one release or sync — steps, timings, per-region results,
  * compensations and errors — from its result, or from its progress query while it runs.
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Command } from 'commander';
-import { withTemporal } from '../audit/connect';
 import { renderRun } from '../audit/render-run';
 import { loadRun } from '../audit/show';
-import { CliError, EXIT } from '../exit-codes';
+import { withTemporal } from './shared';
 
 export function registerShowCommand(program: Command): void {
   program
@@ -16,9 +14,8 @@ export function registerShowCommand(program: Command): void {
     .option('--json', 'print JSON instead of text')
     .action(async (workflowId: string, flags: { json?: boolean }) => {
       await withTemporal(async ({ client, namespace, uiUrl }) => {
-        const view = await loadRun(client, workflowId, { namespace, uiUrl }).catch((err: unknown) => {
-          throw err instanceof WorkflowNotFoundError ? new CliError(`no workflow with id ${workflowId}`, EXIT.INVALID_INPUT) : err;
-        });
+        // An unknown id throws WorkflowNotFoundError: failWith reports it as bad input (64).
+        const view = await loadRun(client, workflowId, { namespace, uiUrl });
         process.stdout.write(flags.json ? `${JSON.stringify(view, null, 2)}\n` : renderRun(view));
       });
     });

@@ -1,22 +1,22 @@
 /** `scf-release status <id|--function>`: where a release stands, once. */
 import type { Command } from 'commander';
-import { getRelease } from '../api';
+import { getRelease, resolveRelease } from '../api';
 import { EXIT } from '../exit-codes';
-import { outcomeJson, reportOutcome, uiLink } from '../follow';
+import { reportOutcome, uiLink } from '../follow';
 import { progressRenderer } from '../render/progress';
-import { addReleaseRefOptions, resolveRef, runCommand, withTemporal, type ReleaseRefOptions } from './shared';
+import { addReleaseRefOptions, releaseRef, runCommand, withTemporal, type ReleaseRefOptions } from './shared';
 
 export function registerStatusCommand(program: Command): void {
   addReleaseRefOptions(program.command('status').description('show where a release stands (progress, or its result)'))
     .option('--json', 'machine-readable output')
     .action((id: string | undefined, options: ReleaseRefOptions & { json?: boolean }) =>
-      runCommand(() =>
-        withTemporal(async (target) => {
-          const view = await getRelease(target.client, await resolveRef(target, id, options));
+      runCommand(() => {
+        const ref = releaseRef(id, options);
+        return withTemporal(async (target) => {
+          const view = await getRelease(target.client, await resolveRelease(target.client, ref));
           if (view.state !== 'running') {
-            if (options.json) process.stdout.write(`${JSON.stringify(outcomeJson(target, view), null, 2)}\n`);
-            else reportOutcome(target, view, false);
-            // status reports; it does not fail because the release did.
+            // status reports; it does not fail because the release did, so reportOutcome's exit code is dropped.
+            reportOutcome(target, view, Boolean(options.json));
             return EXIT.OK;
           }
           if (options.json) {
@@ -28,7 +28,7 @@ export function registerStatusCommand(program: Command): void {
             process.stdout.write(`  Temporal UI: ${uiLink(target, view)}\n`);
           }
           return EXIT.OK;
-        }),
-      ),
+        });
+      }),
     );
 }

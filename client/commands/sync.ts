@@ -7,7 +7,6 @@
  */
 import type { Command } from 'commander';
 import type { SyncReport } from '../../workflows/definitions';
-import { withTemporal } from '../audit/connect';
 import { renderSyncProgress, renderSyncReport } from '../audit/render-sync';
 import { workflowUiLink } from '../ui-links';
 import { EXIT } from '../exit-codes';
@@ -15,6 +14,7 @@ import { newSyncId, runSync } from '../schedules/run-sync';
 import { defaultStartedBy } from '../release-id';
 import { addSyncFlags, syncInputFromFlags, type SyncFlags } from '../schedules/sync-options';
 import { registerSyncScheduleCommands } from './schedule';
+import { withTemporal } from './shared';
 
 interface RunFlags extends SyncFlags {
   by?: string;
@@ -50,7 +50,7 @@ export function registerSyncCommand(program: Command): void {
   registerSyncScheduleCommands(sync);
 }
 
-export function syncExitCode(report: SyncReport): number {
+function syncExitCode(report: SyncReport): number {
   if (report.totals.failed === 0) return EXIT.OK;
   const undoFailed = report.functions.some((fn) => fn.compensations.some((c) => c.outcome === 'failed'));
   return undoFailed ? EXIT.ROLLBACK_FAILED : EXIT.ROLLED_BACK;

@@ -8,7 +8,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunningSimulator } from '../../simulator';
-import type { ReleaseStatus } from '../../workflows/definitions';
+import { releaseRegions, type ReleaseStatus } from '../../workflows/definitions';
 import { startRelease } from '../api';
 import type { TemporalTarget } from '../connection';
 import { followRelease, uiLink, type EndedView } from '../follow';
@@ -18,7 +18,7 @@ import { styleFor } from '../render/text';
 import { zipDirectory } from './build-zip';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
-export const DEMO_MANIFEST = path.join(EXAMPLES, 'release.yaml');
+const DEMO_MANIFEST = path.join(EXAMPLES, 'release.yaml');
 export const DEMO_FUNCTION = 'hello-scf';
 const NAMESPACE = 'default';
 /** Where v1 already runs before the demo: the primary, and one region updated in place. */
@@ -125,7 +125,7 @@ async function releaseAndFollow(
   else say(style.red(`  the workflow ended ${view.status} without a result: ${view.error}`));
   return {
     sha256: input.pkg.sha256,
-    regions: [input.primaryRegion, ...input.regions],
+    regions: releaseRegions(input),
     aliasName: input.alias?.name,
     outcome: { label: release.label, expected: release.expected, status, uiUrl: uiLink(target, started) },
   };

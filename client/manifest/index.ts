@@ -46,11 +46,11 @@ export interface BuiltRelease {
   warnings: string[];
 }
 
-export const OVERRIDE_WARNING =
+const OVERRIDE_WARNING =
   'override is on: where the function already exists in a target region, CopyFunction with Override ' +
   'DELETES that function first, with all its versions, aliases and triggers, and copies the primary over it.';
 
-export async function readManifestFile(file: string): Promise<unknown> {
+async function readManifestFile(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -68,7 +68,7 @@ export async function readManifestFile(file: string): Promise<unknown> {
 }
 
 /** Lays the flags over the manifest; returns which top-level fields each flag set. */
-export function applyFlags(raw: unknown, flags: ManifestFlags): { merged: Record<string, unknown>; setBy: Map<string, string> } {
+function applyFlags(raw: unknown, flags: ManifestFlags): { merged: Record<string, unknown>; setBy: Map<string, string> } {
   const merged: Record<string, unknown> =
     raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as Record<string, unknown>) } : {};
   const setBy = new Map<string, string>();

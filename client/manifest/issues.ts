@@ -22,13 +22,13 @@ export class ManifestError extends Error {
   }
 }
 
-export function formatIssues(issues: ManifestIssue[], source: string): string {
+function formatIssues(issues: ManifestIssue[], source: string): string {
   const lines = issues.map((issue) => `  ${issue.path || '(manifest)'}: ${issue.message}`);
   return [`invalid release manifest (${source}); nothing was started:`, ...lines].join('\n');
 }
 
 /** `['alias', 'steps', 1, 'percent']` → `alias.steps[1].percent`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return path
     .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
     .join('');

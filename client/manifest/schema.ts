@@ -8,10 +8,16 @@ import type { TrafficStep, VerificationCase } from '../../workflows/definitions'
 import { parseDurationMs } from './durations';
 import { isScfRegion, SCF_REGIONS } from './regions';
 
-// SCF's naming rules, from the CreateFunction / CreateAlias / CreateNamespace documentation.
-const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$/;
-const NAMESPACE = /^[A-Za-z0-9_-]{1,30}$/;
-const ALIAS_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
+// SCF's naming rules, from the CreateFunction / CreateAlias / CreateNamespace documentation; the
+// sync flags (schedules/sync-options.ts) check names against the same rules.
+export const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$/;
+export const NAMESPACE = /^[A-Za-z0-9_-]{1,30}$/;
+export const ALIAS_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
+/** What each rule asks for, as the messages that refuse a name say it. */
+export const FUNCTION_NAME_RULE =
+  'must be 2-60 characters: letters, digits, - and _, starting with a letter and ending with a letter or digit, e.g. hello-scf';
+export const NAMESPACE_RULE = 'must be 1-30 letters, digits, - or _';
+export const ALIAS_NAME_RULE = 'must start with a letter and hold only letters, digits, - and _ (at most 63); e.g. live';
 const HANDLER = /^\S+\.[A-Za-z_$][\w$]*$/;
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 
@@ -43,7 +49,7 @@ export function packageFromString(value: string): Record<string, string> {
   return { path: value };
 }
 
-export const PACKAGE_SHAPE = {
+const PACKAGE_SHAPE = {
   path: text('give the zip\'s path (relative to the manifest) or a file:// URL').optional(),
   url: text('give an http(s):// URL of the zip').optional(),
   cos: text('give cos://<bucket-appid>/<key>?region=<region>').optional(),
@@ -77,7 +83,7 @@ const packageRef = z.preprocess(
     }),
 );
 
-export const EXPECT_SHAPE = {
+const EXPECT_SHAPE = {
   invokeResult: z
     .number({ error: 'must be a number; 0 means the invocation succeeded' })
     .int({ error: 'must be an integer; 0 means the invocation succeeded' })
@@ -98,7 +104,7 @@ export const EXPECT_SHAPE = {
   maxDuration: durationMs('write e.g. 500ms, 3s or a number of seconds').optional(),
 };
 
-export const VERIFICATION_SHAPE = {
+const VERIFICATION_SHAPE = {
   name: text('name the case, e.g. "greets"').min(1, { error: 'is empty; name the case' }).optional(),
   // Optional (an absent event is `{}`): `.optional()` before the transform marks the key optional.
   event: z.unknown().optional().transform((value, ctx): string => {
@@ -132,7 +138,7 @@ const verificationCase = z
     },
   }));
 
-export const STEP_SHAPE = {
+const STEP_SHAPE = {
   percent: z
     .number({ error: 'is required; give the share of traffic on the new version, 1-100' })
     .int({ error: 'must be a whole number from 1 to 100' })
@@ -170,20 +176,16 @@ const trafficSteps = z
     steps.map((step) => ({ percent: step.percent, bakeSeconds: Math.ceil((step.bake ?? 0) / 1000) })),
   );
 
-export const ALIAS_SHAPE = {
-  name: text('name the alias, e.g. live').regex(ALIAS_NAME, {
-    error: 'must start with a letter and hold only letters, digits, - and _ (at most 63); e.g. live',
-  }),
+const ALIAS_SHAPE = {
+  name: text('name the alias, e.g. live').regex(ALIAS_NAME, { error: ALIAS_NAME_RULE }),
   steps: trafficSteps.optional(),
   requireApproval: z.boolean({ error: 'must be true or false' }).default(false),
 };
 
-export const MANIFEST_SHAPE = {
-  function: text('name the SCF function, e.g. hello-scf').regex(FUNCTION_NAME, {
-    error: 'must be 2-60 characters: letters, digits, - and _, starting with a letter and ending with a letter or digit, e.g. hello-scf',
-  }),
+const MANIFEST_SHAPE = {
+  function: text('name the SCF function, e.g. hello-scf').regex(FUNCTION_NAME, { error: FUNCTION_NAME_RULE }),
   namespace: text('name the SCF namespace, or leave it out for "default"')
-    .regex(NAMESPACE, { error: 'must be 1-30 letters, digits, - or _' })
+    .regex(NAMESPACE, { error: NAMESPACE_RULE })
     .default('default'),
   region,
   regions: z

@@ -20,7 +20,7 @@ export function progressRenderer(stream: NodeJS.WritableStream, workflowId: stri
 const RECENT_STEPS = 8;
 
 function stepLine(step: StepRecord, style: Style): string {
-  const mark = !step.endedAt ? style.yellow('…') : step.outcome === 'ok' ? style.green('✓') : step.outcome === 'skipped' ? style.dim('-') : style.red('✗');
+  const mark = !step.endedAt ? style.yellow('…') : step.outcome === 'ok' ? style.green('✓') : style.red('✗');
   const took = step.endedAt ? ` ${((Date.parse(step.endedAt) - Date.parse(step.startedAt)) / 1000).toFixed(1)}s` : '';
   return `${mark} ${step.name}${step.region ? ` ${style.dim(step.region)}` : ''}${style.dim(took)}`;
 }

@@ -4,7 +4,7 @@ import { formatSeconds } from '../manifest/durations';
 import { pad, shortSha, type Style } from './text';
 
 /** One line, at most `max` characters: SCF error messages can carry whole stack traces. */
-export function oneLine(text: string, max = 160): string {
+function oneLine(text: string, max = 160): string {
   const flat = text.replace(/\\n/g, ' ').replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
@@ -17,7 +17,7 @@ function verificationText(region: RegionResult): string {
   return `${passed}/${cases.length} passed${failed ? ` (${failed.case}: ${oneLine(failed.detail ?? 'failed', 80)})` : ''}`;
 }
 
-export function statusStyle(status: string, style: Style): string {
+function statusStyle(status: string, style: Style): string {
   if (status === 'Succeeded' || status === 'NoOp') return style.green(status);
   if (status === 'RolledBack' || status === 'Aborted') return style.yellow(status);
   return style.red(status);

@@ -5,13 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import {
-  SA_KIND,
-  SA_NAMESPACE,
-  SA_REGIONS,
-  SA_STARTED_BY,
-  SA_STATUS,
   TASK_QUEUE,
   syncProgressQuery,
+  syncSearchAttributes,
   syncWorkflowId,
   type SyncInput,
   type SyncProgress,
@@ -29,8 +25,7 @@ export function newSyncId(now: Date = new Date()): string {
 export interface RunSyncOptions {
   syncId?: string;
   taskQueue?: string;
-  /** How often progress is polled; 0 turns progress off. */
-  progressEveryMs?: number;
+  /** Called with the sync's progress, polled every PROGRESS_EVERY_MS while it runs. */
   onProgress?: (progress: SyncProgress) => void;
 }
 
@@ -41,32 +36,27 @@ export async function startSync(client: Client, input: SyncInput, options: RunSy
     workflowId,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     args: [input],
-    typedSearchAttributes: [
-      { key: SA_KIND, value: 'sync' },
-      { key: SA_STATUS, value: 'Running' },
-      { key: SA_NAMESPACE, value: input.namespace },
-      { key: SA_REGIONS, value: [input.sourceRegion, ...input.targetRegions] },
-      { key: SA_STARTED_BY, value: input.startedBy },
-    ],
+    typedSearchAttributes: syncSearchAttributes(input, { running: true }),
     memo: { summary },
     staticSummary: summary,
   });
 }
 
+const PROGRESS_EVERY_MS = 2000;
+
 export async function runSync(client: Client, input: SyncInput, options: RunSyncOptions = {}): Promise<SyncReport> {
   const handle = await startSync(client, input, options);
-  const everyMs = options.progressEveryMs ?? 2000;
   let timer: NodeJS.Timeout | undefined;
-  if (everyMs > 0 && options.onProgress) {
+  if (options.onProgress) {
     const poll = async () => {
       try {
         options.onProgress!(await handle.query(syncProgressQuery));
       } catch {
         // A query can fail while the sync continues-as-new; the next poll catches up.
       }
-      timer = setTimeout(poll, everyMs);
+      timer = setTimeout(poll, PROGRESS_EVERY_MS);
     };
-    timer = setTimeout(poll, everyMs);
+    timer = setTimeout(poll, PROGRESS_EVERY_MS);
   }
   try {
     return (await handle.result()) as SyncReport;

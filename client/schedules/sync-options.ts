@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../exit-codes';
 import { isScfRegion, SCF_REGIONS } from '../manifest/regions';
+import { ALIAS_NAME, ALIAS_NAME_RULE, FUNCTION_NAME, FUNCTION_NAME_RULE, NAMESPACE, NAMESPACE_RULE } from '../manifest/schema';
 import type { SyncInput, SyncSelector, VerificationCase } from '../../workflows/definitions';
 
 export interface SyncFlags {
@@ -37,7 +38,7 @@ export function addSyncFlags(command: Command): Command {
 }
 
 /** `--verify-event` values as verification cases; refuses text that is not JSON, naming the flag. */
-export function verificationFromEvents(events: readonly string[] = []): VerificationCase[] {
+function verificationFromEvents(events: readonly string[] = []): VerificationCase[] {
   return events.map((event, i) => {
     try {
       JSON.parse(event);
@@ -48,11 +49,14 @@ export function verificationFromEvents(events: readonly string[] = []): Verifica
   });
 }
 
-export function parseSelector(text: string): SyncSelector {
+function parseSelector(text: string): SyncSelector {
   if (text === '$LATEST' || text === 'LATEST') return { kind: '$LATEST' };
   if (text === 'latest-version') return { kind: 'latest-version' };
-  const alias = /^alias:([A-Za-z0-9_-]{1,60})$/.exec(text);
-  if (alias) return { kind: 'alias', alias: alias[1]! };
+  if (text.startsWith('alias:')) {
+    const alias = text.slice('alias:'.length);
+    if (!ALIAS_NAME.test(alias)) throw new CliError(`--what: the alias name "${alias}" ${ALIAS_NAME_RULE}`, EXIT.INVALID_INPUT);
+    return { kind: 'alias', alias };
+  }
   throw new CliError(`--what takes alias:<name>, latest-version or $LATEST, not "${text}"`, EXIT.INVALID_INPUT);
 }
 
@@ -65,7 +69,19 @@ function regionList(flag: string, text: string): string[] {
   return regions;
 }
 
+/** `--functions a,b,c` as a list of distinct names, each checked against SCF's naming rule. */
+function functionNames(text: string): string[] {
+  const names = [...new Set(text.split(',').map((n) => n.trim()).filter(Boolean))];
+  if (names.length === 0) throw new CliError('--functions: name at least one function (a,b,c)', EXIT.INVALID_INPUT);
+  const bad = names.find((name) => !FUNCTION_NAME.test(name));
+  if (bad !== undefined) throw new CliError(`--functions: "${bad}" is not an SCF function name; a name ${FUNCTION_NAME_RULE}`, EXIT.INVALID_INPUT);
+  return names;
+}
+
 export function syncInputFromFlags(flags: SyncFlags): Omit<SyncInput, 'startedBy'> {
+  if (!NAMESPACE.test(flags.namespace)) {
+    throw new CliError(`--namespace: "${flags.namespace}" is not an SCF namespace; a namespace ${NAMESPACE_RULE}`, EXIT.INVALID_INPUT);
+  }
   const [sourceRegion] = regionList('--source', flags.source);
   const targetRegions = regionList('--targets', flags.targets).filter((r) => r !== sourceRegion);
   if (targetRegions.length === 0) throw new CliError('--targets must name a region other than --source', EXIT.INVALID_INPUT);
@@ -80,9 +96,7 @@ export function syncInputFromFlags(flags: SyncFlags): Omit<SyncInput, 'startedBy
   return {
     sourceRegion: sourceRegion!,
     namespace: flags.namespace,
-    functions: flags.functions
-      ? { names: [...new Set(flags.functions.split(',').map((n) => n.trim()).filter(Boolean))] }
-      : { match: flags.match! },
+    functions: flags.functions ? { names: functionNames(flags.functions) } : { match: flags.match! },
     targetRegions,
     what: parseSelector(flags.what),
     dryRun: !!flags.dryRun,

@@ -4,22 +4,13 @@
  * trigger passes SKIP explicitly because the SDK's `trigger()` defaults to ALLOW_ALL.
  */
 import {
-  ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   type Client,
   type ScheduleDescription,
   type ScheduleHandle,
 } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import {
-  SA_KIND,
-  SA_NAMESPACE,
-  SA_REGIONS,
-  SA_STARTED_BY,
-  TASK_QUEUE,
-  syncWorkflowId,
-  type SyncInput,
-} from '../../workflows/definitions';
+import { TASK_QUEUE, syncSearchAttributes, syncWorkflowId, type SyncInput } from '../../workflows/definitions';
 import { describeSyncInput } from '../audit/summaries';
 
 /** The sync workflow's registered name; the schedule names it as a string so the client never loads workflow code. */
@@ -60,7 +51,7 @@ export interface SyncScheduleView {
   summary?: string;
 }
 
-export function scheduleStartedBy(scheduleId: string): string {
+function scheduleStartedBy(scheduleId: string): string {
   return `schedule:${scheduleId}`;
 }
 
@@ -77,12 +68,8 @@ export async function createSyncSchedule(client: Client, spec: SyncScheduleSpec)
       taskQueue: spec.taskQueue ?? TASK_QUEUE,
       // Temporal appends the scheduled time, so each run reads `sync/<scheduleId>-<time>`.
       workflowId: syncWorkflowId(spec.scheduleId),
-      typedSearchAttributes: [
-        { key: SA_KIND, value: 'sync' },
-        { key: SA_NAMESPACE, value: input.namespace },
-        { key: SA_REGIONS, value: [input.sourceRegion, ...input.targetRegions] },
-        { key: SA_STARTED_BY, value: input.startedBy },
-      ],
+      // No ReleaseStatus here: every run of the schedule sets its own when it starts.
+      typedSearchAttributes: syncSearchAttributes(input),
       memo: { summary },
       staticSummary: summary,
     },
@@ -136,11 +123,6 @@ export async function triggerSyncSchedule(client: Client, scheduleId: string): P
 
 export async function deleteSyncSchedule(client: Client, scheduleId: string): Promise<void> {
   await client.schedule.getHandle(scheduleId).delete();
-}
-
-/** true when the error says the schedule id is unknown, so commands can say so plainly. */
-export function isScheduleNotFound(err: unknown): boolean {
-  return err instanceof ScheduleNotFoundError;
 }
 
 function toView(description: ScheduleDescription): SyncScheduleView {

@@ -1,4 +1,5 @@
 import { registerShowCommand } from '../../client/commands/show';
+import { registerStatusCommand } from '../../client/commands/status';
 import type { RunView } from '../../client/audit/show';
 import { releaseWorkflowId, type ReleaseInput } from '../../workflows/definitions';
 import { runCli } from '../harness/run-cli';
@@ -51,9 +52,31 @@ describe('scf-release show', () => {
     expect(run.stdout).toContain('Totals: would-sync 1');
   });
 
+  it('when a release runs but no worker has picked it up yet, then show and status say so at once instead of failing or waiting', async () => {
+    const { env } = t;
+    // No worker polls this queue: the release stays at its first workflow task and answers no query.
+    const workflowId = releaseWorkflowId('default', `${uniquePrefix('show-idle')}fn`, 'r-idle');
+    const handle = await env.client.workflow.start('releaseWorkflow', { taskQueue: `${uniquePrefix('no-worker')}q`, workflowId, args: [] });
+    try {
+      const run = await runCli(registerShowCommand, ['show', workflowId]);
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('(Temporal: RUNNING)');
+      expect(run.stdout).toContain('Running: waiting for a worker to pick it up');
+      const json = JSON.parse((await runCli(registerShowCommand, ['show', workflowId, '--json'])).stdout) as RunView;
+      expect(json.detail).toEqual({ kind: 'release', state: 'running' });
+      const status = await runCli(registerStatusCommand, ['status', workflowId]);
+      expect(status.exitCode).toBe(0);
+      expect(status.stdout).toContain(`${workflowId}: running, waiting for a worker to pick it up`);
+    } finally {
+      await handle.terminate('test cleanup');
+    }
+    // Asked, a workflow no worker has run answers no query until the query times out (30 s, thrice here).
+  }, 20_000);
+
   it('when the id is unknown, then it says so as an input error', async () => {
     const run = await runCli(registerShowCommand, ['show', 'release/default/nope/r-0']);
     expect(run.exitCode).toBe(64);
-    expect(run.error?.message).toBe('no workflow with id release/default/nope/r-0');
+    expect(run.stderr).toBe('scf-release: no workflow with id release/default/nope/r-0\n');
   });
 });

@@ -106,6 +106,14 @@ describe('the scf-release CLI', () => {
       expect(world.sim.admin.getFunction(region, 'default', fn)?.codeSha256).not.toBe(broken.sha256);
     }
     expect(world.sim.admin.getFunction('ap-singapore', 'default', fn)).toBeUndefined();
+
+    // A release that did not succeed is no rollback target; it is refused before anything starts.
+    const rolledBack = /^Started (\S+)/m.exec(run.stdout)![1]!;
+    const before = await workflowsOf(fn);
+    const refused = await spawnCli(['rollback', '--function', fn, '--to', rolledBack, '--task-queue', world.taskQueue]);
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toContain(`scf-release: ${rolledBack} did not succeed (RolledBack); roll back to a release that did`);
+    expect(await workflowsOf(fn)).toBe(before);
   });
 
   it('when a good release is followed by another, then rollback brings back the earlier code in every region, filed as a rollback', async () => {
@@ -139,6 +147,12 @@ describe('the scf-release CLI', () => {
     expect(described.typedSearchAttributes.get(SA_KIND)).toBe('rollback');
     expect(described.typedSearchAttributes.get(SA_STARTED_BY)).toBe('oncall');
     expect(await described.memo).toMatchObject({ rollbackTo: JSON.parse(first.stdout).workflowId });
+
+    // --to names the target: the second release's code is what a plan back to it would release.
+    const planned = await spawnCli(['rollback', '--function', fn, '--to', JSON.parse(second.stdout).workflowId, '--plan', '--json', '--task-queue', world.taskQueue]);
+    expect(planned.stderr).toContain(`Rolling default/${fn} back to ${JSON.parse(second.stdout).workflowId} (sha256 ${v3.sha256.slice(0, 12)})`);
+    expect(planned.code).toBe(0);
+    expect(JSON.parse(planned.stdout)).toMatchObject({ functionName: fn, sha256: v3.sha256 });
   });
 
   it('when a function has no earlier good release, then rollback refuses with exit 64 and starts nothing', async () => {

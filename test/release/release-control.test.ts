@@ -69,6 +69,8 @@ describe('controlling a release', () => {
       const aborted = await firstHandle.result();
       expect(aborted.status).toBe('Aborted');
       expect(aborted.compensations.every((c) => c.outcome === 'ok')).toBe(true);
+      // Aborted at the approval gate: its progress no longer says it waits there.
+      expect(await firstHandle.query(progressQuery)).toMatchObject({ phase: 'Done', status: 'Aborted', awaitingApproval: false });
     });
     // The lock ended with its holder: the server applies the parent-close policy (TERMINATE) right
     // after the holder closes, asynchronously, so look until it has.

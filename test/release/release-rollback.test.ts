@@ -1,4 +1,4 @@
-import { approveSignal, progressQuery, SA_STATUS } from '../../workflows/definitions';
+import { approveSignal, progressQuery, SA_STATUS, type ReleaseInput } from '../../workflows/definitions';
 import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, EXISTING, MISSING, OLD_CODE, PRIMARY, maybeRecordHistory, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { countRequests, latestSha, startRelease } from './world-helpers';
@@ -11,11 +11,12 @@ describe('a release that fails', () => {
    * Releases new code of `functionName` to EXISTING with the alias gated for approval before its 50 %
    * step; at the gate runs `atGate` (to arrange what fails next), approves, and returns how it ended.
    */
-  async function releaseApprovedAfter(functionName: string, atGate: () => void) {
+  async function releaseApprovedAfter(functionName: string, atGate: () => void, overrides: Partial<ReleaseInput> = {}) {
     const { env, world } = t;
     const input = releaseInput(functionName, world.makePackage(newCode()), {
       regions: [EXISTING],
       alias: { name: ALIAS, requireApproval: true, steps: [{ percent: 50, bakeSeconds: 1 }, { percent: 100, bakeSeconds: 0 }] },
+      ...overrides,
     });
     const handle = await startRelease(env, world, input);
     await world.runWorker(async () => {
@@ -143,6 +144,38 @@ describe('a release that fails', () => {
     expect(world.sim.admin.getFunction(PRIMARY, 'default', functionName)!.aliases).toEqual([{ name: ALIAS, functionVersion: '1', weights: [] }]);
     expect(result.versionsLeftInPlace).toEqual(expect.arrayContaining([{ region: PRIMARY, version: '2' }, { region: EXISTING, version: '1' }]));
     expect((await handle.describe()).typedSearchAttributes.get(SA_STATUS)).toBe('RolledBack');
+  });
+
+  it('when a release overrides the target by copy, creates the alias there and a later step fails, then that alias is deleted too', async () => {
+    const { world } = t;
+    const functionName = uniqueFunctionName('override-alias');
+    await seedWorld(world, functionName);
+    const oldSha = latestSha(world, EXISTING, functionName);
+
+    const { result } = await releaseApprovedAfter(
+      functionName,
+      () => {
+        // CopyFunction with Override replaced the target, its versions and its alias: version 1 is the release's own.
+        expect(world.sim.admin.getFunction(EXISTING, 'default', functionName)!.aliases).toEqual([]);
+        world.sim.admin.failNext({ action: 'InvokeFunction', count: 100, code: 'InvalidParameterValue.Param', region: EXISTING });
+      },
+      { overrideExisting: true },
+    );
+
+    expect(result.status).toBe('RolledBack');
+    expect(result.error).toMatchObject({ type: 'InvalidParameterValue.Param', region: EXISTING });
+    expect(result.regions.find((r) => r.region === EXISTING)).toMatchObject({ action: 'override-by-copy', alias: { createdByRelease: true } });
+    expect(result.steps.some((s) => s.name === 'create-alias' && s.region === EXISTING && s.outcome === 'ok')).toBe(true);
+    const undone = result.compensations.map((c) => `${c.name}@${c.region}:${c.outcome}`);
+    // The override region's undo restores its code and keeps the function, so the alias needs its own undo.
+    expect(undone.slice(0, 2).sort()).toEqual([`alias-back@${PRIMARY}:ok`, `remove-created-alias@${EXISTING}:ok`]);
+    expect(undone.slice(2)).toEqual([`restore-code@${EXISTING}:ok`, `restore-code@${PRIMARY}:ok`]);
+    const target = world.sim.admin.getFunction(EXISTING, 'default', functionName)!;
+    expect(target.aliases).toEqual([]);
+    expect(target.status).toBe('Active');
+    expect(latestSha(world, EXISTING, functionName)).toBe(oldSha);
+    expect(countRequests(world, 'DeleteAlias', functionName)).toEqual({ [EXISTING]: 1 });
+    expect(world.sim.admin.getFunction(PRIMARY, 'default', functionName)!.aliases).toEqual([{ name: ALIAS, functionVersion: '1', weights: [] }]);
   });
 
   it('when a compensation itself fails, then the others still run and the release ends RollbackFailed with what a person must do', async () => {

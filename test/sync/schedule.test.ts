@@ -90,11 +90,25 @@ describe('scf-release sync schedule', () => {
     expect(await runCli(sync, ['sync', 'schedule', 'delete', scheduleId])).toMatchObject({ exitCode: 0 });
     const described = await runCli(sync, ['sync', 'schedule', 'describe', scheduleId]);
     expect(described.exitCode).toBe(64);
-    expect(described.error?.message).toBe(`no schedule with id ${scheduleId}`);
+    expect(described.stderr).toBe(`scf-release: no schedule with id ${scheduleId}\n`);
+  });
+
+  it('when create gets bare numbers for the catch-up window and jitter, then they are seconds, as in the manifest', async () => {
+    const id = `${scheduleId}-seconds`;
+    try {
+      const created = await runCli(sync, [
+        'sync', 'schedule', 'create', id, '--cron', '0 3 * * *', '--catchup-window', '90', '--jitter', '30', '--paused',
+        '--source', 'ap-guangzhou', '--targets', 'ap-shanghai', '--functions', 'fn-a', '--task-queue', taskQueue,
+      ]);
+      expect(created).toMatchObject({ exitCode: 0 });
+      expect(await describeSyncSchedule(env.client, id)).toMatchObject({ catchupWindowMs: 90_000, jitterMs: 30_000 });
+    } finally {
+      await env.client.schedule.getHandle(id).delete().catch(() => undefined);
+    }
   });
 
   it('when create gets a bad cron, time zone or region, then it is refused before anything is created', async () => {
-    const base = ['sync', 'schedule', 'create', 'bad-one', '--source', 'ap-guangzhou', '--targets', 'ap-shanghai', '--functions', 'a'];
+    const base = ['sync', 'schedule', 'create', 'bad-one', '--source', 'ap-guangzhou', '--targets', 'ap-shanghai', '--functions', 'fn-a'];
     for (const [extra, message] of [
       [['--cron', '0 3 * *'], /5 fields/],
       [['--cron', '0 3 * * *', '--timezone', 'Mars/Olympus'], /unknown IANA time zone/],
@@ -104,7 +118,7 @@ describe('scf-release sync schedule', () => {
       expect(run.exitCode).toBe(64);
       expect(run.error?.message).toMatch(message);
     }
-    const badRegion = await runCli(sync, ['sync', 'schedule', 'create', 'bad-one', '--cron', '0 3 * * *', '--source', 'ap-guangzhou', '--targets', 'ap-mars', '--functions', 'a']);
+    const badRegion = await runCli(sync, ['sync', 'schedule', 'create', 'bad-one', '--cron', '0 3 * * *', '--source', 'ap-guangzhou', '--targets', 'ap-mars', '--functions', 'fn-a']);
     expect(badRegion.error?.message).toMatch(/unknown region\(s\) ap-mars/);
     await expect(env.client.schedule.getHandle('bad-one').describe()).rejects.toThrow();
   });

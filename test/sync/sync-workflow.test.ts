@@ -205,7 +205,7 @@ describe('the region sync', () => {
   });
 
   it('when --verify-event is not JSON, then sync run refuses it naming the flag, before anything starts', async () => {
-    const run = await runCli(registerSyncCommand, ['sync', 'run', '--source', SOURCE, '--targets', EXISTING, '--functions', 'x', '--verify-event', '{oops']);
+    const run = await runCli(registerSyncCommand, ['sync', 'run', '--source', SOURCE, '--targets', EXISTING, '--functions', 'fn-x', '--verify-event', '{oops']);
     expect(run.exitCode).toBe(64);
     expect(run.stderr).toMatch(/--verify-event #1 is not JSON .*pass the event as JSON text/);
   });
