@@ -35,6 +35,7 @@ import { DownloadError, downloadToFile } from './download';
 import { PackageError, fitsZipFile, preparePackage, zipFileTooBigMessage } from './packages';
 import type { RateLimiter } from './rate-limiter';
 import { type ScfClientFactory, ScfGateway } from './scf-client';
+import { createVerifyCase } from './verification';
 
 export interface ActivityDeps {
   /** SDK clients per region, for one account. */
@@ -48,6 +49,8 @@ export interface ActivityDeps {
     /** Cap on any download (snapshots, http(s) packages). Default 512 MiB. */
     maxDownloadBytes?: number;
   };
+  /** Where verifyCase reads `${env:SCF_EVENT_...}` references; default the worker's process.env. */
+  eventEnv?: Readonly<Record<string, string | undefined>>;
   /** waitForActive's polling: first delay, cap, growth (defaults 250 ms, 2500 ms, 1.6). */
   waitPolicy?: { initialMs?: number; maxMs?: number; factor?: number };
 }
@@ -62,6 +65,8 @@ const NOT_FOUND_ANY = new Set([
 const TRANSITIONAL: ReadonlySet<string> = new Set(['Creating', 'Updating', 'Publishing', 'Deleting']);
 const FAILED: ReadonlySet<string> = new Set(['CreateFailed', 'UpdateFailed', 'PublishFailed', 'DeleteFailed']);
 const RELEASE_TAG = (releaseId: string) => `[scf-release:${releaseId}]`;
+/** How much of RetMsg, ErrMsg and Log invokeFunction returns (characters; the log's last ones). */
+export const INVOKE_TEXT_CAP = 4096;
 /** SCF's Description limit. */
 const MAX_DESCRIPTION = 1000;
 
@@ -258,6 +263,35 @@ export function createActivities(deps: ActivityDeps) {
     }
   }
 
+  /** InvokeFunction with the whole answer: for verifyCase, which keeps it in the worker. */
+  async function invokeWhole(input: InvokeInput): Promise<InvokeOutcome> {
+    const r = await gw.call(
+      'InvokeFunction',
+      t(input.fn, input.qualifier),
+      {
+        FunctionName: input.fn.functionName,
+        Namespace: input.fn.namespace,
+        Qualifier: input.qualifier,
+        Event: input.event,
+        LogType: 'Tail',
+        RoutingKey: input.routingKey ? JSON.stringify(input.routingKey) : undefined,
+      },
+      { signal: currentSignal() },
+    );
+    const res = r.Result ?? {};
+    return {
+      invokeResult: res.InvokeResult ?? -1,
+      retMsg: res.RetMsg ?? '',
+      errMsg: res.ErrMsg ?? '',
+      log: res.Log ?? '',
+      durationMs: res.Duration ?? 0,
+      billDurationMs: res.BillDuration ?? 0,
+      memUsage: res.MemUsage ?? 0,
+      functionRequestId: res.FunctionRequestId ?? '',
+      requestId: r.RequestId ?? '',
+    };
+  }
+
   const activities = {
     /** Read-only. `exists: false` when SCF says the function does not exist. */
     async getFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<FunctionInfo> {
@@ -434,36 +468,25 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * InvokeFunction (synchronous, LogType Tail). Not idempotent by nature: running twice invokes the
-     * function twice (verification events should be harmless to repeat).
+     * InvokeFunction (synchronous, LogType Tail), with RetMsg, ErrMsg and Log each cut to
+     * INVOKE_TEXT_CAP characters: the result is recorded in history, and an answer may be megabytes.
+     * Verification uses verifyCase, which judges the whole answer in the worker. Not idempotent by
+     * nature: running twice invokes the function twice (verification events should be harmless to repeat).
      */
     async invokeFunction(input: InvokeInput): Promise<InvokeOutcome> {
-      const r = await gw.call(
-        'InvokeFunction',
-        t(input.fn, input.qualifier),
-        {
-          FunctionName: input.fn.functionName,
-          Namespace: input.fn.namespace,
-          Qualifier: input.qualifier,
-          Event: input.event,
-          LogType: 'Tail',
-          RoutingKey: input.routingKey ? JSON.stringify(input.routingKey) : undefined,
-        },
-        { signal: currentSignal() },
-      );
-      const res = r.Result ?? {};
+      const outcome = await invokeWhole(input);
+      const cut = (text: string) => (text.length > INVOKE_TEXT_CAP ? text.slice(0, INVOKE_TEXT_CAP) : text);
       return {
-        invokeResult: res.InvokeResult ?? -1,
-        retMsg: res.RetMsg ?? '',
-        errMsg: res.ErrMsg ?? '',
-        log: res.Log ?? '',
-        durationMs: res.Duration ?? 0,
-        billDurationMs: res.BillDuration ?? 0,
-        memUsage: res.MemUsage ?? 0,
-        functionRequestId: res.FunctionRequestId ?? '',
-        requestId: r.RequestId ?? '',
+        ...outcome,
+        retMsg: cut(outcome.retMsg),
+        errMsg: cut(outcome.errMsg),
+        log: outcome.log.length > INVOKE_TEXT_CAP ? outcome.log.slice(-INVOKE_TEXT_CAP) : outcome.log,
+        ...(outcome.retMsg.length > INVOKE_TEXT_CAP ? { retMsgTruncatedFrom: outcome.retMsg.length } : {}),
       };
     },
+
+    /** InvokeFunction and the case's expectations judged in the worker (activities/verification.ts). */
+    verifyCase: createVerifyCase({ invoke: invokeWhole, env: deps.eventEnv ?? process.env }),
 
     /**
      * CreateAlias. Twice: when the alias already exists with the same routing, returns it; with other

@@ -5,6 +5,7 @@
  *
  * Every input is plain JSON (it is recorded in workflow history): no secrets, no code bytes.
  */
+import type { VerificationCase } from '../workflows/definitions';
 
 /** Where a function lives. `namespace` defaults to `default` at the edges (manifest, CLI), never here. */
 export interface FunctionRef {
@@ -117,16 +118,42 @@ export interface InvokeInput {
   routingKey?: Record<string, string>;
 }
 
+/** What invokeFunction returns: RetMsg, ErrMsg and Log each cut to INVOKE_TEXT_CAP characters (see activities.ts). */
 export interface InvokeOutcome {
   invokeResult: number;
   retMsg: string;
   errMsg: string;
   log: string;
+  /** The answer's length when `retMsg` holds only its first part. */
+  retMsgTruncatedFrom?: number;
   durationMs: number;
   billDurationMs: number;
   memUsage: number;
   functionRequestId: string;
   requestId: string;
+}
+
+export interface VerifyCaseInput {
+  fn: FunctionRef;
+  /** A version number, `$LATEST`, or an alias name. */
+  qualifier: string;
+  /** The case as the manifest gave it; `${env:SCF_EVENT_...}` references in its event are resolved by the activity. */
+  case: VerificationCase;
+  /** Judge only the health part (InvokeResult, duration): through a split alias (see `healthPart`). */
+  healthOnly?: boolean;
+}
+
+/** A judged case: figures and a short scrubbed detail, never the answer or the log. */
+export interface CaseVerdict {
+  /** The case's name (with ` (health)` when only its health part was judged). */
+  case: string;
+  passed: boolean;
+  durationMs: number;
+  memUsage: number;
+  invokeResult: number;
+  functionRequestId: string;
+  /** Why it failed, at most 1 KB, credentials and signed URLs' queries scrubbed; absent when it passed. */
+  detail?: string;
 }
 
 export interface AliasWeight {
@@ -195,6 +222,8 @@ export interface ScfActivities {
   copyFunction(input: CopyFunctionInput): Promise<CopyFunctionResult>;
   getFunctionAddress(input: { fn: FunctionRef; qualifier?: string }): Promise<FunctionAddress>;
   invokeFunction(input: InvokeInput): Promise<InvokeOutcome>;
+  /** Invokes the qualifier with the case's event and judges its expectations (activities/verification.ts). */
+  verifyCase(input: VerifyCaseInput): Promise<CaseVerdict>;
   createAlias(input: AliasInput): Promise<AliasInfo>;
   /** null when the alias does not exist. */
   getAlias(input: { fn: FunctionRef; name: string }): Promise<AliasInfo | null>;

@@ -1,0 +1,143 @@
+/**
+ * The verifyCase activity: invoke a qualifier with a case's event and judge its expectations here,
+ * in the worker, never in workflow code (a user's pattern is untrusted code, and the answer may be
+ * megabytes). The workflow gets a verdict: figures and a detail of at most 1 KB, scrubbed of
+ * credentials, signed URLs' queries and the values of `${env:...}` references.
+ *
+ * Failures (non-retryable, naming the case): `InvalidVerificationPattern` for a pattern RE2 refuses
+ * or that is too big; `EventReferenceRefused` for an `${env:NAME}` whose name is not SCF_EVENT_* or
+ * that the worker does not have. Both are raised before the function is invoked.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { CaseVerdict, InvokeInput, InvokeOutcome, VerifyCaseInput } from './contract';
+import { scrubSecrets } from './error-table';
+import { checkPattern, EVENT_ENV_REFERENCE, eventEnvNameProblem, firstBrokenExpectation, healthPart } from './verification-rules';
+
+/** Longest detail a verdict carries, in UTF-8 bytes. */
+export const MAX_DETAIL_BYTES = 1024;
+const HIDDEN = '***';
+
+export interface VerificationDeps {
+  /** InvokeFunction, returning the whole answer (it stays in the activity). */
+  invoke(input: InvokeInput): Promise<InvokeOutcome>;
+  /** Where `${env:SCF_EVENT_...}` references are read: the worker's environment. */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** How a JSON text carries `value` inside a string (what an echoing function puts in its answer). */
+const jsonStringContent = (value: string) => JSON.stringify(value).slice(1, -1);
+
+/**
+ * The event with every `${env:NAME}` replaced by the worker's value (JSON-escaped: a reference sits
+ * inside a JSON string), and the values, to keep them out of what leaves the activity.
+ */
+export function resolveEventReferences(
+  event: string,
+  env: Readonly<Record<string, string | undefined>>,
+  caseName: string,
+): { event: string; values: string[] } {
+  const values: string[] = [];
+  const resolved = event.replace(EVENT_ENV_REFERENCE, (_match, name: string) => {
+    const refused = eventEnvNameProblem(name);
+    const value = refused ? undefined : env[name];
+    if (refused || value === undefined) {
+      throw ApplicationFailure.create({
+        type: 'EventReferenceRefused',
+        nonRetryable: true,
+        message:
+          `verification case "${caseName}": ` +
+          (refused ?? `\${env:${name}} is not set on this worker; set ${name} in the environment of every worker (they all must have it) and restart them`),
+        details: [{ case: caseName, variable: name }],
+      });
+    }
+    values.push(value);
+    return jsonStringContent(value);
+  });
+  return { event: resolved, values };
+}
+
+/** `text` with each of `hidden` (and its JSON-escaped form) replaced by `***`. Linear in the text. */
+function hideValues(text: string, hidden: readonly string[]): string {
+  let out = text;
+  for (const value of hidden) {
+    if (!value) continue;
+    for (const form of new Set([value, jsonStringContent(value)])) out = out.split(form).join(HIDDEN);
+  }
+  return out;
+}
+
+/** Keys whose values are credentials, in `"key": "value"`, `key=value` or `key: value` form. */
+const CREDENTIAL_VALUE = /((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|key)["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}"']+)/gi;
+/** A URL's query (signed URLs carry their signature there). */
+const URL_QUERY = /(\bhttps?:\/\/[^\s"'?#<>]+)\?[^\s"'<>]*/gi;
+
+/**
+ * A detail safe to record: `hidden` values replaced, credentials scrubbed (`AKID...` ids, values of
+ * secret/password/token/key fields), URL queries dropped, cut to MAX_DETAIL_BYTES. Meant for short
+ * text (a detail is built from excerpts): the patterns here run on at most a few KB.
+ */
+export function scrubDetail(text: string, hidden: readonly string[] = []): string {
+  const scrubbed = scrubSecrets(hideValues(text, hidden))
+    .replace(CREDENTIAL_VALUE, `$1${HIDDEN}`)
+    .replace(URL_QUERY, `$1?${HIDDEN}`);
+  return cutToBytes(scrubbed, MAX_DETAIL_BYTES);
+}
+
+function cutToBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  const marker = '…';
+  let cut = Buffer.from(text).subarray(0, maxBytes - Buffer.byteLength(marker)).toString('utf8');
+  // A multi-byte character cut in half decodes as U+FFFD: drop it.
+  if (cut.endsWith('\uFFFD')) cut = cut.slice(0, -1);
+  return cut + marker;
+}
+
+export function createVerifyCase(deps: VerificationDeps): (input: VerifyCaseInput) => Promise<CaseVerdict> {
+  return async function verifyCase(input) {
+    const c = input.healthOnly ? healthPart(input.case) : input.case;
+    if (c.expect.retMsgPattern !== undefined) {
+      const problem = checkPattern(c.expect.retMsgPattern);
+      if (problem) {
+        throw ApplicationFailure.create({
+          type: 'InvalidVerificationPattern',
+          nonRetryable: true,
+          message: `verification case "${c.name}": retMsgPattern ${problem}`,
+          details: [{ case: c.name }],
+        });
+      }
+    }
+    const { event, values } = resolveEventReferences(c.event, deps.env, c.name);
+    let outcome: InvokeOutcome;
+    try {
+      outcome = await deps.invoke({ fn: input.fn, qualifier: input.qualifier, event });
+    } catch (err) {
+      throw withoutValues(err, values);
+    }
+    // Values are hidden in the whole text before a detail quotes part of it: a cut must not leave half a value.
+    const excerpt = (text: string) => hideValues(text, values).slice(0, 200);
+    const broken = firstBrokenExpectation(c, outcome, { excerpt });
+    return {
+      case: c.name,
+      passed: !broken,
+      durationMs: outcome.durationMs,
+      memUsage: outcome.memUsage,
+      invokeResult: outcome.invokeResult,
+      functionRequestId: outcome.functionRequestId,
+      ...(broken ? { detail: scrubDetail(broken, values) } : {}),
+    };
+  };
+}
+
+/** An SCF failure whose message quotes a resolved value (the event) must not carry it into history. */
+function withoutValues(err: unknown, values: readonly string[]): unknown {
+  if (!(err instanceof ApplicationFailure) || values.length === 0) return err;
+  const message = hideValues(err.message, values);
+  if (message === err.message) return err;
+  return ApplicationFailure.create({
+    type: err.type ?? undefined,
+    message,
+    nonRetryable: err.nonRetryable ?? undefined,
+    details: err.details as unknown[] | undefined,
+    nextRetryDelay: err.nextRetryDelay ?? undefined,
+  });
+}
