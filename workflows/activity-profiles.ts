@@ -56,9 +56,12 @@ export const read = proxyActivities<ScfActivities>({
 });
 
 /**
- * InvokeFunction for verification. It runs the user's code, which may have side effects, so only 3
- * attempts (a throttled or busy answer means the function did not run). startToClose 2 min covers a
- * synchronous invocation up to the function's own timeout.
+ * Verification: verifyCase (and, for histories recorded before `verify-in-activity`, invokeFunction).
+ * It runs the user's code, which may have side effects, so only 3 attempts (a throttled or busy
+ * answer means the function did not run); a refused pattern or `${env:...}` reference fails
+ * non-retryably. startToClose 2 min covers a synchronous invocation up to the function's own timeout;
+ * judging the answer in the activity adds at most about a second (RE2, linear time, capped input and
+ * pattern size: activities/verification-rules.ts), so verifyCase needs no profile of its own.
  */
 export const invoke = proxyActivities<ScfActivities>({
   startToCloseTimeout: '2 minutes',

@@ -25,7 +25,7 @@ import type { TrafficStep, VerificationCase } from './definitions';
 import { releaseFailure } from './failures';
 import { highestPublishedVersion } from './preflight';
 import type { StepRunner } from './replicate-region';
-import { healthOnly, verifyQualifier, type CaseFigure } from './verify';
+import { verifyQualifier, type CaseFigure } from './verify';
 
 /** How many times each bake invokes through the alias (spread over the bake time). */
 export const BAKE_PROBES = 3;
@@ -132,7 +132,7 @@ async function bakeProbe(r: PreparedAlias, ctx: TrafficContext): Promise<void> {
     return;
   }
   await verifyQualifier(r.fn, r.newVersion, ctx.cases, record);
-  await verifyQualifier(r.fn, ctx.aliasName, ctx.cases.map(healthOnly), record);
+  await verifyQualifier(r.fn, ctx.aliasName, ctx.cases, record, { healthOnly: true });
 }
 
 async function bake(regions: readonly PreparedAlias[], seconds: number, ctx: TrafficContext): Promise<void> {

@@ -2,8 +2,13 @@
  * Verification: invoke a qualifier (a version or an alias) with each case and check its expectations.
  * A case whose expectations fail is a verification failure (`VerificationFailed`); an SCF error while
  * invoking fails the same way an activity does, keeping its Tencent code and RequestId.
+ *
+ * The expectations are judged in the verifyCase activity (activities/verification.ts): a user's
+ * pattern or JSON subset never runs here, and the answer never enters history, only a verdict.
  */
-import type { FunctionRef, InvokeOutcome } from '../activities/contract';
+import { patched } from '@temporalio/workflow';
+import type { FunctionRef } from '../activities/contract';
+import { firstBrokenExpectation, healthPart } from '../activities/verification-rules';
 import { invoke } from './activity-profiles';
 import type { VerificationCase } from './definitions';
 import { FailureType, releaseFailure } from './failures';
@@ -15,56 +20,40 @@ export interface CaseFigure {
   detail?: string;
 }
 
-/** Whether `actual` contains `expected`: objects key by key (recursively), arrays element by element. */
-function containsSubset(actual: unknown, expected: unknown): boolean {
-  if (expected === null || typeof expected !== 'object') return Object.is(actual, expected);
-  if (Array.isArray(expected)) {
-    return Array.isArray(actual) && expected.every((item, i) => containsSubset(actual[i], item));
-  }
-  if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
-  return Object.entries(expected).every(([key, value]) => containsSubset((actual as Record<string, unknown>)[key], value));
+/**
+ * Patch id guarding verification in an activity: histories recorded before it invoked with
+ * invokeFunction and judged the whole answer here. That path is kept for them only, judging with
+ * the same RE2 rules (re2js, pure JavaScript) instead of a JavaScript RegExp.
+ */
+export const VERIFY_IN_ACTIVITY_PATCH = 'verify-in-activity';
+
+export interface VerifyOptions {
+  /** Judge only each case's health part (InvokeResult, duration): through a split alias. */
+  healthOnly?: boolean;
 }
 
-/** The first expectation `outcome` breaks, in words; undefined when it meets them all. */
-function firstBrokenExpectation(c: VerificationCase, outcome: InvokeOutcome): string | undefined {
-  const { expect } = c;
-  const wantedResult = expect.invokeResult ?? 0;
-  if (outcome.invokeResult !== wantedResult) {
-    return `InvokeResult ${outcome.invokeResult}, expected ${wantedResult}${outcome.errMsg ? `: ${outcome.errMsg}` : ''}`;
+const withRequestId = (detail: string, functionRequestId: string) => `${detail} (FunctionRequestId: ${functionRequestId})`;
+
+async function runCase(fn: FunctionRef, qualifier: string, c: VerificationCase, options: VerifyOptions): Promise<CaseFigure> {
+  if (patched(VERIFY_IN_ACTIVITY_PATCH)) {
+    const v = await invoke.verifyCase({ fn, qualifier, case: c, ...(options.healthOnly ? { healthOnly: true } : {}) });
+    return { case: v.case, passed: v.passed, durationMs: v.durationMs, ...(v.detail ? { detail: withRequestId(v.detail, v.functionRequestId) } : {}) };
   }
-  if (expect.retMsgJsonSubset !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(outcome.retMsg);
-    } catch {
-      return `RetMsg is not JSON: ${outcome.retMsg.slice(0, 200)}`;
-    }
-    if (!containsSubset(parsed, expect.retMsgJsonSubset)) {
-      return `RetMsg ${outcome.retMsg.slice(0, 200)} does not contain ${JSON.stringify(expect.retMsgJsonSubset)}`;
-    }
-  }
-  if (expect.retMsgPattern !== undefined && !new RegExp(expect.retMsgPattern).test(outcome.retMsg)) {
-    return `RetMsg ${outcome.retMsg.slice(0, 200)} does not match /${expect.retMsgPattern}/`;
-  }
-  if (expect.maxDurationMs !== undefined && outcome.durationMs > expect.maxDurationMs) {
-    return `took ${outcome.durationMs} ms, more than ${expect.maxDurationMs} ms`;
-  }
-  return undefined;
+  const judged = options.healthOnly ? healthPart(c) : c;
+  const outcome = await invoke.invokeFunction({ fn, qualifier, event: c.event });
+  const broken = firstBrokenExpectation(judged, outcome);
+  return {
+    case: judged.name,
+    passed: !broken,
+    durationMs: outcome.durationMs,
+    ...(broken ? { detail: withRequestId(broken, outcome.functionRequestId) } : {}),
+  };
 }
 
 /** Invokes `qualifier` once per case, in order, and returns each case's figures (never throws on a broken expectation). */
-async function runCases(fn: FunctionRef, qualifier: string, cases: readonly VerificationCase[]): Promise<CaseFigure[]> {
+async function runCases(fn: FunctionRef, qualifier: string, cases: readonly VerificationCase[], options: VerifyOptions): Promise<CaseFigure[]> {
   const figures: CaseFigure[] = [];
-  for (const c of cases) {
-    const outcome = await invoke.invokeFunction({ fn, qualifier, event: c.event });
-    const broken = firstBrokenExpectation(c, outcome);
-    figures.push({
-      case: c.name,
-      passed: !broken,
-      durationMs: outcome.durationMs,
-      ...(broken ? { detail: `${broken} (FunctionRequestId: ${outcome.functionRequestId})` } : {}),
-    });
-  }
+  for (const c of cases) figures.push(await runCase(fn, qualifier, c, options));
   return figures;
 }
 
@@ -86,22 +75,9 @@ export async function verifyQualifier(
   qualifier: string,
   cases: readonly VerificationCase[],
   onFigures?: (figures: CaseFigure[]) => void,
+  options: VerifyOptions = {},
 ): Promise<void> {
-  const figures = await runCases(fn, qualifier, cases);
+  const figures = await runCases(fn, qualifier, cases, options);
   onFigures?.(figures);
   assertAllPassed(fn, qualifier, figures);
-}
-
-/**
- * The health part of a case: InvokeResult and duration, without the content expectations. Used
- * through a split alias, where a share of calls is served by the previous version, whose answers may
- * rightly differ from the new version's.
- */
-export function healthOnly(c: VerificationCase): VerificationCase {
-  const { invokeResult, maxDurationMs } = c.expect;
-  return {
-    name: `${c.name} (health)`,
-    event: c.event,
-    expect: { ...(invokeResult !== undefined && { invokeResult }), ...(maxDurationMs !== undefined && { maxDurationMs }) },
-  };
 }
