@@ -77,7 +77,14 @@ function aliasBackUndo(fn: FunctionRef, name: string, version: string) {
  */
 export const DELETE_CREATED_ALIAS_PATCH = 'delete-created-alias';
 
-/** Undo of an alias this release created at `version` with no older version to go back to: delete it. */
+/**
+ * Patch id guarding the deletion of an alias the release created at the previous version: histories
+ * recorded before it registered an undo that pointed the alias back at that version and so left
+ * behind an alias that did not exist before the release.
+ */
+export const CREATED_ALIAS_DELETED_PATCH = 'created-alias-deleted';
+
+/** Undo of an alias this release created (at `version`): delete it. */
 function deleteCreatedAliasUndo(fn: FunctionRef, name: string, version: string) {
   return {
     name: 'remove-created-alias',
@@ -100,12 +107,15 @@ async function prepareAlias(r: AliasRegion, ctx: TrafficContext): Promise<Prepar
     return { ...r, fromVersion: r.before.functionVersion };
   }
   const previous = r.functionCreatedByRelease ? undefined : await highestPublishedVersion(fn, r.newVersion);
-  if (previous) {
-    ctx.saga.add(aliasBackUndo(fn, name, previous));
-  } else if (!r.functionCreatedByRelease) {
-    // No older version to point at: the undo deletes the alias. (In a function the release created
-    // by copy, deleting the function takes the alias with it, so no undo is registered here.)
-    ctx.saga.add(deleteCreatedAliasUndo(fn, name, r.newVersion));
+  if (!r.functionCreatedByRelease) {
+    // The release creates the alias here, so its undo deletes it (README, step 8), whether it is
+    // created at the previous version or, with none, at the new one. (In a function the release
+    // created by copy, deleting the function takes the alias with it, so no undo is registered.)
+    ctx.saga.add(
+      previous && !patched(CREATED_ALIAS_DELETED_PATCH)
+        ? aliasBackUndo(fn, name, previous)
+        : deleteCreatedAliasUndo(fn, name, previous ?? r.newVersion),
+    );
   }
   const created = await ctx.step('create-alias', fn.region, () =>
     mutation.createAlias({ fn, name, functionVersion: previous ?? r.newVersion, additionalVersionWeights: [] }),

@@ -178,6 +178,49 @@ describe('a release that fails', () => {
     expect(world.sim.admin.getFunction(PRIMARY, 'default', functionName)!.aliases).toEqual([{ name: ALIAS, functionVersion: '1', weights: [] }]);
   });
 
+  it('when a release creates the alias where it did not exist but an older version does, and a later step fails, then that alias is deleted', async () => {
+    const { world } = t;
+    const functionName = uniqueFunctionName('alias-created');
+    // Both regions have version 1 and no alias: the release creates the alias there at version 1.
+    await seedWorld(world, functionName, { alias: false });
+
+    const { result } = await releaseApprovedAfter(functionName, () => {
+      for (const region of [PRIMARY, EXISTING]) expect(world.sim.admin.getFunction(region, 'default', functionName)!.aliases).toEqual([]);
+      world.sim.admin.failNext({ action: 'InvokeFunction', count: 100, code: 'InvalidParameterValue.Param', region: EXISTING });
+    });
+
+    expect(result.status).toBe('RolledBack');
+    expect(result.error).toMatchObject({ type: 'InvalidParameterValue.Param', region: EXISTING });
+    expect(result.manualAction).toBeUndefined();
+    expect(result.steps.filter((s) => s.name === 'create-alias' && s.outcome === 'ok').map((s) => s.region).sort()).toEqual([PRIMARY, EXISTING].sort());
+    const undone = result.compensations.map((c) => `${c.name}@${c.region}:${c.outcome}`);
+    expect(undone.slice(0, 2).sort()).toEqual([`remove-created-alias@${EXISTING}:ok`, `remove-created-alias@${PRIMARY}:ok`].sort());
+    for (const region of [PRIMARY, EXISTING]) {
+      const view = world.sim.admin.getFunction(region, 'default', functionName)!;
+      expect(view.aliases).toEqual([]);
+      expect(view.status).toBe('Active');
+    }
+    expect(countRequests(world, 'DeleteAlias', functionName)).toEqual({ [PRIMARY]: 1, [EXISTING]: 1 });
+  });
+
+  it('when the primary refuses the new code, then its $LATEST, never changed, is not redeployed: the restore is skipped', async () => {
+    const { env, world } = t;
+    const functionName = uniqueFunctionName('refused-code');
+    await seedWorld(world, functionName);
+    const oldSha = latestSha(world, PRIMARY, functionName);
+    world.sim.admin.failNext({ action: 'UpdateFunctionCode', count: 1, code: 'InvalidParameterValue.Code', region: PRIMARY, functionName });
+
+    const handle = await startRelease(env, world, releaseInput(functionName, world.makePackage(newCode())));
+    const result = await world.runWorker(() => handle.result());
+
+    expect(result.status).toBe('RolledBack');
+    expect(result.error).toMatchObject({ type: 'InvalidParameterValue.Code' });
+    expect(result.compensations.map((c) => `${c.name}@${c.region}:${c.outcome}`)).toEqual([`restore-code@${PRIMARY}:skipped`]);
+    expect(countRequests(world, 'UpdateFunctionCode', functionName)).toEqual({});
+    expect(latestSha(world, PRIMARY, functionName)).toBe(oldSha);
+    expect(world.sim.admin.getFunction(PRIMARY, 'default', functionName)!.status).toBe('Active');
+  });
+
   it('when a compensation itself fails, then the others still run and the release ends RollbackFailed with what a person must do', async () => {
     const { world } = t;
     const functionName = uniqueFunctionName('rollback-fails');
