@@ -1,7 +1,7 @@
 /** The verifyCase activity and its rules, against a scripted SCF (no simulator, no Temporal server). */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CaseVerdict, VerifyCaseInput } from '../../activities/contract';
+import type { CaseVerdict, InvokeOutcome, VerifyCaseInput } from '../../activities/contract';
 import { INVOKE_TEXT_CAP } from '../../activities/activities';
 import { MAX_DETAIL_BYTES, scrubDetail } from '../../activities/verification';
 import {
@@ -145,7 +145,7 @@ describe('verifyCase', () => {
 describe('invokeFunction (the legacy path)', () => {
   it('when the answer and log are large, then it returns at most INVOKE_TEXT_CAP characters of each and says RetMsg was cut', async () => {
     const { activities } = answering('z'.repeat(100_000));
-    const out = await new MockActivityEnvironment().run(activities.invokeFunction, { fn, qualifier: '2', event: '{}' });
+    const out = (await new MockActivityEnvironment().run(activities.invokeFunction, { fn, qualifier: '2', event: '{}' })) as InvokeOutcome;
     expect(out.retMsg).toHaveLength(INVOKE_TEXT_CAP);
     expect(out.log).toHaveLength(INVOKE_TEXT_CAP);
     expect(out.retMsgTruncatedFrom).toBe(100_000);
