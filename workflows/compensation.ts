@@ -16,7 +16,8 @@ export interface Undo {
   /** What the undo does, e.g. `restore-code`, `alias-back`, `delete-copied-function`. */
   name: string;
   region: string;
-  run: () => Promise<void>;
+  /** Resolves 'skipped' when it found nothing to undo (recorded as such). */
+  run: () => Promise<void | 'skipped'>;
   /** What a person must do if this undo fails. */
   manualAction: string;
 }
@@ -41,8 +42,8 @@ export class Compensations {
       for (let undo = this.stack.pop(); undo; undo = this.stack.pop()) {
         let record: CompensationRecord;
         try {
-          await undo.run();
-          record = { name: undo.name, region: undo.region, outcome: 'ok' };
+          const ran = await undo.run();
+          record = { name: undo.name, region: undo.region, outcome: ran === 'skipped' ? 'skipped' : 'ok' };
         } catch (err) {
           record = {
             name: undo.name,

@@ -188,7 +188,8 @@ export interface StepRecord {
 export interface CompensationRecord {
   name: string;
   region: string;
-  outcome: 'ok' | 'failed';
+  /** `skipped`: there was nothing to undo (e.g. restore-code where $LATEST still had the snapshot's code). */
+  outcome: 'ok' | 'failed' | 'skipped';
   error?: ReleaseError;
   /** What a person must do when it failed. */
   manualAction?: string;

@@ -82,7 +82,7 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
     tracker.lastError = error;
     tracker.phase = 'Compensating';
     const { manualActions } = await saga.compensate((record) => tracker.compensations.push(record));
-    for (const region of new Set(tracker.compensations.filter((c) => c.outcome === 'ok').map((c) => c.region))) {
+    for (const region of new Set(tracker.compensations.filter((c) => c.outcome !== 'failed').map((c) => c.region))) {
       tracker.region(region).state = 'rolled-back';
     }
     const undone = `${tracker.compensations.length} compensation(s) run`;

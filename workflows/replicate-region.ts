@@ -4,6 +4,7 @@
  * Every side-effecting call registers its undo on the Saga first. Used for the primary (update only)
  * and the target regions by the release, and by the sync workflows.
  */
+import { patched } from '@temporalio/workflow';
 import type { CodePackage, CodeSnapshot, FunctionRef } from '../activities/contract';
 import { compensation, compensationWait, mutation, read, waiting, WAIT_FOR_ACTIVE_MS } from './activity-profiles';
 import type { Compensations, Undo } from './compensation';
@@ -43,12 +44,31 @@ export interface DeployedRegion {
 
 const where = (fn: FunctionRef) => `${fn.region}/${fn.namespace}/${fn.functionName}`;
 
-/** Puts $LATEST back to a snapshot and waits until the function is Active again. */
+/**
+ * Patch id guarding the unchanged-code check of restore-code: histories recorded before it redeployed
+ * the snapshot even where the update never took effect (e.g. SCF refused the package), so they replay that.
+ */
+export const SKIP_UNCHANGED_RESTORE_PATCH = 'skip-unchanged-restore';
+
+/**
+ * Whether $LATEST is, settled, exactly what the snapshot holds (code and handler): then restoring
+ * would only redeploy it. Anything else (busy, failed, other code or handler) is restored.
+ */
+async function stillAsSnapshot(fn: FunctionRef, snapshot: CodeSnapshot): Promise<boolean> {
+  const info = await compensation.getFunction({ fn });
+  if (!info.exists || info.status !== 'Active') return false;
+  if (snapshot.handler !== undefined && info.handler !== snapshot.handler) return false;
+  const { codeSha256 } = await compensation.getFunctionAddress({ fn });
+  return codeSha256 === snapshot.sha256;
+}
+
+/** Puts $LATEST back to a snapshot and waits until the function is Active again; skipped where nothing changed. */
 export function restoreCodeUndo(fn: FunctionRef, snapshot: CodeSnapshot, extraManualAction = ''): Undo {
   return {
     name: 'restore-code',
     region: fn.region,
     run: async () => {
+      if (patched(SKIP_UNCHANGED_RESTORE_PATCH) && (await stillAsSnapshot(fn, snapshot))) return 'skipped';
       await compensation.restoreCode({ snapshot });
       await compensationWait.waitForActive({ fn, maxWaitMs: WAIT_FOR_ACTIVE_MS });
     },
