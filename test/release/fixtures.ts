@@ -93,8 +93,8 @@ export function releaseInput(functionName: string, pkg: CodePackage, overrides: 
 }
 
 /**
- * Writes the workflow's history to test/histories/<name>.json when RECORD_HISTORIES=1 (see
- * test/histories/README.md), in the standard JSON history format, through `temporal workflow show`.
+ * Writes the workflow's history to test/histories/<name><RECORD_HISTORIES_SUFFIX>.json when
+ * RECORD_HISTORIES=1 (see test/histories/README.md), in the standard JSON history format, through `temporal workflow show`.
  * (The SDK's historyToJSON fails in this install: two protobufjs copies.)
  */
 export async function maybeRecordHistory(handle: WorkflowHandle, name: string): Promise<void> {
@@ -105,5 +105,5 @@ export async function maybeRecordHistory(handle: WorkflowHandle, name: string): 
     ['workflow', 'show', '--workflow-id', handle.workflowId, '--run-id', runId, '--address', harnessInfo().address, '--namespace', 'default', '--output', 'json'],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
-  writeFileSync(path.resolve(__dirname, '../histories', `${name}.json`), json);
+  writeFileSync(path.resolve(__dirname, '../histories', `${name}${process.env.RECORD_HISTORIES_SUFFIX ?? ''}.json`), json);
 }

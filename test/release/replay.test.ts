@@ -11,8 +11,15 @@ import { Worker } from '@temporalio/worker';
 import { harnessInfo } from '../harness/temporal';
 
 // The first two predate the patches `delete-created-alias` and `bake-judges-new-version` (they replay
-// the old paths); `release-succeeded-split-bake` was recorded with them (the new bake path).
-const HISTORIES = ['release-succeeded', 'release-rolled-back', 'release-succeeded-split-bake'];
+// the old paths); `release-succeeded-split-bake` was recorded with them (the new bake path); the
+// `-verify-in-activity` ones with `verify-in-activity` (verifyCase) and, rolled back, `skip-unchanged-restore`.
+const HISTORIES = [
+  'release-succeeded',
+  'release-rolled-back',
+  'release-succeeded-split-bake',
+  'release-succeeded-verify-in-activity',
+  'release-rolled-back-verify-in-activity',
+];
 
 /**
  * The SDK's own `historyFromJSON` fails in this install ("type must be a Type"): @temporalio/common and
