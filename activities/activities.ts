@@ -33,6 +33,7 @@ import type {
 } from './contract';
 import { DownloadError, downloadToFile } from './download';
 import { PackageError, fitsZipFile, preparePackage, zipFileTooBigMessage } from './packages';
+import { COS_HOST_PATTERNS, FetchPolicy, type LookupAll } from './url-policy';
 import type { RateLimiter } from './rate-limiter';
 import { type ScfClientFactory, ScfGateway } from './scf-client';
 import { createVerifyCase } from './verification';
@@ -48,6 +49,14 @@ export interface ActivityDeps {
   packages?: {
     /** Cap on any download (snapshots, http(s) packages). Default 512 MiB. */
     maxDownloadBytes?: number;
+    /** Host patterns http(s) packages may come from, over https (SCF_PACKAGE_HOSTS). Default: the COS domains. */
+    hosts?: readonly string[];
+    /** The directory local packages may come from (SCF_PACKAGE_DIR); without it they are refused. */
+    localDir?: string;
+    /** `host:port` of the simulator (SCF_ENDPOINT): packages and code URLs from it over http, any address. */
+    simulatorHost?: string;
+    /** DNS for the address checks; default the system's (tests inject one). */
+    lookup?: LookupAll;
   };
   /** Where verifyCase reads `${env:SCF_EVENT_...}` references; default the worker's process.env. */
   eventEnv?: Readonly<Record<string, string | undefined>>;
@@ -115,6 +124,15 @@ function invalidPackage(err: PackageError): ApplicationFailure {
 export function createActivities(deps: ActivityDeps) {
   const gw = new ScfGateway({ scf: deps.scf, logger: deps.logger, limiter: deps.limiter });
   const maxDownloadBytes = deps.packages?.maxDownloadBytes ?? 512 * 1024 * 1024;
+  const trustedHosts = deps.packages?.simulatorHost ? [deps.packages.simulatorHost] : [];
+  const packagePolicy = new FetchPolicy({
+    hosts: deps.packages?.hosts ?? COS_HOST_PATTERNS,
+    listName: 'SCF_PACKAGE_HOSTS',
+    trustedHosts,
+    lookup: deps.packages?.lookup,
+  });
+  // GetFunctionAddress's Url: only COS (over http too: the seed page's example is http://), or the simulator.
+  const codeUrlPolicy = new FetchPolicy({ hosts: COS_HOST_PATTERNS, listName: 'the COS domains', allowHttp: true, trustedHosts, lookup: deps.packages?.lookup });
   const wait = { initialMs: 250, maxMs: 2500, factor: 1.6, ...deps.waitPolicy };
   const t = (fn: FunctionRef, qualifier?: string) => ({ region: fn.region, namespace: fn.namespace, functionName: fn.functionName, qualifier });
 
@@ -122,7 +140,7 @@ export function createActivities(deps: ActivityDeps) {
     const file = await deps.store.tempPath();
     const cleanup = () => fs.rm(file, { force: true });
     try {
-      const r = await downloadToFile(url, file, { maxBytes, signal });
+      const r = await downloadToFile(url, file, { maxBytes, signal, policy: packagePolicy });
       return { file, sha256: r.sha256, bytes: r.bytes, cleanup };
     } catch (err) {
       await cleanup();
@@ -181,7 +199,8 @@ export function createActivities(deps: ActivityDeps) {
     return out;
   }
 
-  async function address(fn: FunctionRef, qualifier?: string): Promise<FunctionAddress> {
+  /** GetFunctionAddress. The signed `url` stays inside the activity: `address()` drops it. */
+  async function codeLocation(fn: FunctionRef, qualifier?: string): Promise<FunctionAddress & { url: string }> {
     const r = await gw.call(
       'GetFunctionAddress',
       t(fn, qualifier),
@@ -189,6 +208,10 @@ export function createActivities(deps: ActivityDeps) {
       { signal: currentSignal() },
     );
     return { url: r.Url ?? '', codeSha256: normalizeSha256(r.CodeSha256) ?? (r.CodeSha256 ?? '') };
+  }
+
+  async function address(fn: FunctionRef, qualifier?: string): Promise<FunctionAddress> {
+    return { codeSha256: (await codeLocation(fn, qualifier)).codeSha256 };
   }
 
   function toAliasInfo(r: { Name?: string; FunctionVersion?: string; RoutingConfig?: { AdditionalVersionWeights?: Array<{ Version: string; Weight: number }> }; Description?: string }, name: string): AliasInfo {
@@ -360,7 +383,7 @@ export function createActivities(deps: ActivityDeps) {
     async updateFunctionCode(input: UpdateCodeInput): Promise<{ requestId: string }> {
       let prepared;
       try {
-        prepared = await preparePackage(input.pkg, { maxDownloadBytes, signal: currentSignal(), download: downloadPackage });
+        prepared = await preparePackage(input.pkg, { maxDownloadBytes, signal: currentSignal(), download: downloadPackage, localDir: deps.packages?.localDir });
       } catch (err) {
         if (err instanceof PackageError) throw invalidPackage(err);
         throw err;
@@ -462,7 +485,10 @@ export function createActivities(deps: ActivityDeps) {
       return { copied: true, notCopied };
     },
 
-    /** Read-only. `codeSha256` as lowercase hex. */
+    /**
+     * Read-only. `codeSha256` as lowercase hex. SCF's `Url` is a signed download link (a credential
+     * for the code): it is not returned, so it never reaches workflow history.
+     */
     async getFunctionAddress(input: { fn: FunctionRef; qualifier?: string }): Promise<FunctionAddress> {
       return address(input.fn, input.qualifier);
     },
@@ -577,13 +603,13 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * GetFunctionAddress, then downloads the zip (only from the host SCF returned, size-capped, streamed
-     * to disk), checks it against CodeSha256 and keeps it in the artifact store under its sha256. Twice:
+     * GetFunctionAddress, then downloads the zip (only from a COS domain, or the simulator; public
+     * addresses only; size-capped, streamed to disk), checks it against CodeSha256 and keeps it in the artifact store under its sha256. Twice:
      * the second run finds the artifact already stored and does not download again.
      */
     async snapshotCode(input: { fn: FunctionRef; qualifier?: string }): Promise<CodeSnapshot> {
       const qualifier = input.qualifier ?? '$LATEST';
-      const [addr, info] = await Promise.all([address(input.fn, input.qualifier), getFunctionInfo(input.fn, input.qualifier)]);
+      const [addr, info] = await Promise.all([codeLocation(input.fn, input.qualifier), getFunctionInfo(input.fn, input.qualifier)]);
       const sha = normalizeSha256(addr.codeSha256);
       if (!sha || !addr.url) {
         throw ApplicationFailure.create({
@@ -595,7 +621,7 @@ export function createActivities(deps: ActivityDeps) {
         const tmp = await deps.store.tempPath();
         let got;
         try {
-          got = await downloadToFile(addr.url, tmp, { maxBytes: maxDownloadBytes, signal: currentSignal(), allowedHost: new URL(addr.url).host });
+          got = await downloadToFile(addr.url, tmp, { maxBytes: maxDownloadBytes, signal: currentSignal(), policy: codeUrlPolicy });
           heartbeat({ downloadedBytes: got.bytes });
         } catch (err) {
           await fs.rm(tmp, { force: true });

@@ -12,18 +12,26 @@
  * | `SCF_RATE_LIMIT_SHARE`    | this worker's share of the account's limits, `0 < share <= 1`            | `1` |
  * | `SCF_ARTIFACT_DIR`        | where snapshots and downloaded packages are kept                         | `.data/artifacts` |
  * | `SCF_MAX_DOWNLOAD_BYTES`  | cap on any download (snapshots, http(s) packages)                        | `536870912` (512 MiB) |
+ * | `SCF_PACKAGE_HOSTS`       | hosts https packages may come from: `host`, `host:port`, `*.suffix`, comma-separated | the COS domains (`*.myqcloud.com`, `*.tencentcos.cn`) |
+ * | `SCF_PACKAGE_DIR`         | the one directory local packages (paths, file://) may come from; must exist | none: local packages refused |
  *
  * Secrets are NOT part of this config: `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` /
  * `TENCENTCLOUD_SESSION_TOKEN`, the profile file `~/.tencentcloud/credentials` and the CVM role are
  * read by the SDK's own credential providers when a request is signed, so they never appear in
  * this object, in logs or in workflow history.
  *
+ * Package sources (url-policy.ts): packages and GetFunctionAddress URLs are fetched only from public
+ * addresses. When `SCF_ENDPOINT` names a host outside `tencentcloudapi.com` (the simulator), that
+ * `host:port` is trusted as well: packages and code URLs from it, over http, on loopback.
+ *
  * Cross-worker rate limits: the limiter is per worker process. When N workers share one account, set
  * `SCF_RATE_LIMIT_SHARE=1/N` (e.g. `0.5` for two) on each, so the sum stays under the account's limit.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ScfAction } from './scf-client';
+import { COS_HOST_PATTERNS, hostPatternProblem } from './url-policy';
 
 export type CredentialSource = 'default' | 'env' | 'profile' | 'cvm-role';
 
@@ -39,6 +47,12 @@ export interface ScfConfig {
   rateLimitShare: number;
   artifactDir: string;
   maxDownloadBytes: number;
+  /** Host patterns for https packages (SCF_PACKAGE_HOSTS). */
+  packageHosts: string[];
+  /** Absolute; the only directory local packages may come from (SCF_PACKAGE_DIR). */
+  packageDir?: string;
+  /** `host:port` of SCF_ENDPOINT when it is not Tencent's (the simulator): trusted for packages and code URLs. */
+  simulatorHost?: string;
 }
 
 /** The documented per-second limits of each action (per account). Others: `DEFAULT_RATE_LIMIT`. */
@@ -96,6 +110,8 @@ const envSchema = z.object({
   SCF_RATE_LIMIT_SHARE: z.string().optional(),
   SCF_ARTIFACT_DIR: z.string().trim().min(1).optional(),
   SCF_MAX_DOWNLOAD_BYTES: positiveInt('SCF_MAX_DOWNLOAD_BYTES').optional(),
+  SCF_PACKAGE_HOSTS: z.string().optional(),
+  SCF_PACKAGE_DIR: z.string().trim().min(1).optional(),
 });
 
 export class ScfConfigError extends Error {
@@ -132,6 +148,23 @@ function parseShare(text: string | undefined): number {
   return value;
 }
 
+/** `*.example.com, downloads.example.org:8443`; empty or unset: the COS domains. */
+export function parsePackageHosts(text: string | undefined): string[] {
+  const patterns = (text ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
+  for (const p of patterns) {
+    const problem = hostPatternProblem(p);
+    if (problem) throw new ScfConfigError(`SCF_PACKAGE_HOSTS: ${problem} (e.g. *.cos.ap-guangzhou.myqcloud.com, downloads.example.com)`);
+  }
+  return patterns.length ? patterns : [...COS_HOST_PATTERNS];
+}
+
+function packageDir(text: string | undefined, cwd: string): string | undefined {
+  if (!text) return undefined;
+  const dir = path.resolve(cwd, text);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new ScfConfigError(`SCF_PACKAGE_DIR: no directory at ${dir}`);
+  return dir;
+}
+
 /** Reads and validates the configuration; throws `ScfConfigError` naming the variable that is wrong. */
 export function loadScfConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ScfConfig {
   const parsed = envSchema.safeParse(env);
@@ -157,6 +190,8 @@ export function loadScfConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
     );
   }
   const protocol = `${declared ?? scheme ?? 'https'}://` as ScfConfig['protocol'];
+  const endpointHost = endpoint ? new URL(`${protocol}${endpoint}`) : undefined;
+  const isTencent = endpointHost && /(^|\.)tencentcloudapi\.com$/i.test(endpointHost.hostname);
   return {
     endpoint,
     protocol,
@@ -167,5 +202,8 @@ export function loadScfConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
     rateLimitShare: parseShare(e.SCF_RATE_LIMIT_SHARE),
     artifactDir: path.resolve(cwd, e.SCF_ARTIFACT_DIR ?? '.data/artifacts'),
     maxDownloadBytes: e.SCF_MAX_DOWNLOAD_BYTES ?? 512 * 1024 * 1024,
+    packageHosts: parsePackageHosts(e.SCF_PACKAGE_HOSTS),
+    ...(e.SCF_PACKAGE_DIR ? { packageDir: packageDir(e.SCF_PACKAGE_DIR, cwd) } : {}),
+    ...(endpointHost && !isTencent ? { simulatorHost: endpointHost.host } : {}),
   };
 }

@@ -104,8 +104,11 @@ export interface CopyFunctionResult {
   notCopied: string[];
 }
 
+/**
+ * GetFunctionAddress as workflows see it: the CodeSha256 only. SCF's `Url` is a signed download link,
+ * a credential for the code; it stays inside the activity (snapshotCode) and never reaches history.
+ */
 export interface FunctionAddress {
-  url: string;
   codeSha256: string;
 }
 

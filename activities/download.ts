@@ -1,12 +1,15 @@
 /**
- * Streams an http(s) URL to a file: size-capped, hashed on the way, cancellable, and never leaving the
- * host it was given (a redirect to another host is refused; same-host redirects are followed, at most 3).
+ * Streams an http(s) URL to a file: size-capped, hashed on the way, cancellable, and only from where
+ * its `FetchPolicy` allows (url-policy.ts): the first URL and every redirect (at most 3) are checked,
+ * and each connection goes to the address the check resolved. Messages name host and path, never the
+ * query string (GetFunctionAddress URLs are signed).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { abortError } from './context';
+import { type FetchPolicy, pinnedLookup, redactUrl, type ResolvedAddress, UrlRefused } from './url-policy';
 
 export class DownloadError extends Error {
   override name = 'DownloadError';
@@ -28,14 +31,14 @@ export class DownloadError extends Error {
 
 /** Per-request socket timeout. */
 const TIMEOUT_MS = 60_000;
-/** Same-host redirects followed. */
+/** Redirects followed (each one checked by the policy). */
 const MAX_REDIRECTS = 3;
 
 export interface DownloadOptions {
   maxBytes: number;
   signal?: AbortSignal;
-  /** Only this host (hostname[:port]) may be contacted; defaults to the URL's own host. */
-  allowedHost?: string;
+  /** Decides every hop: scheme, host, resolved addresses. */
+  policy: FetchPolicy;
 }
 
 export interface DownloadResult {
@@ -44,25 +47,37 @@ export interface DownloadResult {
 }
 
 export async function downloadToFile(url: string, dest: string, opts: DownloadOptions): Promise<DownloadResult> {
-  let current = new URL(url);
-  const allowedHost = opts.allowedHost ?? current.host;
+  let current = parseUrl(url);
   for (let redirects = 0; ; redirects++) {
-    if (current.protocol !== 'http:' && current.protocol !== 'https:') {
-      throw new DownloadError(`refusing to download ${current.protocol} URL (only http and https)`, false);
-    }
-    if (current.host !== allowedHost) {
-      throw new DownloadError(`refusing to download from ${current.host}: only ${allowedHost} (the host SCF returned) is allowed`, false);
-    }
-    const outcome = await getOnce(current, dest, opts);
+    const address = await checkHop(current, opts.policy);
+    const outcome = await getOnce(current, address, dest, opts);
     if (outcome.kind === 'done') return outcome.result;
-    if (redirects >= MAX_REDIRECTS) throw new DownloadError(`too many redirects downloading from ${allowedHost}`, false);
-    current = new URL(outcome.location, current);
+    if (redirects >= MAX_REDIRECTS) throw new DownloadError(`too many redirects downloading from ${current.host}`, false);
+    current = parseUrl(outcome.location, current);
+  }
+}
+
+function parseUrl(text: string, base?: URL): URL {
+  try {
+    return new URL(text, base);
+  } catch {
+    throw new DownloadError(`not a valid URL: ${redactUrl(text).slice(0, 200)}`, false);
+  }
+}
+
+async function checkHop(url: URL, policy: FetchPolicy): Promise<ResolvedAddress> {
+  try {
+    return await policy.check(url);
+  } catch (err) {
+    if (err instanceof UrlRefused) throw new DownloadError(err.message, false);
+    // A DNS failure (ENOTFOUND, EAI_AGAIN) can be transient.
+    throw new DownloadError(`cannot resolve ${url.hostname}: ${(err as Error).message}`, true);
   }
 }
 
 type Outcome = { kind: 'done'; result: DownloadResult } | { kind: 'redirect'; location: string };
 
-function getOnce(url: URL, dest: string, opts: DownloadOptions): Promise<Outcome> {
+function getOnce(url: URL, address: ResolvedAddress, dest: string, opts: DownloadOptions): Promise<Outcome> {
   const signal = opts.signal;
   if (signal?.aborted) return Promise.reject(abortError(signal));
   const lib = url.protocol === 'https:' ? https : http;
@@ -78,7 +93,7 @@ function getOnce(url: URL, dest: string, opts: DownloadOptions): Promise<Outcome
       fs.rm(dest, { force: true }).finally(() => reject(err));
     };
     const onAbort = () => fail(abortError(signal!));
-    const req = lib.get(url, { timeout: TIMEOUT_MS }, (res) => {
+    const req = lib.get(url, { timeout: TIMEOUT_MS, lookup: pinnedLookup(address) }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();

@@ -18,7 +18,7 @@ import { createScfClientFactory } from './scf-client';
 
 export { createActivities, normalizeSha256, nameMatcher } from './activities';
 export type { ActivityDeps, Activities } from './activities';
-export { loadScfConfig, parseRateLimits, ScfConfigError, DOCUMENTED_RATE_LIMITS, DEFAULT_RATE_LIMIT } from './config';
+export { loadScfConfig, parsePackageHosts, parseRateLimits, ScfConfigError, DOCUMENTED_RATE_LIMITS, DEFAULT_RATE_LIMIT } from './config';
 export type { ScfConfig, CredentialSource } from './config';
 export { RateLimiter, TokenBucket } from './rate-limiter';
 export type { RateLimiterOptions, BucketStats } from './rate-limiter';
@@ -28,6 +28,8 @@ export { createScfClientFactory, credentialFor, CredentialChain, ScfGateway } fr
 export type { ScfClientFactory, ScfSdkClient, ScfAction, ScfActionMap } from './scf-client';
 export { validatePackageRef, assertPackageRef, PackageError, ZIPFILE_MAX_BASE64_BYTES, ZIPFILE_MAX_RAW_BYTES } from './packages';
 export type { PackageRef, PackageIssue, PackageValidation } from './packages';
+export { COS_HOST_PATTERNS, FetchPolicy, UrlRefused, isPublicAddress, redactUrl } from './url-policy';
+export type { LookupAll, ResolvedAddress } from './url-policy';
 export { ERROR_TABLE, FAMILY_RULES, classifyCode, toApplicationFailure, describeScfError } from './error-table';
 export type { ErrorRule, ErrorClass, CallTarget } from './error-table';
 export { REDACT_PATHS } from './logger';
@@ -49,6 +51,11 @@ export function createDefaultActivityDeps(config: ScfConfig, logger: Logger, opt
     store: new LocalArtifactStore(config.artifactDir),
     logger,
     limiter: options.limiter ?? new RateLimiter({ limits: config.rateLimits, share: config.rateLimitShare }),
-    packages: { maxDownloadBytes: config.maxDownloadBytes },
+    packages: {
+      maxDownloadBytes: config.maxDownloadBytes,
+      hosts: config.packageHosts,
+      localDir: config.packageDir,
+      simulatorHost: config.simulatorHost,
+    },
   };
 }

@@ -144,6 +144,11 @@ export interface PreparedPackage {
 export interface PrepareOptions {
   maxDownloadBytes: number;
   signal?: AbortSignal;
+  /**
+   * The only directory local packages (paths, file://) may come from (SCF_PACKAGE_DIR); compared after
+   * resolving real paths, so `..` and symlinks cannot leave it. Undefined: local packages are refused.
+   */
+  localDir?: string;
   /** Downloads http(s) packages to a temporary file; returns its path, the sha256 computed while streaming, and size. */
   download?: (url: string, maxBytes: number, signal?: AbortSignal) => Promise<{ file: string; sha256: string; bytes: number; cleanup: () => Promise<void> }>;
 }
@@ -191,6 +196,46 @@ export function checkZipBytes(bytes: Buffer, sha256: string, where: string, comp
   return bytes.toString('base64');
 }
 
+const errCode = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
+/**
+ * The real path of `file` when it lies inside `localDir` (both resolved: `..` and symlinks followed).
+ * Refuses before reading anything, so no file outside the directory is opened or hashed.
+ */
+async function insideLocalDir(file: string, localDir: string | undefined): Promise<string> {
+  if (!localDir) {
+    throw new PackageError(
+      'pkg.location',
+      `local packages are off on this worker (${file}); set SCF_PACKAGE_DIR on the worker to the directory the zips are in, or use an https:// URL or cos://bucket/key?region=...`,
+    );
+  }
+  let root: string;
+  try {
+    root = await fs.realpath(localDir);
+  } catch (e) {
+    throw new PackageError('pkg.location', `SCF_PACKAGE_DIR ${localDir} is not readable on the worker (${errCode(e)})`);
+  }
+  let real: string;
+  try {
+    real = await fs.realpath(file);
+  } catch (e) {
+    // Not there (or not reachable): said only for paths that are inside the directory as written.
+    if (!isInside(root, path.resolve(file))) throw outside(file, localDir);
+    throw new PackageError('pkg.location', `cannot read ${file} on the worker (${errCode(e)}); the path must exist on the worker's machine`);
+  }
+  if (!isInside(root, real)) throw outside(file, localDir);
+  return real;
+}
+
+function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
+function outside(file: string, localDir: string): PackageError {
+  return new PackageError('pkg.location', `${file} is outside SCF_PACKAGE_DIR (${localDir}) once links and .. are resolved; put the zip in that directory`);
+}
+
 /** Reads/downloads the package and returns UpdateFunctionCode's code parameters. No SCF call. */
 export async function preparePackage(pkg: CodePackage, opts: PrepareOptions): Promise<PreparedPackage> {
   const { ref, sha256 } = assertPackageRef(pkg);
@@ -198,19 +243,20 @@ export async function preparePackage(pkg: CodePackage, opts: PrepareOptions): Pr
     case 'cos':
       return { params: { CosBucketName: ref.bucket, CosObjectName: ref.key, CosBucketRegion: ref.region } };
     case 'file': {
+      const file = await insideLocalDir(ref.path, opts.localDir);
       let stat;
       try {
-        stat = await fs.stat(ref.path);
+        stat = await fs.stat(file);
       } catch (e) {
-        throw new PackageError('pkg.location', `cannot read ${ref.path} on the worker (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the path must exist on the worker's machine`);
+        throw new PackageError('pkg.location', `cannot read ${ref.path} on the worker (${errCode(e)}); the path must exist on the worker's machine`);
       }
       if (!stat.isFile()) throw new PackageError('pkg.location', `${ref.path} is not a file`);
       if (!fitsZipFile(stat.size)) throw tooBig(stat.size);
       let bytes: Buffer;
       try {
-        bytes = await fs.readFile(ref.path);
+        bytes = await fs.readFile(file);
       } catch (e) {
-        throw new PackageError('pkg.location', `cannot read ${ref.path} on the worker (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        throw new PackageError('pkg.location', `cannot read ${ref.path} on the worker (${errCode(e)})`);
       }
       return { params: { ZipFile: checkZipBytes(bytes, sha256, ref.path) } };
     }

@@ -92,6 +92,9 @@ export function describeWorkerConfig(config: WorkerConfig): Record<string, unkno
       account: config.scf.account,
       rateLimitShare: config.scf.rateLimitShare,
       artifactDir: config.scf.artifactDir,
+      packageHosts: config.scf.packageHosts,
+      packageDir: config.scf.packageDir ?? 'none (local packages refused)',
+      simulatorHost: config.scf.simulatorHost ?? 'none',
     },
   };
 }

@@ -4,7 +4,8 @@
  * good version to three regions with a canary alias shift, releases a broken one that rolls back,
  * and exits 0 only when both end as expected. Nothing contacts Tencent Cloud.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { connectTemporalAt } from '../connection';
@@ -48,8 +49,11 @@ async function demo(flags: DemoFlags): Promise<number> {
   const workerLogger = createWorkerLogger('INFO', pino.destination({ dest: workerLog, append: false, sync: true }));
   installSdkLogging(workerLogger, 'INFO', { shutdownSignals: [] });
   say(`  worker log: ${path.relative(process.cwd(), workerLog)}`);
+  // The demo's zips are built here, the one directory the worker may read packages from.
+  const packageDir = mkdtempSync(path.join(os.tmpdir(), 'scf-release-demo-'));
   const stack = await startDevStack({
     withWorker: true,
+    packageDir,
     workerLogger,
     temporalPort: await portOrFree(temporalPort),
     uiPort: await portOrFree(uiPort),
@@ -60,7 +64,7 @@ async function demo(flags: DemoFlags): Promise<number> {
     say(`  Temporal UI ${stack.uiUrl}   simulator ${stack.simulator.url}   task queue ${stack.taskQueue}\n`);
     const target = await connectTemporalAt(stack.temporalAddress, stack.namespace, stack.uiUrl);
     try {
-      report = await runDemoScenario(target, stack.simulator, stack.taskQueue, say);
+      report = await runDemoScenario(target, stack.simulator, stack.taskQueue, packageDir, say);
     } finally {
       await target.close();
     }

@@ -68,6 +68,7 @@ async function dev(flags: DevFlags): Promise<number> {
       `  Temporal Web UI     ${stack.uiUrl}`,
       `  SCF simulator       ${stack.simulator.url}   (admin: ${stack.simulator.url}/_admin/state)`,
       `  Worker              ${flags.worker ? `in this process, task queue "${stack.taskQueue}"` : 'none (--no-worker)'}`,
+      ...(flags.worker ? [`  Local packages      zips under ${stack.packageDir} (SCF_PACKAGE_DIR; default: this directory)`] : []),
       `  Data                ${flags.inMemory ? 'in memory' : flags.dataDir}`,
       '',
       'In another shell:',

@@ -47,7 +47,7 @@ export function registerReleaseCommand(program: Command): void {
 }
 
 async function release(options: ReleaseOptions): Promise<number> {
-  const built = await buildRelease({ file: options.file, flags: options, startedBy: options.by });
+  const built = await buildRelease({ file: options.file, flags: options, startedBy: options.by, scfEndpoint: process.env.SCF_ENDPOINT });
   const stderrStyle = styleFor(process.stderr);
   for (const warning of built.warnings) process.stderr.write(`${stderrStyle.yellow('warning')}: ${warning}\n`);
   return withTemporal((target) => startAndFollow(target, built.input, options));

@@ -4,8 +4,7 @@
  * broken v3 from `examples/broken-function` and watch it roll back. It drives the same manifest
  * loader, API and renderers as `scf-release release`, and `examples/release.yaml` is its manifest.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunningSimulator } from '../../simulator';
 import { releaseRegions, type ReleaseStatus } from '../../workflows/definitions';
@@ -43,10 +42,11 @@ export async function runDemoScenario(
   target: TemporalTarget,
   simulator: RunningSimulator,
   taskQueue: string,
+  /** Where the zips are built: the worker's SCF_PACKAGE_DIR. */
+  work: string,
   say: (line: string) => void,
 ): Promise<DemoReport> {
   const style = styleFor(process.stdout);
-  const work = await mkdtemp(path.join(os.tmpdir(), 'scf-release-demo-'));
 
   say(style.bold(`Seeding ${DEMO_FUNCTION} v1 in ${SEEDED_REGIONS.join(' and ')} (ap-singapore has no copy yet)`));
   // v1 is the example with its version line set back: the only difference between v1 and v2.

@@ -29,6 +29,11 @@ export interface DevStackOptions {
    */
   workerLogger?: Logger;
   taskQueue?: string;
+  /**
+   * The only directory the in-process worker reads local zips from (its SCF_PACKAGE_DIR). Default:
+   * SCF_PACKAGE_DIR from the environment, else the working directory.
+   */
+  packageDir?: string;
   log?: (line: string) => void;
 }
 
@@ -38,6 +43,8 @@ export interface DevStack {
   namespace: string;
   simulator: RunningSimulator;
   taskQueue: string;
+  /** Where the in-process worker may read local zips from. */
+  packageDir: string;
   stop(): Promise<void>;
 }
 
@@ -46,6 +53,7 @@ export const DEFAULT_DATA_DIR = path.resolve(__dirname, '../../.data');
 export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
   const log = options.log ?? (() => {});
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
+  const packageDir = path.resolve(options.packageDir ?? (process.env.SCF_PACKAGE_DIR || process.cwd()));
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const undo of stops.reverse()) await undo().catch(() => undefined);
@@ -69,10 +77,10 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
 
     if (options.withWorker) {
       const logger = options.workerLogger ?? createWorkerLogger('WARN', pino.destination(2));
-      const stopWorker = await startInProcessWorker(server.address, simulator, taskQueue, options.dataDir, logger);
+      const stopWorker = await startInProcessWorker(server.address, simulator, taskQueue, options.dataDir, packageDir, logger);
       stops.push(stopWorker);
     }
-    return { temporalAddress: server.address, uiUrl: server.uiUrl, namespace: 'default', simulator, taskQueue, stop };
+    return { temporalAddress: server.address, uiUrl: server.uiUrl, namespace: 'default', simulator, taskQueue, packageDir, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -81,19 +89,22 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
 
 /**
  * The worker signs with the simulator's built-in keys, never with whatever real Tencent Cloud keys
- * the user's shell holds: the embedded stack must not be able to reach a real account.
+ * the user's shell holds: the embedded stack must not be able to reach a real account. It trusts the
+ * simulator's host (SCF_ENDPOINT) and reads local zips from `packageDir` only (SCF_PACKAGE_DIR).
  */
 async function startInProcessWorker(
   address: string,
   simulator: RunningSimulator,
   taskQueue: string,
   dataDir: string | undefined,
+  packageDir: string,
   logger: Logger,
 ): Promise<() => Promise<void>> {
   const config = loadScfConfig({
     SCF_ENDPOINT: simulator.url,
     SCF_CREDENTIALS: 'env',
     SCF_ARTIFACT_DIR: path.join(dataDir ?? DEFAULT_DATA_DIR, 'artifacts'),
+    SCF_PACKAGE_DIR: packageDir,
   });
   const activities = createActivities(
     createDefaultActivityDeps(config, logger.child({ component: 'activities' }), {

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { loadScfConfig } from '../../activities/config';
 import type { ReleaseInput } from '../../workflows/definitions';
 import { defaultStartedBy, newReleaseId } from '../release-id';
 import { issuesFromZod, ManifestError, type ManifestIssue } from './issues';
@@ -36,6 +37,8 @@ export interface BuildOptions {
   flags?: ManifestFlags;
   /** `--by`; defaults to user@host. */
   startedBy?: string;
+  /** The workers' SCF_ENDPOINT, when the client knows it: a simulator there may serve packages over http. */
+  scfEndpoint?: string;
   now?: Date;
 }
 
@@ -109,6 +112,16 @@ function flagLookup(setBy: Map<string, string>): (path: string) => string | unde
   };
 }
 
+/** The simulator's `host:port` when `endpoint` (SCF_ENDPOINT) names one, as the worker derives it. */
+function simulatorHostOf(endpoint: string | undefined): string | undefined {
+  if (!endpoint) return undefined;
+  try {
+    return loadScfConfig({ SCF_ENDPOINT: endpoint }).simulatorHost;
+  } catch {
+    return undefined; // a malformed endpoint trusts nothing (the worker refuses to start with it)
+  }
+}
+
 /** Validates manifest + flags and builds the workflow input; throws ManifestError listing every problem. */
 export async function buildRelease(options: BuildOptions): Promise<BuiltRelease> {
   const source = options.file ?? 'flags';
@@ -123,7 +136,7 @@ export async function buildRelease(options: BuildOptions): Promise<BuiltRelease>
 
   // Relative package paths are relative to the manifest, or to the working directory when a flag set them.
   const baseDir = options.file && !setBy.has('package') ? path.dirname(path.resolve(options.file)) : process.cwd();
-  const pkg = await resolvePackage(manifest.package, baseDir);
+  const pkg = await resolvePackage(manifest.package, baseDir, { handler: manifest.handler, simulatorHost: simulatorHostOf(options.scfEndpoint) });
   if (Array.isArray(pkg)) {
     const withFlag = flagLookup(setBy);
     const issues = pkg.map((i): ManifestIssue => (withFlag(i.path) ? { ...i, message: `${i.message} (set by ${withFlag(i.path)})` } : i));

@@ -50,8 +50,8 @@ export function packageFromString(value: string): Record<string, string> {
 }
 
 const PACKAGE_SHAPE = {
-  path: text('give the zip\'s path (relative to the manifest) or a file:// URL').optional(),
-  url: text('give an http(s):// URL of the zip').optional(),
+  path: text('give the zip\'s path (relative to the manifest)').optional(),
+  url: text('give an https:// URL of the zip').optional(),
   cos: text('give cos://<bucket-appid>/<key>?region=<region>').optional(),
   sha256: text('give the zip\'s lowercase hex SHA-256 (sha256sum <zip>)')
     .regex(SHA256, { error: 'must be 64 hex characters; compute it with `sha256sum <zip>`' })

@@ -28,8 +28,11 @@ async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
   return err as ApplicationFailure;
 }
 
-/** Serves `body` at /code.zip, streamed without a content-length (so a cap is hit while streaming). */
-async function serve(body: Buffer): Promise<{ url: string; close: () => void }> {
+/**
+ * Serves `body` at /code.zip, streamed without a content-length (so a cap is hit while streaming).
+ * `packages` trusts it as the simulator (SCF_ENDPOINT's host), the one host allowed over http on loopback.
+ */
+async function serve(body: Buffer): Promise<{ url: string; packages: { simulatorHost: string }; close: () => void }> {
   const server = http.createServer((req, res) => {
     if (req.url !== '/code.zip') return void res.writeHead(404).end();
     res.writeHead(200);
@@ -39,6 +42,7 @@ async function serve(body: Buffer): Promise<{ url: string; close: () => void }> 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/code.zip`,
+    packages: { simulatorHost: `127.0.0.1:${(server.address() as AddressInfo).port}` },
     close: () => {
       server.closeAllConnections();
       server.close();
@@ -143,7 +147,7 @@ describe('downloads over the cap', () => {
   test('when an http(s) package is over the cap, then InvalidPackage points at COS, before any SCF call', async () => {
     const server = await serve(body);
     try {
-      const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }), { packages: { maxDownloadBytes: 100 } });
+      const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }), { packages: { ...server.packages, maxDownloadBytes: 100 } });
       const f = await failureOf(activities.updateFunctionCode({ fn, pkg: { location: server.url, sha256: sha(body) } }));
       expect(f.type).toBe('InvalidPackage');
       expect(f.nonRetryable).toBe(true);
@@ -157,7 +161,7 @@ describe('downloads over the cap', () => {
   test('when an http(s) package does not match its sha256, then it is refused with zero SCF calls', async () => {
     const server = await serve(body);
     try {
-      const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }));
+      const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }), { packages: server.packages });
       const f = await failureOf(activities.updateFunctionCode({ fn, pkg: { location: server.url, sha256: 'c'.repeat(64) } }));
       expect(f.type).toBe('InvalidPackage');
       expect(f.message).toContain(`pkg.sha256: 127.0.0.1:`);
@@ -173,7 +177,7 @@ describe('downloads over the cap', () => {
     try {
       const { activities, store } = activitiesWith(
         (action) => (action === 'GetFunctionAddress' ? { Url: server.url, CodeSha256: sha(body), RequestId: 'r' } : { Status: 'Active', Handler: 'index.main', RequestId: 'r' }),
-        { packages: { maxDownloadBytes: 100 } },
+        { packages: { ...server.packages, maxDownloadBytes: 100 } },
       );
       const f = await failureOf(activities.snapshotCode({ fn }));
       expect(f.type).toBe('DownloadFailed');
@@ -189,8 +193,9 @@ describe('downloads over the cap', () => {
   test('when a snapshot downloads and matches CodeSha256, then it is stored under its digest', async () => {
     const server = await serve(body);
     try {
-      const { activities, store } = activitiesWith((action) =>
-        action === 'GetFunctionAddress' ? { Url: server.url, CodeSha256: sha(body), RequestId: 'r' } : { Status: 'Active', Handler: 'index.main', RequestId: 'r' },
+      const { activities, store } = activitiesWith(
+        (action) => (action === 'GetFunctionAddress' ? { Url: server.url, CodeSha256: sha(body), RequestId: 'r' } : { Status: 'Active', Handler: 'index.main', RequestId: 'r' }),
+        { packages: server.packages },
       );
       const snap = await activities.snapshotCode({ fn });
       expect(snap).toMatchObject({ sha256: sha(body), artifact: `sha256:${sha(body)}`, handler: 'index.main' });

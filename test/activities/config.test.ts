@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DOCUMENTED_RATE_LIMITS, RATE_LIMITED_ACTIONS, ScfConfigError, loadScfConfig, parseRateLimits } from '../../activities/config';
 
 describe('loadScfConfig', () => {
@@ -62,5 +65,36 @@ describe('loadScfConfig', () => {
   test('when secrets are in the environment, then the config does not carry them', () => {
     const c = loadScfConfig({ TENCENTCLOUD_SECRET_ID: 'AKIDsecret', TENCENTCLOUD_SECRET_KEY: 'topsecret' });
     expect(JSON.stringify(c)).not.toMatch(/secret/i);
+  });
+});
+
+describe('package sources in the config', () => {
+  test('when nothing is set, then https packages come from the COS domains only, local packages are off and no host is trusted', () => {
+    const c = loadScfConfig({}, '/srv');
+    expect(c.packageHosts).toEqual(['*.myqcloud.com', '*.tencentcos.cn']);
+    expect(c.packageDir).toBeUndefined();
+    expect(c.simulatorHost).toBeUndefined();
+  });
+
+  test('when SCF_ENDPOINT names the simulator, then its host:port is trusted; when it names Tencent, then nothing is', () => {
+    expect(loadScfConfig({ SCF_ENDPOINT: 'http://127.0.0.1:9100' }).simulatorHost).toBe('127.0.0.1:9100');
+    expect(loadScfConfig({ SCF_ENDPOINT: 'scf.ap-guangzhou.tencentcloudapi.com' }).simulatorHost).toBeUndefined();
+    expect(loadScfConfig({ SCF_ENDPOINT: 'https://scf.tencentcloudapi.com' }).simulatorHost).toBeUndefined();
+  });
+
+  test('when SCF_PACKAGE_HOSTS and SCF_PACKAGE_DIR are set, then they are parsed and resolved', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'scf-cfg-'));
+    const c = loadScfConfig({ SCF_PACKAGE_HOSTS: ' Downloads.Example.com:8443, *.cos.ap-guangzhou.myqcloud.com ', SCF_PACKAGE_DIR: path.basename(dir) }, path.dirname(dir));
+    expect(c.packageHosts).toEqual(['downloads.example.com:8443', '*.cos.ap-guangzhou.myqcloud.com']);
+    expect(c.packageDir).toBe(dir);
+  });
+
+  test.each([
+    [{ SCF_PACKAGE_HOSTS: '*.com' }, /SCF_PACKAGE_HOSTS: "\*\.com" would match every host under a top-level domain/],
+    [{ SCF_PACKAGE_HOSTS: 'https://cdn.example.com/' }, /SCF_PACKAGE_HOSTS: "https:\/\/cdn\.example\.com\/" is not a host/],
+    [{ SCF_PACKAGE_HOSTS: 'a.example.com:99999' }, /SCF_PACKAGE_HOSTS: .* port over 65535/],
+    [{ SCF_PACKAGE_DIR: '/no/such/package/dir' }, /SCF_PACKAGE_DIR: no directory at \/no\/such\/package\/dir/],
+  ])('when a package setting is wrong (%j), then the error names it', (env, pattern) => {
+    expect(() => loadScfConfig(env as NodeJS.ProcessEnv)).toThrow(pattern);
   });
 });

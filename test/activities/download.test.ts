@@ -5,11 +5,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DownloadError, downloadToFile } from '../../activities/download';
 import { LocalArtifactStore } from '../../activities/artifact-store';
+import { FetchPolicy } from '../../activities/url-policy';
 import { tempDir } from './fake-scf';
 
 const body = Buffer.from('PK\u0003\u0004 pretend zip body '.repeat(100), 'latin1');
 let server: http.Server;
 let base: string;
+let policy: FetchPolicy;
 const timers = new Set<NodeJS.Timeout>();
 
 beforeAll(async () => {
@@ -27,6 +29,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The server stands in for the simulator: its host:port is trusted (http, loopback), nothing else.
+  policy = new FetchPolicy({ hosts: [], listName: 'SCF_PACKAGE_HOSTS', trustedHosts: [new URL(base).host] });
 });
 afterAll(() => {
   for (const t of timers) clearTimeout(t);
@@ -38,13 +42,13 @@ describe('downloadToFile', () => {
   const dir = tempDir('scf-dl-');
   test('when the URL answers, then the file is written and hashed while streaming', async () => {
     const dest = path.join(dir, 'a.zip');
-    const r = await downloadToFile(`${base}/code.zip`, dest, { maxBytes: 1 << 20 });
+    const r = await downloadToFile(`${base}/code.zip`, dest, { maxBytes: 1 << 20, policy });
     expect(r).toEqual({ sha256: createHash('sha256').update(body).digest('hex'), bytes: body.length });
   });
 
   test('when SCF redirects on the same host, then it is followed; to another host, then it is refused', async () => {
-    await expect(downloadToFile(`${base}/same-host-redirect`, path.join(dir, 'b.zip'), { maxBytes: 1 << 20 })).resolves.toMatchObject({ bytes: body.length });
-    const err = await downloadToFile(`${base}/other-host-redirect`, path.join(dir, 'c.zip'), { maxBytes: 1 << 20 }).catch((e) => e);
+    await expect(downloadToFile(`${base}/same-host-redirect`, path.join(dir, 'b.zip'), { maxBytes: 1 << 20, policy })).resolves.toMatchObject({ bytes: body.length });
+    const err = await downloadToFile(`${base}/other-host-redirect`, path.join(dir, 'c.zip'), { maxBytes: 1 << 20, policy }).catch((e) => e);
     expect(err).toBeInstanceOf(DownloadError);
     expect(err.message).toMatch(/only 127\.0\.0\.1:\d+/);
     expect(err.retryable).toBe(false);
@@ -52,14 +56,14 @@ describe('downloadToFile', () => {
   });
 
   test('when the server answers 404, then the error carries the status and is not tooLarge', async () => {
-    const err = await downloadToFile(`${base}/missing.zip`, path.join(dir, 'f.zip'), { maxBytes: 1 << 20 }).catch((e) => e);
+    const err = await downloadToFile(`${base}/missing.zip`, path.join(dir, 'f.zip'), { maxBytes: 1 << 20, policy }).catch((e) => e);
     expect(err).toBeInstanceOf(DownloadError);
     expect(err).toMatchObject({ status: 404, retryable: false, tooLarge: false });
   });
 
   test('when the body is over the cap, then the download stops and leaves no file', async () => {
     const dest = path.join(dir, 'd.zip');
-    const err = await downloadToFile(`${base}/code.zip`, dest, { maxBytes: 100 }).catch((e) => e);
+    const err = await downloadToFile(`${base}/code.zip`, dest, { maxBytes: 100, policy }).catch((e) => e);
     expect(err).toBeInstanceOf(DownloadError);
     expect(err.message).toMatch(/cap/);
     expect(err.tooLarge).toBe(true);
@@ -69,17 +73,17 @@ describe('downloadToFile', () => {
 
   test('when a body without content-length streams over the cap, then the download stops, flagged tooLarge', async () => {
     const dest = path.join(dir, 'g.zip');
-    const err = await downloadToFile(`${base}/chunked`, dest, { maxBytes: 100 }).catch((e) => e);
+    const err = await downloadToFile(`${base}/chunked`, dest, { maxBytes: 100, policy }).catch((e) => e);
     expect(err).toBeInstanceOf(DownloadError);
     expect(err.message).toMatch(/is over the 100-byte cap/);
     expect(err.tooLarge).toBe(true);
     expect(existsSync(dest)).toBe(false);
-    await expect(downloadToFile(`${base}/chunked`, dest, { maxBytes: 1 << 20 })).resolves.toEqual({ sha256: createHash('sha256').update(body).digest('hex'), bytes: body.length });
+    await expect(downloadToFile(`${base}/chunked`, dest, { maxBytes: 1 << 20, policy })).resolves.toEqual({ sha256: createHash('sha256').update(body).digest('hex'), bytes: body.length });
   });
 
   test('when the download is cancelled, then it rejects promptly', async () => {
     const ac = new AbortController();
-    const p = downloadToFile(`${base}/slow`, path.join(dir, 'e.zip'), { maxBytes: 1 << 20, signal: ac.signal });
+    const p = downloadToFile(`${base}/slow`, path.join(dir, 'e.zip'), { maxBytes: 1 << 20, signal: ac.signal, policy });
     setTimeout(() => ac.abort(new Error('cancelled')), 50);
     // The slow body would arrive whole after 5 s (a success): a rejection with our reason is the cancellation's.
     await expect(p).rejects.toThrow('cancelled');

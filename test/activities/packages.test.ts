@@ -82,7 +82,7 @@ describe('updateFunctionCode package checks (before any SCF call)', () => {
   });
 
   test('when the sha256 does not match the file, then it is refused with zero SCF calls', async () => {
-    const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }));
+    const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }), { packages: { localDir: dir } });
     await expectInvalidPackage(activities.updateFunctionCode({ fn, pkg: { location: zipPath, sha256: 'b'.repeat(64) } }), /pkg.sha256.*not the declared/);
     expect(calls).toHaveLength(0);
   });
@@ -92,19 +92,19 @@ describe('updateFunctionCode package checks (before any SCF call)', () => {
     const bytes = Buffer.alloc(ZIPFILE_MAX_RAW_BYTES + 1);
     bytes.write('PK\u0003\u0004', 'latin1');
     writeFileSync(big, bytes);
-    const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }));
+    const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }), { packages: { localDir: dir } });
     await expectInvalidPackage(activities.updateFunctionCode({ fn, pkg: { location: big, sha256: sha(bytes) } }), /20 MB after base64.*cos:\/\//);
     expect(calls).toHaveLength(0);
   });
 
   test('when the path cannot be read, then it is refused with zero SCF calls', async () => {
-    const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }));
+    const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }), { packages: { localDir: dir } });
     await expectInvalidPackage(activities.updateFunctionCode({ fn, pkg: { location: path.join(dir, 'missing.zip'), sha256: sha(zip) } }), /ENOENT/);
     expect(calls).toHaveLength(0);
   });
 
   test('when the URL scheme is not supported, then it is refused with zero SCF calls', async () => {
-    const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }));
+    const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }), { packages: { localDir: dir } });
     await expectInvalidPackage(activities.updateFunctionCode({ fn, pkg: { location: 'ftp://host/code.zip', sha256: sha(zip) } }), /not supported/);
     expect(calls).toHaveLength(0);
   });
@@ -113,13 +113,13 @@ describe('updateFunctionCode package checks (before any SCF call)', () => {
     const txt = Buffer.from('hello');
     const p = path.join(dir, 'not.zip');
     writeFileSync(p, txt);
-    const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }));
+    const { activities, calls } = activitiesWith(() => ({ RequestId: 'x' }), { packages: { localDir: dir } });
     await expectInvalidPackage(activities.updateFunctionCode({ fn, pkg: { location: p, sha256: sha(txt) } }), /not a zip/);
     expect(calls).toHaveLength(0);
   });
 
   test('when the package is good, then ZipFile carries its base64 and the handler is passed', async () => {
-    const { activities, calls } = activitiesWith(() => ({ RequestId: 'req-1' }));
+    const { activities, calls } = activitiesWith(() => ({ RequestId: 'req-1' }), { packages: { localDir: dir } });
     const r = await activities.updateFunctionCode({ fn, pkg: { location: `file://${zipPath}`, sha256: sha(zip) }, handler: 'index.main_handler' });
     expect(r.requestId).toBe('req-1');
     expect(calls).toHaveLength(1);
@@ -145,7 +145,8 @@ describe('updateFunctionCode package checks (before any SCF call)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     try {
-      const { activities, calls } = activitiesWith(() => ({ RequestId: 'req-3' }));
+      // The server stands in for the simulator (SCF_ENDPOINT's host), the one host trusted over http on loopback.
+      const { activities, calls } = activitiesWith(() => ({ RequestId: 'req-3' }), { packages: { simulatorHost: `127.0.0.1:${port}` } });
       await activities.updateFunctionCode({ fn, pkg: { location: `http://127.0.0.1:${port}/code.zip`, sha256: sha(zip) } });
       expect(calls).toHaveLength(1);
       expect(calls[0].req.ZipFile).toBe(zip.toString('base64'));

@@ -45,6 +45,8 @@ function makeActivities(opts: { limiter?: RateLimiter } = {}) {
     logger,
     limiter: opts.limiter ?? new RateLimiter(),
     waitPolicy: { initialMs: 25, maxMs: 100 },
+    // As loadScfConfig sets it up for SCF_ENDPOINT=<simulator> and SCF_PACKAGE_DIR=<dir>.
+    packages: { localDir: dir, simulatorHost: sim.endpoint },
   });
 }
 

@@ -12,7 +12,8 @@ import { zipDirectory } from '../../client/demo/build-zip';
 import { createZip } from '../../simulator';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'manifest-test-'));
-const zipBytes = createZip({ 'index.js': 'exports.main_handler = async () => ({ ok: true });\n' });
+// app.js: a test below overrides the handler with --handler app.handler, whose file must be at the root.
+const zipBytes = createZip({ 'index.js': 'exports.main_handler = async () => ({ ok: true });\n', 'app.js': 'exports.handler = async () => 1;\n' });
 const zipSha = createHash('sha256').update(zipBytes).digest('hex');
 writeFileSync(path.join(dir, 'fn.zip'), zipBytes);
 writeFileSync(path.join(dir, 'not-a-zip.zip'), 'hello');

@@ -51,6 +51,8 @@ export interface ScfWorld {
   restartWorker(): Promise<Worker>;
   /** Writes a zip with `files` to the world's temp dir and returns it as a CodePackage (by reference). */
   makePackage(files: Record<string, string>): CodePackage;
+  /** Where makePackage writes: the worker's SCF_PACKAGE_DIR (give it to worker processes too). */
+  packageDir: string;
   stop(): Promise<void>;
 }
 
@@ -59,7 +61,8 @@ const FAST_DELAYS: Delays = { createMs: 30, updateMs: 30, publishMs: 30, deleteM
 export async function startScfWorld(env: TestWorkflowEnvironment, options: ScfWorldOptions = {}): Promise<ScfWorld> {
   const dir = mkdtempSync(path.join(tmpdir(), 'scf-world-'));
   const sim = await startSimulator({ delays: { ...FAST_DELAYS, ...options.delays }, seed: options.seed ?? 1 });
-  const config = loadScfConfig({ SCF_ENDPOINT: sim.url, SCF_CREDENTIALS: 'env', SCF_ARTIFACT_DIR: path.join(dir, 'artifacts') });
+  // Packages are written to `dir` (makePackage): the one directory the worker may read them from.
+  const config = loadScfConfig({ SCF_ENDPOINT: sim.url, SCF_CREDENTIALS: 'env', SCF_ARTIFACT_DIR: path.join(dir, 'artifacts'), SCF_PACKAGE_DIR: dir });
   const logger = options.logStream ? pino({ level: 'debug' }, options.logStream) : pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const activities = createActivities(
     createDefaultActivityDeps(config, logger, {
@@ -88,6 +91,7 @@ export async function startScfWorld(env: TestWorkflowEnvironment, options: ScfWo
     sim,
     activities,
     taskQueue,
+    packageDir: dir,
     worker: current.worker,
     async runWorker<T>(fn: () => Promise<T>): Promise<T> {
       // Only a crash ends the race early; a deliberate shutdown (restartWorker, stop) does not.

@@ -133,6 +133,7 @@ describe('the worker process', () => {
     TENCENTCLOUD_SECRET_ID: DEFAULT_CREDENTIALS.secretId,
     TENCENTCLOUD_SECRET_KEY: DEFAULT_CREDENTIALS.secretKey,
     SCF_ARTIFACT_DIR: artifactDir,
+    SCF_PACKAGE_DIR: t.world.packageDir,
     LOG_LEVEL: 'info',
     ...extra,
   });

@@ -1,0 +1,51 @@
+/**
+ * What a local zip holds, checked before a release starts: SCF refuses an empty zip, and a zip
+ * without the handler's file at its root (the commonest packaging mistake: `zip -r fn.zip fn/`, which
+ * puts everything under `fn/`), only once the update is under way, and the release then rolls the
+ * primary back. Only the central directory is read (yauzl); nothing is extracted.
+ */
+import yauzl from 'yauzl';
+
+/** SCF's default handler: without a manifest handler the function keeps its own, so this is only a hint. */
+const DEFAULT_HANDLER = 'index.main_handler';
+/** Entries that archivers add and that are not the code (ignored when looking for a single folder). */
+const NOISE = /^(__MACOSX\/|\.DS_Store$)/;
+
+/** The entry names (directories end with `/`), or throws yauzl's error (not a zip, a `../` or absolute name, ...). */
+export function listZipEntries(file: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true, autoClose: true }, (err, zip) => {
+      if (err || !zip) return reject(err ?? new Error('cannot open the zip'));
+      const names: string[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => {
+        names.push(entry.fileName);
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(names));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+/** Why SCF would refuse these entries for `handler`, or undefined. */
+export function zipContentsProblem(entries: readonly string[], handler: string | undefined): string | undefined {
+  const files = entries.filter((name) => !name.endsWith('/'));
+  if (files.length === 0) return 'is an empty zip (no files); zip the function\'s code, e.g. `cd fn && zip -r ../fn.zip .`';
+  const handlerFile = (handler ?? DEFAULT_HANDLER).slice(0, (handler ?? DEFAULT_HANDLER).lastIndexOf('.'));
+  const code = files.filter((name) => !NOISE.test(name));
+  const tops = new Set(code.map((name) => (name.includes('/') ? name.slice(0, name.indexOf('/')) : '')));
+  const [top] = tops;
+  if (tops.size === 1 && top !== '' && !handlerFile.startsWith(`${top}/`)) {
+    return `your zip has everything under \`${top}/\`; zip the folder's contents instead: \`cd ${top} && zip -r ../${top}.zip .\``;
+  }
+  if (handler === undefined) return undefined;
+  const found = files.some((name) => name === `${handlerFile}/index.js` || (name.startsWith(`${handlerFile}.`) && !name.slice(handlerFile.length + 1).includes('/')));
+  if (found) return undefined;
+  const root = code.filter((name) => !name.includes('/')).slice(0, 5);
+  return (
+    `has no \`${handlerFile}.<ext>\` for handler ${handler} (SCF loads the handler's file from the zip's root); ` +
+    (root.length ? `files at the root: ${root.join(', ')}` : 'no files at the root') +
+    '. Fix handler or rebuild the zip'
+  );
+}
