@@ -7,7 +7,7 @@
  * | `SCF_PROTOCOL`            | `https` or `http`; taken from `SCF_ENDPOINT` when it has a scheme (both: they must agree) | `https` |
  * | `SCF_CREDENTIALS`         | `default` (env → profile file → CVM role), `env`, `profile`, `cvm-role`  | `default` |
  * | `SCF_ACCOUNT`             | a label for the account (keys the client cache and the rate limiter)     | `default` |
- * | `SCF_TIMEOUT_MS`          | per-request timeout                                                      | `30000` |
+ * | `SCF_REQUEST_TIMEOUT`     | per-request timeout, in the one duration grammar (`30s`, `1m`; a bare number is seconds); at most 10m. `SCF_TIMEOUT_MS` is refused (renamed) | `30s` |
  * | `SCF_RATE_LIMITS`         | per-action overrides, `PublishVersion=10,GetFunction=50` (requests/s); unknown action names are refused | the documented limits |
  * | `SCF_RATE_LIMIT_SHARE`    | this worker's share of the account's limits, `0 < share <= 1`            | `1` |
  * | `SCF_ARTIFACT_DIR`        | where snapshots and downloaded packages are kept                         | `.data/artifacts` |
@@ -30,6 +30,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { checkDuration, DURATION_GRAMMAR } from '../client/manifest/durations';
 import type { ScfAction } from './scf-client';
 import { COS_HOST_PATTERNS, hostPatternProblem } from './url-policy';
 
@@ -105,7 +106,7 @@ const envSchema = z.object({
   SCF_PROTOCOL: z.enum(['http', 'https', 'http://', 'https://']).optional(),
   SCF_CREDENTIALS: z.enum(['default', 'env', 'profile', 'cvm-role']).optional(),
   SCF_ACCOUNT: z.string().trim().min(1).optional(),
-  SCF_TIMEOUT_MS: positiveInt('SCF_TIMEOUT_MS').optional(),
+  SCF_REQUEST_TIMEOUT: z.string().optional(),
   SCF_RATE_LIMITS: z.string().optional(),
   SCF_RATE_LIMIT_SHARE: z.string().optional(),
   SCF_ARTIFACT_DIR: z.string().trim().min(1).optional(),
@@ -136,6 +137,23 @@ export function parseRateLimits(text: string | undefined): Record<string, number
     out[m[1]] = Number(m[2]);
   }
   return out;
+}
+
+/** A request timeout past this is a typo (most often milliseconds written as a bare number, i.e. seconds). */
+export const MAX_REQUEST_TIMEOUT_MS = 600_000;
+
+/** `SCF_REQUEST_TIMEOUT` in the one duration grammar (client/manifest/durations.ts); default 30 s. */
+function parseRequestTimeout(env: NodeJS.ProcessEnv, text: string | undefined): number {
+  if (env.SCF_TIMEOUT_MS !== undefined) {
+    throw new ScfConfigError(
+      `SCF_TIMEOUT_MS was renamed SCF_REQUEST_TIMEOUT, which takes ${DURATION_GRAMMAR}; e.g. SCF_REQUEST_TIMEOUT=${env.SCF_TIMEOUT_MS.trim()}ms`,
+    );
+  }
+  if (text === undefined || text.trim() === '') return 30_000;
+  const checked = checkDuration(text, MAX_REQUEST_TIMEOUT_MS);
+  if ('problem' in checked) throw new ScfConfigError(`SCF_REQUEST_TIMEOUT: ${checked.problem}`);
+  if (checked.ms === 0) throw new ScfConfigError('SCF_REQUEST_TIMEOUT: must be more than 0 (e.g. 30s)');
+  return checked.ms;
 }
 
 function parseShare(text: string | undefined): number {
@@ -197,7 +215,7 @@ export function loadScfConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
     protocol,
     credentials: e.SCF_CREDENTIALS ?? 'default',
     account: e.SCF_ACCOUNT ?? 'default',
-    timeoutMs: e.SCF_TIMEOUT_MS ?? 30_000,
+    timeoutMs: parseRequestTimeout(env, e.SCF_REQUEST_TIMEOUT),
     rateLimits: { ...DOCUMENTED_RATE_LIMITS, ...parseRateLimits(e.SCF_RATE_LIMITS) },
     rateLimitShare: parseShare(e.SCF_RATE_LIMIT_SHARE),
     artifactDir: path.resolve(cwd, e.SCF_ARTIFACT_DIR ?? '.data/artifacts'),

@@ -8,7 +8,8 @@
  *   workflows/ at start (a few seconds). The bundle must come from the deployed code, or replay breaks;
  *   a missing file fails the start-up instead of silently bundling;
  * - `SCF_RELEASE_SHUTDOWN_GRACE_TIME`: how long in-flight activities get to finish after SIGTERM/SIGINT
- *   before they are cancelled, in ms or with a unit (`10s`, `1m`); default 10 s. The process exits when
+ *   before they are cancelled, a duration in the one grammar (`10s`, `500ms`, `1m`; a bare number is
+ *   seconds, client/manifest/durations.ts); default 10 s, at most 1 h. The process exits when
  *   the worker has drained, so a supervisor's kill timeout should be a little longer than this;
  * - the SCF activities' settings (`SCF_*`, see activities/config.ts).
  * Secrets (Tencent keys, a Temporal API key) stay in the environment and in the objects the SDKs hold;
@@ -20,6 +21,7 @@ import type { Duration } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { LogLevel, NativeConnectionOptions } from '@temporalio/worker';
 import { loadScfConfig, type ScfConfig } from '../activities/config';
+import { checkDuration } from '../client/manifest/durations';
 import { TASK_QUEUE } from '../workflows/definitions';
 
 export interface WorkerConfig {
@@ -67,14 +69,15 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   };
 }
 
-/** `10000` (ms), `10s`, `500ms`, `1m`; default 10 s. */
+/** A grace time longer than this is a typo, most often milliseconds written as a bare number (seconds). */
+export const MAX_SHUTDOWN_GRACE_MS = 3_600_000;
+
+/** The one duration grammar (client/manifest/durations.ts; a bare number is seconds); default 10 s, at most 1 h. */
 function parseGraceTime(text: string | undefined): Duration {
-  const v = text?.trim();
-  if (!v) return '10s';
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(v);
-  if (!m) throw new WorkerConfigError(`SCF_RELEASE_SHUTDOWN_GRACE_TIME must be milliseconds or a duration like 10s, 500ms, 1m; got "${text}"`);
-  const factor = { ms: 1, s: 1000, m: 60_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm'];
-  return Math.round(Number(m[1]) * factor);
+  if (!text?.trim()) return '10s';
+  const checked = checkDuration(text, MAX_SHUTDOWN_GRACE_MS);
+  if ('problem' in checked) throw new WorkerConfigError(`SCF_RELEASE_SHUTDOWN_GRACE_TIME: ${checked.problem}`);
+  return checked.ms;
 }
 
 /** The config without anything secret, for the start-up log line. */

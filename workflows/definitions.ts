@@ -115,6 +115,11 @@ export interface ReleaseInput {
     steps: TrafficStep[];
     /** Wait for the approve signal before the first traffic step. */
     requireApproval?: boolean;
+    /**
+     * How long the approval gate waits before the release aborts and compensates (status Aborted,
+     * "the approval timed out"). Absent: APPROVAL_TIMEOUT_DEFAULT_SECONDS.
+     */
+    approvalTimeoutSeconds?: number;
   };
   /** CopyFunction with Override=true where the function already exists (deletes its versions and triggers). */
   overrideExisting?: boolean;
@@ -129,6 +134,11 @@ export interface ReleaseInput {
   /** For a rollback: the workflow id of the earlier release whose package it brings back. */
   rollbackTo?: string;
 }
+
+/** The approval gate's timeout when the input names none (the manifest's `alias.approvalTimeout` default): a day. */
+export const APPROVAL_TIMEOUT_DEFAULT_SECONDS = 24 * 3600;
+/** The longest approval wait a manifest may ask for: a week. */
+export const APPROVAL_TIMEOUT_MAX_SECONDS = 7 * 24 * 3600;
 
 /** The regions a release touches: the primary first, then the targets, without duplicates. */
 export function releaseRegions(input: Pick<ReleaseInput, 'primaryRegion' | 'regions'>): string[] {
@@ -243,6 +253,8 @@ export interface ReleaseProgress {
   steps: StepRecord[];
   trafficPercent?: number;
   awaitingApproval: boolean;
+  /** While awaiting approval: when the gate gives up and the release aborts (ISO time). */
+  approvalDeadline?: string;
   lastError?: ReleaseError;
   /** Compensations run so far (while Compensating, and after). */
   compensations?: CompensationRecord[];

@@ -11,6 +11,8 @@ export const FailureType = {
   VerificationFailed: 'VerificationFailed',
   CodeSha256Mismatch: 'CodeSha256Mismatch',
   Aborted: 'Aborted',
+  /** Nobody approved within the approval gate's timeout: the release aborts and compensates. */
+  ApprovalTimedOut: 'ApprovalTimedOut',
 } as const;
 
 const REQUEST_ID_IN_MESSAGE = /RequestId:\s*([A-Za-z0-9-]+)/;

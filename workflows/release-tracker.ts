@@ -23,6 +23,8 @@ export class ReleaseTracker {
   phase: ReleasePhase = 'Preflight';
   status: ReleaseStatus = 'Running';
   trafficPercent?: number;
+  /** While the approval gate waits: when it gives up (ISO). */
+  approvalDeadline?: string;
   lastError?: ReleaseError;
   readonly steps: StepRecord[] = [];
   readonly compensations: CompensationRecord[] = [];
@@ -98,6 +100,7 @@ export class ReleaseTracker {
       ...(this.trafficPercent !== undefined ? { trafficPercent: this.trafficPercent } : {}),
       // Derived, not stored: an abort at the gate moves the phase on, and the flag with it.
       awaitingApproval: this.phase === 'AwaitingApproval',
+      ...(this.phase === 'AwaitingApproval' && this.approvalDeadline ? { approvalDeadline: this.approvalDeadline } : {}),
       ...(this.lastError ? { lastError: this.lastError } : {}),
       compensations: this.compensations,
     };

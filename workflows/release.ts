@@ -7,12 +7,14 @@
  * The phases live in small modules: preflight.ts, replicate-region.ts, verify.ts, traffic.ts,
  * compensation.ts, function-lock.ts; this file only orders them and handles abort and approval.
  */
-import { CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
+import { formatSeconds } from '../client/manifest/durations';
 import { forEachBounded } from './bounded';
 import { Compensations } from './compensation';
 import {
   abortSignal,
   abortUpdate,
+  APPROVAL_TIMEOUT_DEFAULT_SECONDS,
   approveSignal,
   progressQuery,
   releaseRegions,
@@ -75,8 +77,9 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
     const outcome = await forward.run(() => runRelease({ input, tracker, saga, approved: () => !!approvedBy }));
     return finish(outcome);
   } catch (err) {
-    const aborted = isCancellation(err);
-    const error: ReleaseError = aborted
+    // A timed-out approval gate ends the release like an abort: nobody said go, so nothing stays.
+    const aborted = isCancellation(err) || isApprovalTimeout(err);
+    const error: ReleaseError = isCancellation(err)
       ? { type: FailureType.Aborted, message: `aborted by ${abortedBy?.by ?? 'workflow cancellation'}: ${abortedBy?.reason ?? 'cancelled'}` }
       : tracker.noteError(err);
     tracker.lastError = error;
@@ -109,6 +112,33 @@ export const OVERRIDE_ALIAS_UNDO_PATCH = 'override-alias-undo';
 function functionCreatedByRelease(action: RegionAction): boolean {
   if (action === 'override-by-copy') return !patched(OVERRIDE_ALIAS_UNDO_PATCH);
   return action === 'create-by-copy';
+}
+
+/**
+ * Patch id guarding the approval gate's timeout: histories recorded before it waited for the approve
+ * signal forever (no timer); with it the gate waits `alias.approvalTimeoutSeconds` and then aborts.
+ */
+export const APPROVAL_TIMEOUT_PATCH = 'approval-timeout';
+
+function isApprovalTimeout(err: unknown): boolean {
+  return err instanceof ApplicationFailure && err.type === FailureType.ApprovalTimedOut;
+}
+
+/** Waits at the approval gate; past its timeout, throws ApprovalTimedOut (the release then aborts). */
+async function awaitApproval(input: ReleaseInput, tracker: ReleaseTracker, approved: () => boolean): Promise<void> {
+  if (!patched(APPROVAL_TIMEOUT_PATCH)) return void (await condition(approved));
+  const seconds = input.alias?.approvalTimeoutSeconds ?? APPROVAL_TIMEOUT_DEFAULT_SECONDS;
+  tracker.approvalDeadline = new Date(Date.now() + seconds * 1000).toISOString();
+  try {
+    if (!(await condition(approved, seconds * 1000))) {
+      throw releaseFailure(
+        FailureType.ApprovalTimedOut,
+        `the approval timed out: nobody approved within ${formatSeconds(seconds)} (alias.approvalTimeout), so the release was aborted`,
+      );
+    }
+  } finally {
+    tracker.approvalDeadline = undefined;
+  }
 }
 
 function finish(result: ReleaseResult): ReleaseResult {
@@ -206,7 +236,7 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
   if (input.alias) {
     if (input.alias.requireApproval) {
       tracker.phase = 'AwaitingApproval';
-      await tracker.step('approval', 'all', () => condition(approved));
+      await tracker.step('approval', 'all', () => awaitApproval(input, tracker, approved));
     }
     tracker.phase = 'ShiftingTraffic';
     await shiftTraffic(

@@ -5,6 +5,7 @@
  * the caller's input (CliError, exit 64), found before anything connects to Temporal.
  */
 import { CliError, EXIT } from '../exit-codes';
+import { DURATION_GRAMMAR, parseDurationMs } from '../manifest/durations';
 import {
   SA_FUNCTION,
   SA_KIND,
@@ -52,18 +53,19 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
 }
 
 /**
- * `7d`, `12h`, `30m` (before `now`) or an ISO-8601 time. Throws on anything else, rather than
- * silently listing everything.
+ * A duration in the one grammar (client/manifest/durations.ts: `7d`, `12h`, `90s`, a bare number is
+ * seconds) before `now`, or an ISO-8601 time. Throws on anything else, rather than silently listing
+ * everything.
  */
 export function parseSince(text: string, now: Date = new Date()): Date {
-  const relative = /^(\d+)([mhdw])$/.exec(text.trim());
-  if (relative) {
-    const unitMs = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[relative[2] as 'm' | 'h' | 'd' | 'w'];
-    return new Date(now.getTime() - Number(relative[1]) * unitMs);
-  }
+  const ms = parseDurationMs(text);
+  if (ms !== undefined) return new Date(now.getTime() - ms);
   const absolute = new Date(text);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(absolute.getTime())) {
-    throw new CliError(`--since takes a duration like 7d, 12h, 30m or an ISO time like 2025-01-31T08:00:00Z, not "${text}"`, EXIT.INVALID_INPUT);
+    throw new CliError(
+      `--since takes a duration like 7d, 12h, 30m or an ISO time like 2025-01-31T08:00:00Z, not "${text}" (durations: ${DURATION_GRAMMAR})`,
+      EXIT.INVALID_INPUT,
+    );
   }
   return absolute;
 }

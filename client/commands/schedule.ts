@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import { renderTable, shortTime } from '../audit/table';
 import { scheduleUiLink } from '../ui-links';
 import { CliError, EXIT } from '../exit-codes';
-import { parseDurationMs } from '../manifest/durations';
 import {
   createSyncSchedule,
   deleteSyncSchedule,
@@ -20,7 +19,7 @@ import {
 } from '../schedules/sync-schedule';
 import { defaultStartedBy } from '../release-id';
 import { addSyncFlags, syncInputFromFlags, type SyncFlags } from '../schedules/sync-options';
-import { withTemporal } from './shared';
+import { durationFlag, withTemporal } from './shared';
 
 interface CreateFlags extends SyncFlags {
   cron: string;
@@ -31,6 +30,9 @@ interface CreateFlags extends SyncFlags {
   taskQueue?: string;
   paused?: boolean;
 }
+
+/** A catch-up window or jitter longer than a year is a typo (or milliseconds without `ms`). */
+const MAX_SCHEDULE_DURATION_MS = 365 * 86_400_000;
 
 const SCHEDULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -54,8 +56,8 @@ export function registerSyncScheduleCommands(sync: Command): void {
       scheduleId,
       cron: checkCron(flags.cron),
       timezone: checkTimezone(flags.timezone),
-      catchupWindow: checkDuration('--catchup-window', flags.catchupWindow),
-      jitter: flags.jitter ? checkDuration('--jitter', flags.jitter) : undefined,
+      catchupWindow: durationFlag('--catchup-window', flags.catchupWindow, MAX_SCHEDULE_DURATION_MS),
+      jitter: flags.jitter ? durationFlag('--jitter', flags.jitter, MAX_SCHEDULE_DURATION_MS) : undefined,
       note: flags.note,
       sync: syncInputFromFlags(flags),
       createdBy: defaultStartedBy(),
@@ -173,10 +175,4 @@ function checkTimezone(timezone: string): string {
   } catch {
     throw new CliError(`--timezone: unknown IANA time zone "${timezone}" (e.g. Asia/Shanghai, UTC)`, EXIT.INVALID_INPUT);
   }
-}
-
-function checkDuration(flag: string, text: string): number {
-  const ms = parseDurationMs(text);
-  if (ms === undefined) throw new CliError(`${flag} takes a duration like 30s, 5m, 1h (a bare number is seconds), not "${text}"`, EXIT.INVALID_INPUT);
-  return ms;
 }

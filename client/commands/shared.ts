@@ -5,6 +5,7 @@ import { FunctionBusyError, ReleaseNotFoundError, type ReleaseRef } from '../api
 import { connectTemporal, type TemporalTarget } from '../connection';
 import { CliError, EXIT } from '../exit-codes';
 import { ManifestError } from '../manifest';
+import { checkDuration, DURATION_GRAMMAR, parseDurationMs } from '../manifest/durations';
 
 /** The exit code for an error a command let escape; prints it to stderr (commander prints its own). */
 export function failWith(err: unknown): number {
@@ -66,4 +67,12 @@ export function releaseRef(id: string | undefined, options: ReleaseRefOptions): 
   if (id) return { id };
   if (options.function) return { functionName: options.function, namespace: options.namespace };
   throw new CliError('name the release: an id, or --function <name>', EXIT.INVALID_INPUT);
+}
+
+/** A flag's duration in the one grammar (client/manifest/durations.ts), in ms; refused (64) naming the flag. */
+export function durationFlag(flag: string, text: string, maxMs: number): number {
+  if (parseDurationMs(text) === undefined) throw new CliError(`${flag} takes ${DURATION_GRAMMAR}, not "${text}"`, EXIT.INVALID_INPUT);
+  const checked = checkDuration(text, maxMs);
+  if ('problem' in checked) throw new CliError(`${flag} ${checked.problem}`, EXIT.INVALID_INPUT);
+  return checked.ms;
 }

@@ -1,23 +1,66 @@
-/** Durations as people write them in a manifest: `30s`, `2m`, `1h`, `500ms`, or a bare number of seconds. */
+/**
+ * The one duration grammar of scf-release: the manifest (`bake`, `maxDuration`, `approvalTimeout`),
+ * every CLI flag (`--since`, `--catchup-window`, `--jitter`) and every environment variable
+ * (`SCF_RELEASE_SHUTDOWN_GRACE_TIME`, `SCF_REQUEST_TIMEOUT`) read durations through this module and
+ * no other, so one text means one length of time everywhere.
+ *
+ * Grammar: a number with a unit — `ms`, `s`, `m`, `h`, `d`, `w` — optionally several in a row
+ * (`1h30m`, `2m30s`), or a **bare number, which is seconds** (`30` = `30s`; YAML's `bake: 30` too).
+ * Decimals are fine (`1.5s`); signs, exponents and unit words (`5 seconds`) are not.
+ */
 
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
-const MS_PER_UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const MS_PER_UNIT = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+const NUMBER = '\\d+(?:\\.\\d+)?';
+const PART = new RegExp(`(${NUMBER})\\s*(ms|s|m|h|d|w)`, 'g');
+const WITH_UNITS = new RegExp(`^(?:${NUMBER}\\s*(?:ms|s|m|h|d|w)\\s*)+$`);
+const BARE = new RegExp(`^${NUMBER}$`);
 
-/** Milliseconds, or undefined when the text is not a duration. */
+/** How the grammar reads, for error messages: say it the same way wherever a duration is refused. */
+export const DURATION_GRAMMAR = 'a duration like 500ms, 30s, 5m, 1h30m, 2d (a bare number is seconds)';
+
+/** Milliseconds (rounded to a whole ms), or undefined when the value is not a duration. */
 export function parseDurationMs(value: string | number): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
-  const trimmed = value.trim();
-  if (/^\d+(?:\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const match = DURATION.exec(trimmed);
-  return match ? Number(match[1]) * MS_PER_UNIT[match[2]] : undefined;
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
+  const text = value.trim();
+  let ms: number;
+  if (BARE.test(text)) ms = Number(text) * 1000;
+  else if (WITH_UNITS.test(text)) {
+    ms = 0;
+    for (const [, amount, unit] of text.matchAll(PART)) ms += Number(amount) * MS_PER_UNIT[unit as keyof typeof MS_PER_UNIT];
+  } else return undefined;
+  return Number.isSafeInteger(Math.round(ms)) ? Math.round(ms) : undefined;
 }
 
-/** `90` → `1m30s`, for summaries. */
+/**
+ * A duration within `[0, maxMs]`, or the reason it is not one (for the caller to put after the
+ * field's or variable's name). The over-the-maximum message reminds that a bare number is seconds:
+ * the usual way to get there is a count of milliseconds written without `ms`.
+ */
+export function checkDuration(value: unknown, maxMs: number): { ms: number } | { problem: string } {
+  const ms = typeof value === 'number' || typeof value === 'string' ? parseDurationMs(value) : undefined;
+  if (ms === undefined) return { problem: `"${String(value)}" is not a duration; write ${DURATION_GRAMMAR}` };
+  if (ms > maxMs) {
+    return { problem: `is ${formatDurationMs(ms)}, more than the maximum ${formatDurationMs(maxMs)} (a bare number is seconds; write e.g. 500ms for milliseconds)` };
+  }
+  return { ms };
+}
+
+/** `90_000` → `1m30s`, `1500` → `1.5s`, `0` → `0s`: the grammar's own spelling, for messages and summaries. */
+export function formatDurationMs(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${Math.round(ms / 100) / 10}s`;
+  const parts: string[] = [];
+  let rest = Math.round(ms / 1000);
+  for (const [unit, seconds] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (rest >= seconds) {
+      parts.push(`${Math.floor(rest / seconds)}${unit}`);
+      rest %= seconds;
+    }
+  }
+  return parts.join('');
+}
+
+/** `90` → `1m30s`, for summaries that hold whole seconds. */
 export function formatSeconds(seconds: number): string {
-  if (seconds < 60) return `${seconds}s`;
-  const m = Math.floor(seconds / 60);
-  const s = seconds % 60;
-  if (m < 60) return s ? `${m}m${s}s` : `${m}m`;
-  const h = Math.floor(m / 60);
-  return `${h}h${m % 60 ? `${m % 60}m` : ''}`;
+  return seconds === 0 ? '0s' : formatDurationMs(seconds * 1000);
 }

@@ -10,8 +10,10 @@ import { loadScfConfig } from '../../activities/config';
 import type { ReleaseInput } from '../../workflows/definitions';
 import { defaultStartedBy, newReleaseId } from '../release-id';
 import { issuesFromZod, ManifestError, type ManifestIssue } from './issues';
+import { inputSizeIssues, MAX_MANIFEST_FILE_BYTES } from './limits';
 import { resolvePackage } from './package';
 import { manifestSchema, packageFromString, type Manifest } from './schema';
+import { valueIssues } from './value-checks';
 
 export { ManifestError, type ManifestIssue } from './issues';
 export type { Manifest } from './schema';
@@ -54,16 +56,32 @@ const OVERRIDE_WARNING =
   'DELETES that function first, with all its versions, aliases and triggers, and copies the primary over it.';
 
 async function readManifestFile(file: string): Promise<unknown> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await fs.readFile(file, 'utf8');
+    const stat = await fs.stat(file);
+    if (stat.isFile() && stat.size > MAX_MANIFEST_FILE_BYTES) {
+      throw new ManifestError(
+        [{ path: '', message: `is ${(stat.size / 1024 / 1024).toFixed(1)} MiB; a manifest is at most ${MAX_MANIFEST_FILE_BYTES / 1024 / 1024} MiB (a release's whole input must fit in 1 MiB)` }],
+        file,
+      );
+    }
+    bytes = await fs.readFile(file);
   } catch (err) {
+    if (err instanceof ManifestError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ManifestError([{ path: '', message: `cannot read the file (${code ?? String(err)}); check the -f path` }], file);
   }
+  let text: string;
+  try {
+    // Fatal: a byte that is not UTF-8 is refused, not silently turned into U+FFFD in an event.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ManifestError([{ path: '', message: 'is not UTF-8 text; save the manifest as UTF-8' }], file);
+  }
   try {
     // YAML is a superset of JSON, so one parser reads both; the extension only picks the error wording.
-    return YAML.parse(text) ?? {};
+    // maxAliasCount bounds alias expansion ("billion laughs"): a manifest has no use for many aliases.
+    return YAML.parse(text, { maxAliasCount: 50 }) ?? {};
   } catch (err) {
     const kind = file.endsWith('.json') ? 'JSON' : 'YAML';
     throw new ManifestError([{ path: '', message: `is not valid ${kind}: ${(err as Error).message.split('\n')[0]}` }], file);
@@ -122,6 +140,11 @@ function simulatorHostOf(endpoint: string | undefined): string | undefined {
   }
 }
 
+/** An issue about a field a flag set says so. */
+function noteFlag(withFlag: (path: string) => string | undefined): (issue: ManifestIssue) => ManifestIssue {
+  return (issue) => (withFlag(issue.path) ? { ...issue, message: `${issue.message} (set by ${withFlag(issue.path)})` } : issue);
+}
+
 /** Validates manifest + flags and builds the workflow input; throws ManifestError listing every problem. */
 export async function buildRelease(options: BuildOptions): Promise<BuiltRelease> {
   const source = options.file ?? 'flags';
@@ -131,17 +154,15 @@ export async function buildRelease(options: BuildOptions): Promise<BuiltRelease>
   }
   const { merged, setBy } = applyFlags(raw, options.flags ?? {});
   const parsed = manifestSchema.safeParse(merged);
-  if (!parsed.success) throw new ManifestError(issuesFromZod(parsed.error, flagLookup(setBy)), source);
+  const withFlag = flagLookup(setBy);
+  const issues = [...(parsed.success ? [] : issuesFromZod(parsed.error, withFlag)), ...valueIssues(merged).map(noteFlag(withFlag))];
+  if (!parsed.success || issues.length > 0) throw new ManifestError(issues, source);
   const manifest = parsed.data;
 
   // Relative package paths are relative to the manifest, or to the working directory when a flag set them.
   const baseDir = options.file && !setBy.has('package') ? path.dirname(path.resolve(options.file)) : process.cwd();
   const pkg = await resolvePackage(manifest.package, baseDir, { handler: manifest.handler, simulatorHost: simulatorHostOf(options.scfEndpoint) });
-  if (Array.isArray(pkg)) {
-    const withFlag = flagLookup(setBy);
-    const issues = pkg.map((i): ManifestIssue => (withFlag(i.path) ? { ...i, message: `${i.message} (set by ${withFlag(i.path)})` } : i));
-    throw new ManifestError(issues, source);
-  }
+  if (Array.isArray(pkg)) throw new ManifestError(pkg.map(noteFlag(withFlag)), source);
 
   const input: ReleaseInput = {
     releaseId: newReleaseId(options.now),
@@ -158,6 +179,8 @@ export async function buildRelease(options: BuildOptions): Promise<BuiltRelease>
     ...(manifest.regionConcurrency !== undefined && { regionConcurrency: manifest.regionConcurrency }),
     startedBy: options.startedBy ?? defaultStartedBy(),
   };
+  const tooBig = inputSizeIssues(input);
+  if (tooBig.length > 0) throw new ManifestError(tooBig, source);
   const warnings = manifest.override ? [OVERRIDE_WARNING] : [];
   if (manifest.verification.length === 0) {
     warnings.push('no verification cases: nothing checks what the new version returns before it is published everywhere.');

@@ -3,9 +3,20 @@
  * CLI prints it next to the field's path (`alias.steps[1].percent: ...`) and refuses to start.
  * Objects are strict so a misspelt field is refused instead of silently ignored.
  */
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import type { TrafficStep, VerificationCase } from '../../workflows/definitions';
-import { parseDurationMs } from './durations';
+import { checkDuration, formatDurationMs, parseDurationMs } from './durations';
+import {
+  APPROVAL_TIMEOUT_DEFAULT_SECONDS,
+  APPROVAL_TIMEOUT_MAX_SECONDS,
+  MAX_BAKE_MS,
+  MAX_EVENT_BYTES,
+  MAX_EXPECTED_DURATION_MS,
+  MAX_PATTERN_LENGTH,
+  MAX_TOTAL_BAKE_MS,
+  MAX_VERIFICATION_CASES,
+} from './limits';
 import { isScfRegion, SCF_REGIONS } from './regions';
 
 // SCF's naming rules, from the CreateFunction / CreateAlias / CreateNamespace documentation; the
@@ -30,16 +41,22 @@ const region = text(`use one of: ${SCF_REGIONS.join(', ')}`).refine(isScfRegion,
   error: (issue) => `"${String(issue.input)}" is not an SCF region; use one of: ${SCF_REGIONS.join(', ')}`,
 });
 
-/** Seconds (a number) or `30s`/`2m`/`1h`/`500ms`, to milliseconds. */
-function durationMs(fix: string) {
+/** A duration in the one grammar (durations.ts: `30s`, `2m`, `1h`, `500ms`, a bare number is seconds) up to `maxMs`, to milliseconds. */
+function durationMs(fix: string, maxMs: number) {
   return z.unknown().transform((value, ctx): number => {
-    const ms = typeof value === 'number' || typeof value === 'string' ? parseDurationMs(value) : undefined;
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `"${String(value)}" is not a duration; ${fix}` });
+    const readable = (typeof value === 'number' || typeof value === 'string') && parseDurationMs(value) !== undefined;
+    const checked = checkDuration(value, maxMs);
+    if ('problem' in checked) {
+      ctx.addIssue({ code: 'custom', message: readable ? `${checked.problem}; ${fix}` : `"${String(value)}" is not a duration; ${fix}` });
       return z.NEVER;
     }
-    return ms;
+    return checked.ms;
   });
+}
+
+/** Handler paths stay inside the zip: no `..` segment, no absolute path, no backslash. */
+function handlerStaysInZip(handler: string): boolean {
+  return !handler.startsWith('/') && !handler.includes('\\') && !handler.split('/').includes('..');
 }
 
 /** `package: ./hello.zip` is shorthand for `package: { path: ./hello.zip }` (likewise URLs and cos://). */
@@ -89,19 +106,25 @@ const EXPECT_SHAPE = {
     .int({ error: 'must be an integer; 0 means the invocation succeeded' })
     .default(0),
   retMsgJsonSubset: z.unknown().optional(),
-  retMsgPattern: text('give a JavaScript regular expression, e.g. "^\\\\{"')
+  // Evaluated by the worker with RE2 semantics (re2js: linear time, whatever the function answers),
+  // so it must compile as RE2: no backreferences, no lookahead or lookbehind.
+  retMsgPattern: text('give an RE2 regular expression, e.g. "^\\\\{"')
+    .max(MAX_PATTERN_LENGTH, { error: `is over ${MAX_PATTERN_LENGTH} characters; a pattern is a check, keep it short (or use retMsgJsonSubset)` })
     .superRefine((pattern, ctx) => {
+      if (pattern.length > MAX_PATTERN_LENGTH) return;
       try {
-        new RegExp(pattern);
+        RE2JS.compile(pattern);
       } catch (err) {
         ctx.addIssue({
           code: 'custom',
-          message: `does not compile (${(err as Error).message}); fix the regular expression (escape \\ twice in YAML double quotes)`,
+          message:
+            `does not compile as RE2 (${(err as Error).message}); fix the regular expression: RE2 has no backreferences (\\1) ` +
+            'or lookaround ((?=, (?!, (?<=), and in YAML double quotes escape \\ twice',
         });
       }
     })
     .optional(),
-  maxDuration: durationMs('write e.g. 500ms, 3s or a number of seconds').optional(),
+  maxDuration: durationMs('write e.g. 500ms, 3s or a number of seconds', MAX_EXPECTED_DURATION_MS).optional(),
 };
 
 const VERIFICATION_SHAPE = {
@@ -109,14 +132,24 @@ const VERIFICATION_SHAPE = {
   // Optional (an absent event is `{}`): `.optional()` before the transform marks the key optional.
   event: z.unknown().optional().transform((value, ctx): string => {
     if (value === undefined) return '{}';
-    if (typeof value !== 'string') return JSON.stringify(value);
-    try {
-      JSON.parse(value);
-      return value;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is text but not JSON; write the event as a YAML/JSON object or as JSON text' });
+    const event = typeof value === 'string' ? value : JSON.stringify(value);
+    if (typeof value === 'string') {
+      try {
+        JSON.parse(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is text but not JSON; write the event as a YAML/JSON object or as JSON text' });
+        return z.NEVER;
+      }
+    }
+    const bytes = Buffer.byteLength(event);
+    if (bytes > MAX_EVENT_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `is ${(bytes / 1024 / 1024).toFixed(1)} MiB as JSON; SCF's InvokeFunction takes an event of at most 6 MB. Make the event smaller`,
+      });
       return z.NEVER;
     }
+    return event;
   }),
   expect: z
     .object(EXPECT_SHAPE, { error: 'must be an object with invokeResult, retMsgJsonSubset, retMsgPattern, maxDuration' })
@@ -144,7 +177,7 @@ const STEP_SHAPE = {
     .int({ error: 'must be a whole number from 1 to 100' })
     .min(1, { error: 'must be at least 1 (a 0% step moves no traffic; drop it)' })
     .max(100, { error: 'must be at most 100' }),
-  bake: durationMs('write e.g. 30s, 2m, 1h or a number of seconds').optional(),
+  bake: durationMs('write e.g. 30s, 2m, 1h or a number of seconds', MAX_BAKE_MS).optional(),
 };
 
 const trafficSteps = z
@@ -162,6 +195,13 @@ const trafficSteps = z
         });
       }
     });
+    const totalBakeMs = steps.reduce((sum, step) => sum + (step.bake ?? 0), 0);
+    if (totalBakeMs > MAX_TOTAL_BAKE_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `bake ${formatDurationMs(totalBakeMs)} in all, more than the ${formatDurationMs(MAX_TOTAL_BAKE_MS)} a release may hold the function with traffic split; shorten the bakes`,
+      });
+    }
     const last = steps[steps.length - 1];
     // zod runs this refinement even when `.min(1)` already failed: an empty list has no last step.
     if (last && last.percent !== 100) {
@@ -180,6 +220,10 @@ const ALIAS_SHAPE = {
   name: text('name the alias, e.g. live').regex(ALIAS_NAME, { error: ALIAS_NAME_RULE }),
   steps: trafficSteps.optional(),
   requireApproval: z.boolean({ error: 'must be true or false' }).default(false),
+  approvalTimeout: durationMs(
+    `write e.g. 30m, 4h, 2d (default ${formatDurationMs(APPROVAL_TIMEOUT_DEFAULT_SECONDS * 1000)}, at most ${formatDurationMs(APPROVAL_TIMEOUT_MAX_SECONDS * 1000)})`,
+    APPROVAL_TIMEOUT_MAX_SECONDS * 1000,
+  ).optional(),
 };
 
 const MANIFEST_SHAPE = {
@@ -201,12 +245,29 @@ const MANIFEST_SHAPE = {
   package: packageRef,
   handler: text('give file.function, e.g. index.main_handler')
     .regex(HANDLER, { error: 'must be file.function, e.g. index.main_handler' })
+    .refine(handlerStaysInZip, { error: 'must name a file inside the zip (no .., no leading /, no \\), e.g. src/index.main_handler' })
     .optional(),
   description: text('describe the release in a sentence').max(1000, { error: 'is over 1000 characters; shorten it' }).optional(),
   verification: z
     .array(verificationCase, { error: 'must be a list of cases: { name, event, expect }' })
+    .max(MAX_VERIFICATION_CASES, { error: `has more than ${MAX_VERIFICATION_CASES} cases; each runs in every region and at every bake probe, keep the ones that matter` })
     .default([]),
-  alias: z.object(ALIAS_SHAPE, { error: 'must be an object with name, steps and requireApproval' }).strict().optional(),
+  alias: z
+    .object(ALIAS_SHAPE, { error: 'must be an object with name, steps, requireApproval and approvalTimeout' })
+    .strict()
+    .superRefine((alias, ctx) => {
+      if (alias.approvalTimeout !== undefined && !alias.requireApproval) {
+        ctx.addIssue({ code: 'custom', path: ['approvalTimeout'], message: 'is set but requireApproval is not true; set requireApproval: true or remove approvalTimeout' });
+      }
+    })
+    .optional(),
+  // Field paths (as the refusal prints them) whose credential-looking values are test data, not
+  // secrets: they go to the function and into workflow history in clear (credentials.ts).
+  notSecrets: z
+    .array(text('give the field path the refusal named, e.g. verification[0].event.apiKey'), {
+      error: 'must be a list of field paths, e.g. [verification[0].event.apiKey]',
+    })
+    .default([]),
   override: z.boolean({ error: 'must be true or false (true deletes the target\'s versions and triggers)' }).default(false),
   regionConcurrency: z
     .number({ error: 'must be a number of regions, e.g. 2' })
@@ -243,6 +304,9 @@ export const manifestSchema = z
       // An alias without steps moves all traffic at once.
       steps: m.alias.steps ?? [{ percent: 100, bakeSeconds: 0 }],
       requireApproval: m.alias.requireApproval,
+      ...(m.alias.requireApproval && {
+        approvalTimeoutSeconds: m.alias.approvalTimeout !== undefined ? Math.ceil(m.alias.approvalTimeout / 1000) : APPROVAL_TIMEOUT_DEFAULT_SECONDS,
+      }),
     },
   }));
 

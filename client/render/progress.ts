@@ -51,7 +51,7 @@ class RedrawingRenderer implements ProgressRenderer {
       ...p.regions.map((r) => `  ${regionLine(r, s)}`),
       ...(p.trafficPercent !== undefined ? [`  traffic ${bar(p.trafficPercent)}`] : []),
       ...p.steps.slice(-RECENT_STEPS).map((step) => `    ${stepLine(step, s)}`),
-      ...(p.awaitingApproval ? [s.yellow(`  waiting for approval: scf-release approve ${this.workflowId}`)] : []),
+      ...(p.awaitingApproval ? [s.yellow(`  waiting for approval: scf-release approve ${this.workflowId}${approvalDeadlineNote(p)}`)] : []),
       ...(p.lastError ? [s.red(`  last error: ${errorText(p.lastError)}`)] : []),
     ];
     // Move to the start of the previous picture and clear it, then draw the new one.
@@ -98,9 +98,14 @@ class LineRenderer implements ProgressRenderer {
     }
     if (p.trafficPercent !== undefined && p.trafficPercent !== this.traffic) this.say(`  traffic ${p.trafficPercent}%`);
     this.traffic = p.trafficPercent;
-    if (p.awaitingApproval && !this.approval) this.say('  waiting for approval (scf-release approve)');
+    if (p.awaitingApproval && !this.approval) this.say(`  waiting for approval (scf-release approve)${approvalDeadlineNote(p)}`);
     this.approval = p.awaitingApproval;
   }
 
   finish(): void {}
+}
+
+/** `; aborts at <time> unless approved`, when the gate has a deadline. */
+function approvalDeadlineNote(p: ReleaseProgress): string {
+  return p.approvalDeadline ? `; aborts at ${p.approvalDeadline} unless approved` : '';
 }

@@ -147,6 +147,8 @@ describe('building the ReleaseInput', () => {
       alias: {
         name: 'live',
         requireApproval: true,
+        // The documented default (a day), written into the input so history shows how long the gate waits.
+        approvalTimeoutSeconds: 86_400,
         steps: [
           { percent: 10, bakeSeconds: 30 },
           { percent: 50, bakeSeconds: 120 },

@@ -1,0 +1,50 @@
+/**
+ * `${env:NAME}` references in verification events: the client sends the reference, the verification
+ * activity replaces it with the worker's environment variable NAME just before InvokeFunction, so the
+ * value never enters workflow input or history. Only `SCF_EVENT_*` names are resolved: the worker's
+ * other variables hold its own secrets (Tencent keys, the Temporal API key), which an event must never
+ * be able to name.
+ *
+ * Syntax: exactly `${env:NAME}` with NAME matching `EVENT_ENV_NAME`, anywhere inside an event's string
+ * values (`"Bearer ${env:SCF_EVENT_TOKEN}"`). Anything else that starts like a reference (`${env:`,
+ * `${ENV:`, `${ env:`) is a mistake and refused, rather than sent to the function as literal text.
+ */
+
+/** The names a reference may use. */
+export const EVENT_ENV_NAME = /^SCF_EVENT_[A-Z0-9_]+$/;
+
+/** A well-formed reference; group 1 is the name (checked against EVENT_ENV_NAME separately). */
+export const ENV_REFERENCE = /\$\{env:([^{}\s]*)\}/g;
+
+/** Where something starts like a reference, however it is spelt. */
+const REFERENCE_START = /\$\{\s*env\b/gi;
+
+/** The problems with the references in `text` (empty when every one is well formed and allowed). */
+export function envReferenceProblems(text: string): string[] {
+  const problems: string[] = [];
+  const wellFormed = new Set<number>();
+  for (const match of text.matchAll(ENV_REFERENCE)) {
+    wellFormed.add(match.index);
+    if (!EVENT_ENV_NAME.test(match[1])) {
+      problems.push(
+        `${match[0]} names ${JSON.stringify(match[1])}; a reference names a worker variable SCF_EVENT_<NAME> (capitals, digits, _), e.g. \${env:SCF_EVENT_API_TOKEN}`,
+      );
+    }
+  }
+  for (const match of text.matchAll(REFERENCE_START)) {
+    if (wellFormed.has(match.index)) continue;
+    const shown = text.slice(match.index, match.index + 40);
+    problems.push(`"${shown}" is not a well-formed reference; write exactly \${env:SCF_EVENT_<NAME>}`);
+  }
+  return problems;
+}
+
+/** `text` without its references: what is left is what the manifest itself carries. */
+export function withoutEnvReferences(text: string): string {
+  return text.replace(ENV_REFERENCE, '');
+}
+
+/** The variable names `text` references (well-formed ones), for the worker that resolves them. */
+export function envReferenceNames(text: string): string[] {
+  return [...text.matchAll(ENV_REFERENCE)].map((m) => m[1]);
+}

@@ -1,0 +1,96 @@
+/**
+ * Checks on the manifest's values that the schema's shapes cannot express, run over the manifest as
+ * written (flags applied) so every problem comes with the path the user wrote:
+ * - keys that name JavaScript's object machinery (`__proto__`, `constructor`, `prototype`), anywhere,
+ *   events included: code that merges an event naively would have its objects' prototype replaced;
+ * - values that look like credentials (credentials.ts), unless `notSecrets` lists their path; a
+ *   `notSecrets` entry that names no such value is refused too, so the list cannot go stale;
+ * - `${env:...}` references (env-references.ts): well formed, `SCF_EVENT_*` names, and only in
+ *   verification events, the one place the worker resolves them.
+ * The package is left to package.ts, which knows URLs (signed URLs, user info) better.
+ */
+import { credentialLooksLike, forEachLeaf } from './credentials';
+import { envReferenceProblems } from './env-references';
+import type { ManifestIssue } from './issues';
+
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** `__proto__`-like keys anywhere in `value` (JSON text of objects included), by path. */
+function prototypeKeyIssues(value: unknown, path: string): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  const visit = (node: unknown, at: string, depth: number): void => {
+    if (depth > 64 || !node || typeof node !== 'object') {
+      if (typeof node === 'string' && /^\s*[[{]/.test(node)) {
+        try {
+          visit(JSON.parse(node), at, depth + 1);
+        } catch {
+          // not JSON: the schema says so
+        }
+      }
+      return;
+    }
+    for (const [key, child] of Object.entries(node)) {
+      const childPath = Array.isArray(node) ? `${at}[${key}]` : at ? `${at}.${key}` : key;
+      if (!Array.isArray(node) && PROTOTYPE_KEYS.has(key)) {
+        issues.push({ path: childPath, message: `is a key that names JavaScript's object machinery (${key}); rename or remove it` });
+      } else visit(child, childPath, depth + 1);
+    }
+  };
+  visit(value, path, 0);
+  return issues;
+}
+
+function credentialIssues(manifest: Record<string, unknown>, notSecrets: readonly string[]): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  const marked = new Set(notSecrets);
+  const used = new Set<string>();
+  for (const [field, value] of Object.entries(manifest)) {
+    if (field === 'package' || field === 'notSecrets') continue;
+    forEachLeaf(value, field, (leaf, path, key) => {
+      const looksLike = credentialLooksLike(leaf, key);
+      // A malformed reference is reported as one (envReferenceIssues), not as the credential it is not.
+      if (!looksLike || (typeof leaf === 'string' && envReferenceProblems(leaf).length > 0)) return;
+      if (marked.has(path)) {
+        used.add(path);
+        return;
+      }
+      issues.push({
+        path,
+        message:
+          `looks like ${looksLike}, which would be stored in workflow history in clear; put the value in the worker's environment ` +
+          `as SCF_EVENT_<NAME> and write \${env:SCF_EVENT_<NAME>} here (resolved on the worker, never recorded), ` +
+          `or, if it is test data and not a secret, add "${path}" to notSecrets`,
+      });
+    });
+  }
+  notSecrets.forEach((path, i) => {
+    if (!used.has(path)) issues.push({ path: `notSecrets[${i}]`, message: `"${path}" names no credential-looking value; remove it` });
+  });
+  return issues;
+}
+
+const IN_EVENT = /^verification\[\d+\]\.event(?:$|[.[])/;
+
+function envReferenceIssues(manifest: Record<string, unknown>): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  for (const [field, value] of Object.entries(manifest)) {
+    forEachLeaf(value, field, (leaf, path) => {
+      if (typeof leaf !== 'string' || !/\$\{\s*env\b/i.test(leaf)) return;
+      if (!IN_EVENT.test(path)) {
+        issues.push({ path, message: 'holds an ${env:...} reference, but only verification events resolve them (on the worker); remove it' });
+        return;
+      }
+      for (const problem of envReferenceProblems(leaf)) issues.push({ path, message: problem });
+    });
+  }
+  return issues;
+}
+
+/** Every problem with the manifest's values; `manifest` is the manifest as written, flags applied. */
+export function valueIssues(manifest: Record<string, unknown>): ManifestIssue[] {
+  const notSecrets = Array.isArray(manifest.notSecrets) ? manifest.notSecrets.filter((p): p is string => typeof p === 'string') : [];
+  const prototypeIssues = prototypeKeyIssues(manifest, '');
+  // With a prototype key present, the rest is not worth walking: the manifest is refused already.
+  if (prototypeIssues.length > 0) return prototypeIssues;
+  return [...credentialIssues(manifest, notSecrets), ...envReferenceIssues(manifest)];
+}
