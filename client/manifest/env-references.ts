@@ -10,11 +10,7 @@
  * `${ENV:`, `${ env:`) is a mistake and refused, rather than sent to the function as literal text.
  */
 
-/** The names a reference may use. */
-export const EVENT_ENV_NAME = /^SCF_EVENT_[A-Z0-9_]+$/;
-
-/** A well-formed reference; group 1 is the name (checked against EVENT_ENV_NAME separately). */
-export const ENV_REFERENCE = /\$\{env:([^{}\s]*)\}/g;
+import { EVENT_ENV_NAME, EVENT_ENV_REFERENCE as ENV_REFERENCE } from '../../activities/verification-rules';
 
 /** Where something starts like a reference, however it is spelt. */
 const REFERENCE_START = /\$\{\s*env\b/gi;
@@ -42,9 +38,4 @@ export function envReferenceProblems(text: string): string[] {
 /** `text` without its references: what is left is what the manifest itself carries. */
 export function withoutEnvReferences(text: string): string {
   return text.replace(ENV_REFERENCE, '');
-}
-
-/** The variable names `text` references (well-formed ones), for the worker that resolves them. */
-export function envReferenceNames(text: string): string[] {
-  return [...text.matchAll(ENV_REFERENCE)].map((m) => m[1]);
 }

@@ -27,8 +27,6 @@ export const MAX_BAKE_MS = 24 * 3_600_000;
 export const MAX_TOTAL_BAKE_MS = 72 * 3_600_000;
 /** `expect.maxDuration`: SCF runs an event function's invocation for at most 900 s. */
 export const MAX_EXPECTED_DURATION_MS = 900_000;
-/** `expect.retMsgPattern`, in characters: a pattern is a check, not a program. */
-export const MAX_PATTERN_LENGTH = 512;
 /** Verification cases; each runs in every region and at every bake probe. */
 export const MAX_VERIFICATION_CASES = 20;
 

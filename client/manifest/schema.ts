@@ -3,7 +3,7 @@
  * CLI prints it next to the field's path (`alias.steps[1].percent: ...`) and refuses to start.
  * Objects are strict so a misspelt field is refused instead of silently ignored.
  */
-import { RE2JS } from 're2js';
+import { checkPattern } from '../../activities/verification-rules';
 import { z } from 'zod';
 import type { TrafficStep, VerificationCase } from '../../workflows/definitions';
 import { checkDuration, formatDurationMs, parseDurationMs } from './durations';
@@ -13,7 +13,6 @@ import {
   MAX_BAKE_MS,
   MAX_EVENT_BYTES,
   MAX_EXPECTED_DURATION_MS,
-  MAX_PATTERN_LENGTH,
   MAX_TOTAL_BAKE_MS,
   MAX_VERIFICATION_CASES,
 } from './limits';
@@ -109,19 +108,11 @@ const EXPECT_SHAPE = {
   // Evaluated by the worker with RE2 semantics (re2js: linear time, whatever the function answers),
   // so it must compile as RE2: no backreferences, no lookahead or lookbehind.
   retMsgPattern: text('give an RE2 regular expression, e.g. "^\\\\{"')
-    .max(MAX_PATTERN_LENGTH, { error: `is over ${MAX_PATTERN_LENGTH} characters; a pattern is a check, keep it short (or use retMsgJsonSubset)` })
     .superRefine((pattern, ctx) => {
-      if (pattern.length > MAX_PATTERN_LENGTH) return;
-      try {
-        RE2JS.compile(pattern);
-      } catch (err) {
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            `does not compile as RE2 (${(err as Error).message}); fix the regular expression: RE2 has no backreferences (\\1) ` +
-            'or lookaround ((?=, (?!, (?<=), and in YAML double quotes escape \\ twice',
-        });
-      }
+      // The worker's own rule (activities/verification-rules.ts: RE2 syntax, length and program-size
+      // caps), so a pattern it would refuse after the primary was updated is refused before anything starts.
+      const problem = checkPattern(pattern);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (in YAML double quotes escape \\ twice)` });
     })
     .optional(),
   maxDuration: durationMs('write e.g. 500ms, 3s or a number of seconds', MAX_EXPECTED_DURATION_MS).optional(),

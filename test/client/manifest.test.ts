@@ -69,7 +69,7 @@ describe('release manifest validation', () => {
     ['the sha256 is not 64 hex characters', { ...base, package: { url: 'https://x/fn.zip', sha256: 'abc' } }, 'package.sha256', /64 hex characters; compute it with `sha256sum/],
     ['the handler has no function part', { ...base, handler: 'index' }, 'handler', /file\.function, e\.g\. index\.main_handler/],
     ['a verification event is text but not JSON', { ...base, verification: [{ name: 'a', event: '{oops' }] }, 'verification[0].event', /not JSON; write the event as/],
-    ['a verification regex does not compile', { ...base, verification: [{ expect: { retMsgPattern: '([a-z' } }] }, 'verification[0].expect.retMsgPattern', /does not compile.*fix the regular expression/],
+    ['a verification regex does not compile', { ...base, verification: [{ expect: { retMsgPattern: '([a-z' } }] }, 'verification[0].expect.retMsgPattern', /not a pattern RE2 accepts.*RE2 syntax/],
     ['a verification duration is unreadable', { ...base, verification: [{ expect: { maxDuration: 'soon' } }] }, 'verification[0].expect.maxDuration', /not a duration; write e\.g\. 500ms/],
     ['invokeResult is not a number', { ...base, verification: [{ expect: { invokeResult: 'ok' } }] }, 'verification[0].expect.invokeResult', /must be a number; 0 means/],
     ['two verification cases share a name', { ...base, verification: [{ name: 'a' }, { name: 'a' }] }, 'verification[1].name', /used twice; name each case once/],

@@ -13,20 +13,10 @@ import { buildRelease } from '../../client/manifest';
 import { DEFAULT_CREDENTIALS } from '../../simulator';
 import { approveSignal, progressQuery, releaseWorkflowId } from '../../workflows/definitions';
 import { eventually } from '../harness/eventually';
-import { scanHistoryForSecrets, type SecretFinding } from '../harness/history-secrets';
+import { scanHistoryForSecrets } from '../harness/history-secrets';
 import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { startRelease } from './world-helpers';
-
-/**
- * SCF's signed code-download URL in the snapshot's GetFunctionAddress result: issue 8 item 3, removed
- * from history by another change that is not merged into this branch yet. Until it is, this one
- * finding (that activity, that field) is reported apart rather than the scan being weakened; once the
- * fix is in, the list of such findings must be empty, and this allowance deleted.
- */
-function isPendingSignedDownloadUrl(finding: SecretFinding): boolean {
-  return finding.activity === 'getFunctionAddress' && /^a signed URL/.test(finding.looksLike) && /\.result\.payloads\[0\]\.url$/.test(finding.path);
-}
 
 describe('secrets in a release', () => {
   const logLines: string[] = [];
@@ -57,7 +47,7 @@ describe('secrets in a release', () => {
       // The scan really read the runs: decoded payloads that hold the function and the failure's words.
       expect(scan.payloadsDecoded).toBeGreaterThan(10);
       expect(scan.decodedText).toContain(functionName);
-      expect(scan.findings.filter((f) => !isPendingSignedDownloadUrl(f))).toEqual([]);
+      expect(scan.findings).toEqual([]);
     }
     const log = logLines.join('');
     expect(log).toContain(functionName); // the log really has the SCF calls
