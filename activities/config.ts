@@ -30,7 +30,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { checkDuration, DURATION_GRAMMAR } from '../client/manifest/durations';
+import { checkDuration, DURATION_GRAMMAR } from '../workflows/durations';
 import type { ScfAction } from './scf-client';
 import { COS_HOST_PATTERNS, hostPatternProblem } from './url-policy';
 
@@ -142,7 +142,7 @@ export function parseRateLimits(text: string | undefined): Record<string, number
 /** A request timeout past this is a typo (most often milliseconds written as a bare number, i.e. seconds). */
 export const MAX_REQUEST_TIMEOUT_MS = 600_000;
 
-/** `SCF_REQUEST_TIMEOUT` in the one duration grammar (client/manifest/durations.ts); default 30 s. */
+/** `SCF_REQUEST_TIMEOUT` in the one duration grammar (workflows/durations.ts); default 30 s. */
 function parseRequestTimeout(env: NodeJS.ProcessEnv, text: string | undefined): number {
   if (env.SCF_TIMEOUT_MS !== undefined) {
     throw new ScfConfigError(

@@ -9,7 +9,7 @@
  *   a missing file fails the start-up instead of silently bundling;
  * - `SCF_RELEASE_SHUTDOWN_GRACE_TIME`: how long in-flight activities get to finish after SIGTERM/SIGINT
  *   before they are cancelled, a duration in the one grammar (`10s`, `500ms`, `1m`; a bare number is
- *   seconds, client/manifest/durations.ts); default 10 s, at most 1 h. The process exits when
+ *   seconds, workflows/durations.ts); default 10 s, at most 1 h. The process exits when
  *   the worker has drained, so a supervisor's kill timeout should be a little longer than this;
  * - the SCF activities' settings (`SCF_*`, see activities/config.ts).
  * Secrets (Tencent keys, a Temporal API key) stay in the environment and in the objects the SDKs hold;
@@ -21,7 +21,7 @@ import type { Duration } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { LogLevel, NativeConnectionOptions } from '@temporalio/worker';
 import { loadScfConfig, type ScfConfig } from '../activities/config';
-import { checkDuration } from '../client/manifest/durations';
+import { checkDuration } from '../workflows/durations';
 import { TASK_QUEUE } from '../workflows/definitions';
 
 export interface WorkerConfig {
@@ -72,7 +72,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
 /** A grace time longer than this is a typo, most often milliseconds written as a bare number (seconds). */
 export const MAX_SHUTDOWN_GRACE_MS = 3_600_000;
 
-/** The one duration grammar (client/manifest/durations.ts; a bare number is seconds); default 10 s, at most 1 h. */
+/** The one duration grammar (workflows/durations.ts; a bare number is seconds); default 10 s, at most 1 h. */
 function parseGraceTime(text: string | undefined): Duration {
   if (!text?.trim()) return '10s';
   const checked = checkDuration(text, MAX_SHUTDOWN_GRACE_MS);

@@ -8,7 +8,7 @@
  * compensation.ts, function-lock.ts; this file only orders them and handles abort and approval.
  */
 import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
-import { formatSeconds } from '../client/manifest/durations';
+import { formatSeconds } from './durations';
 import { forEachBounded } from './bounded';
 import { Compensations } from './compensation';
 import {

@@ -5,7 +5,7 @@
  * the caller's input (CliError, exit 64), found before anything connects to Temporal.
  */
 import { CliError, EXIT } from '../exit-codes';
-import { DURATION_GRAMMAR, parseDurationMs } from '../manifest/durations';
+import { DURATION_GRAMMAR, parseDurationMs } from '../../workflows/durations';
 import {
   SA_FUNCTION,
   SA_KIND,
@@ -53,7 +53,7 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
 }
 
 /**
- * A duration in the one grammar (client/manifest/durations.ts: `7d`, `12h`, `90s`, a bare number is
+ * A duration in the one grammar (workflows/durations.ts: `7d`, `12h`, `90s`, a bare number is
  * seconds) before `now`, or an ISO-8601 time. Throws on anything else, rather than silently listing
  * everything.
  */

@@ -5,7 +5,7 @@ import { FunctionBusyError, ReleaseNotFoundError, type ReleaseRef } from '../api
 import { connectTemporal, type TemporalTarget } from '../connection';
 import { CliError, EXIT } from '../exit-codes';
 import { ManifestError } from '../manifest';
-import { checkDuration, DURATION_GRAMMAR, parseDurationMs } from '../manifest/durations';
+import { checkDuration, DURATION_GRAMMAR, parseDurationMs } from '../../workflows/durations';
 
 /** The exit code for an error a command let escape; prints it to stderr (commander prints its own). */
 export function failWith(err: unknown): number {
@@ -69,7 +69,7 @@ export function releaseRef(id: string | undefined, options: ReleaseRefOptions): 
   throw new CliError('name the release: an id, or --function <name>', EXIT.INVALID_INPUT);
 }
 
-/** A flag's duration in the one grammar (client/manifest/durations.ts), in ms; refused (64) naming the flag. */
+/** A flag's duration in the one grammar (workflows/durations.ts), in ms; refused (64) naming the flag. */
 export function durationFlag(flag: string, text: string, maxMs: number): number {
   if (parseDurationMs(text) === undefined) throw new CliError(`${flag} takes ${DURATION_GRAMMAR}, not "${text}"`, EXIT.INVALID_INPUT);
   const checked = checkDuration(text, maxMs);

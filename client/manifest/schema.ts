@@ -6,7 +6,7 @@
 import { checkPattern } from '../../activities/verification-rules';
 import { z } from 'zod';
 import type { TrafficStep, VerificationCase } from '../../workflows/definitions';
-import { checkDuration, formatDurationMs, parseDurationMs } from './durations';
+import { checkDuration, formatDurationMs, parseDurationMs } from '../../workflows/durations';
 import {
   APPROVAL_TIMEOUT_DEFAULT_SECONDS,
   APPROVAL_TIMEOUT_MAX_SECONDS,

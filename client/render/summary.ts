@@ -1,6 +1,6 @@
 /** The end-of-release summary and the `--plan` table, as people read them. */
 import type { RegionResult, ReleasePlan, ReleaseResult } from '../../workflows/definitions';
-import { formatSeconds } from '../manifest/durations';
+import { formatSeconds } from '../../workflows/durations';
 import { pad, shortSha, type Style } from './text';
 
 /** One line, at most `max` characters: SCF error messages can carry whole stack traces. */

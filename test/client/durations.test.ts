@@ -1,11 +1,11 @@
 /**
- * One duration grammar (client/manifest/durations.ts) for the manifest, every flag and every
+ * One duration grammar (workflows/durations.ts) for the manifest, every flag and every
  * environment variable: the same text means the same time everywhere, and a bare number is seconds.
  */
 import { loadScfConfig } from '../../activities/config';
 import { parseSince } from '../../client/audit/visibility-query';
 import { durationFlag } from '../../client/commands/shared';
-import { checkDuration, formatDurationMs, parseDurationMs } from '../../client/manifest/durations';
+import { checkDuration, formatDurationMs, parseDurationMs } from '../../workflows/durations';
 import { loadWorkerConfig } from '../../worker/config';
 
 describe('the duration grammar', () => {

@@ -2,7 +2,8 @@
  * The one duration grammar of scf-release: the manifest (`bake`, `maxDuration`, `approvalTimeout`),
  * every CLI flag (`--since`, `--catchup-window`, `--jitter`) and every environment variable
  * (`SCF_RELEASE_SHUTDOWN_GRACE_TIME`, `SCF_REQUEST_TIMEOUT`) read durations through this module and
- * no other, so one text means one length of time everywhere.
+ * no other, so one text means one length of time everywhere. It lives beside definitions.ts because
+ * workflows format durations too (the approval timeout), so it must stay pure and workflow-safe.
  *
  * Grammar: a number with a unit — `ms`, `s`, `m`, `h`, `d`, `w` — optionally several in a row
  * (`1h30m`, `2m30s`), or a **bare number, which is seconds** (`30` = `30s`; YAML's `bake: 30` too).
