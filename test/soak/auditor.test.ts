@@ -126,8 +126,16 @@ describe('the soak auditor', () => {
 
   it('when an alias is left split, then alias-split is reported', () => {
     const input = cleanRun();
-    fnIn(input, PRIMARY).aliases![0]!.additionalVersionWeights = [{ Version: '3', Weight: 0.1 }];
+    fnIn(input, PRIMARY).aliases![0]!.additionalVersionWeights = [{ Version: '1', Weight: 0.1 }];
     expect(audit(input)).toEqual([expect.objectContaining({ invariant: 'alias-split', region: PRIMARY, functionName: 'fn' })]);
+  });
+
+  it('when an alias is left on the version a rolled-back release published, then alias-target is reported', () => {
+    const input = cleanRun();
+    fnIn(input, PRIMARY).aliases![0]!.functionVersion = '3';
+    expect(audit(input)).toEqual([
+      expect.objectContaining({ invariant: 'alias-target', region: PRIMARY, detail: expect.stringContaining('serves version 3, published by release/default/fn/r2 which ended RolledBack') }),
+    ]);
   });
 
   it('when a rolled-back release left the copy it created, then orphan-copy is reported', () => {
@@ -137,6 +145,7 @@ describe('the soak auditor', () => {
     fnIn(input, PRIMARY).latest.CodeSha256 = OLD;
     input.releases[1]!.result!.regions[0]!.previousSha256 = OLD;
     fnIn(input, COPY).versions = [];
+    fnIn(input, PRIMARY).aliases![0]!.functionVersion = '1';
     const found = audit(input);
     expect(found).toEqual([
       expect.objectContaining({ invariant: 'orphan-copy', workflowId: 'release/default/fn/r1', region: COPY, detail: expect.stringContaining('the preflight of release/default/fn/r2') }),

@@ -10,6 +10,8 @@
  *   `[scf-release:<id>]` counted in the state, and effective PublishVersion requests in the release's
  *   lock window), exactly one where the release Succeeded, none for a NoOp;
  * - alias-split: no alias is left with AdditionalVersionWeights;
+ * - alias-target: no alias is left on a version published by a release that did not land (a
+ *   rolled-back or aborted release leaves its versions in place; an alias must not serve them);
  * - orphan-copy: a function exists in a region only if it was seeded there or a release that
  *   Succeeded created it (and a rolled-back copy is gone when the next release of the function looks);
  * - latest-sha: after a release, a region's $LATEST is the package (Succeeded/NoOp) or what it was
@@ -77,7 +79,7 @@ export interface AuditInput {
   runningLocks: string[];
 }
 
-export type Invariant = 'outcome' | 'one-publish' | 'alias-split' | 'orphan-copy' | 'latest-sha' | 'lock' | 'lingering-lock';
+export type Invariant = 'outcome' | 'one-publish' | 'alias-split' | 'alias-target' | 'orphan-copy' | 'latest-sha' | 'lock' | 'lingering-lock';
 
 export interface Violation {
   invariant: Invariant;
@@ -93,7 +95,7 @@ const LANDED = (status: string | undefined) => status === 'Succeeded' || status 
 interface FunctionView {
   latestSha: string;
   versions: Array<{ version: string; description: string }>;
-  aliases: Array<{ name: string; weights: number }>;
+  aliases: Array<{ name: string; versions: string[]; weights: number }>;
 }
 
 /** `region|namespace|function` → what the final state holds there. */
@@ -106,7 +108,11 @@ function functionsOf(state: SimulatorStateSnapshot): Map<string, FunctionView> {
           out.set(key(region, namespace, name), {
             latestSha: f.latest.CodeSha256,
             versions: (f.versions ?? []).map((v) => ({ version: v.Version, description: v.Description ?? '' })),
-            aliases: (f.aliases ?? []).map((a) => ({ name: a.name, weights: a.additionalVersionWeights.length })),
+            aliases: (f.aliases ?? []).map((a) => ({
+              name: a.name,
+              versions: [a.functionVersion, ...a.additionalVersionWeights.map((w) => w.Version)],
+              weights: a.additionalVersionWeights.length,
+            })),
           });
         }
       }
@@ -158,12 +164,25 @@ function checkPublishes(r: AuditedRelease, functions: Map<string, FunctionView>,
   return out;
 }
 
-function checkAliases(functions: Map<string, FunctionView>): Violation[] {
+function checkAliases(functions: Map<string, FunctionView>, releases: AuditedRelease[]): Violation[] {
   const out: Violation[] = [];
+  const notLanded = releases.filter((r) => !LANDED(r.result?.status));
   for (const [k, f] of functions) {
     const [region, namespace, functionName] = k.split('|');
-    for (const a of f.aliases.filter((x) => x.weights > 0)) {
-      out.push({ invariant: 'alias-split', detail: `alias ${a.name} of ${namespace}/${functionName} still has AdditionalVersionWeights`, region, functionName });
+    for (const a of f.aliases) {
+      if (a.weights > 0) out.push({ invariant: 'alias-split', detail: `alias ${a.name} of ${namespace}/${functionName} still has AdditionalVersionWeights`, region, functionName });
+      for (const version of a.versions) {
+        const description = f.versions.find((v) => v.version === version)?.description ?? '';
+        const by = notLanded.find((r) => r.namespace === namespace && r.functionName === functionName && description.includes(tag(r.releaseId)));
+        if (by) {
+          out.push({
+            invariant: 'alias-target',
+            detail: `alias ${a.name} of ${namespace}/${functionName} serves version ${version}, published by ${by.workflowId} which ended ${by.result?.status ?? by.workflowStatus}`,
+            region,
+            functionName,
+          });
+        }
+      }
     }
   }
   return out;
@@ -265,7 +284,7 @@ export function audit(input: AuditInput): Violation[] {
   return [
     ...input.releases.flatMap(checkOutcome),
     ...input.releases.flatMap((r) => checkPublishes(r, functions, input.requestLog)),
-    ...checkAliases(functions),
+    ...checkAliases(functions, input.releases),
     ...checkStates(input, functions),
     ...checkLocks(input),
   ];

@@ -58,8 +58,9 @@ export interface ChaosFigures {
 
 /** A rate fault lasts this long; the next one of its kind replaces it. */
 const RATE_FAULT_MS = 8_000;
-const MUTATIONS = ['UpdateFunctionCode', 'PublishVersion', 'CopyFunction', 'CreateAlias', 'UpdateAlias', 'DeleteFunction'];
-const READS = ['GetFunction', 'ListVersionByFunction', 'GetAlias', 'GetFunctionAddress', 'InvokeFunction'];
+/** Actions every release calls, so that a one-shot rule is consumed while the batch runs. */
+const MUTATIONS = ['UpdateFunctionCode', 'PublishVersion', 'UpdateFunctionCode', 'PublishVersion', 'CopyFunction', 'UpdateAlias'];
+const READS = ['GetFunction', 'ListVersionByFunction', 'GetFunctionAddress', 'InvokeFunction'];
 
 export class ChaosDriver {
   readonly figures: ChaosFigures = {

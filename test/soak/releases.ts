@@ -36,10 +36,11 @@ export function planReleases(seed: number, functions: string[], perFunction: num
   const later: Variant[] = ['broken', 'good', 'repeat', 'abort', 'broken', 'good'];
   return functions.map((functionName) => {
     const lane: PlannedRelease[] = [{ functionName, variant: 'good', withAlias: rand() < 0.5 }];
-    const pool = [...later];
+    const pool: Variant[] = [];
     while (lane.length < perFunction) {
+      if (pool.length === 0) pool.push(...later);
       const [variant] = pool.splice(Math.floor(rand() * pool.length), 1);
-      lane.push({ functionName, variant: variant ?? 'good', withAlias: rand() < 0.6 });
+      lane.push({ functionName, variant: variant!, withAlias: rand() < 0.6 });
     }
     return lane;
   });

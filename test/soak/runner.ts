@@ -38,8 +38,8 @@ interface Mode {
 }
 
 const MODES: Record<Mode['name'], Mode> = {
-  short: { name: 'short', functions: 3, releasesPerFunction: 3, workers: 2, kills: 2, restarts: 1, faultsPerKind: 1, chaosStartMs: 5_000, chaosWindowMs: 60_000, deadlineMs: 4 * 60_000 },
-  full: { name: 'full', functions: 5, releasesPerFunction: 6, workers: 3, kills: 6, restarts: 4, faultsPerKind: 3, chaosStartMs: 5_000, chaosWindowMs: 6 * 60_000, deadlineMs: 20 * 60_000 },
+  short: { name: 'short', functions: 4, releasesPerFunction: 4, workers: 2, kills: 3, restarts: 1, faultsPerKind: 1, chaosStartMs: 3_000, chaosWindowMs: 45_000, deadlineMs: 4 * 60_000 },
+  full: { name: 'full', functions: 6, releasesPerFunction: 10, workers: 3, kills: 6, restarts: 4, faultsPerKind: 4, chaosStartMs: 3_000, chaosWindowMs: 4 * 60_000, deadlineMs: 20 * 60_000 },
 };
 
 function parseArgs(argv: string[]): { mode: Mode; seed: number } {
