@@ -244,6 +244,8 @@ async function main(): Promise<number> {
       afterEachKill: takeover,
       nextCompletionOnSurvivorMs: { median: median(takeover.flatMap((t) => t.nextCompletionOnSurvivorMs ?? [])), max: Math.max(0, ...takeover.flatMap((t) => t.nextCompletionOnSurvivorMs ?? [])) },
       inFlightRetriedAfterMs: { count: retriedAfterMs.length, median: median(retriedAfterMs), max: Math.max(0, ...retriedAfterMs) },
+      /** The issue's promise: every in-flight activity retried by a survivor within 30 s of a kill (a figure here, not a failure). */
+      retriedLaterThan30s: retriedAfterMs.filter((ms) => ms > 30_000).length,
       workflowTaskTimeouts: workflowTaskTimeoutCount,
     },
     requests: requestLog.length,
@@ -271,7 +273,7 @@ function observedFaults(requestLog: RequestLogEntry[]): Record<string, number> {
 function printSummary(report: {
   mode: string; seed: number; durationMs: number; releases: { total: number; byOutcome: Record<string, number>; abortedBySoak: number };
   workerKills: number; devServerRestarts: number; faultsInjected: Record<string, number>; faultsObserved: Record<string, number>;
-  takeover: { nextCompletionOnSurvivorMs: { median?: number; max: number }; inFlightRetriedAfterMs: { count: number; median?: number; max: number }; workflowTaskTimeouts: number };
+  takeover: { nextCompletionOnSurvivorMs: { median?: number; max: number }; inFlightRetriedAfterMs: { count: number; median?: number; max: number }; retriedLaterThan30s: number; workflowTaskTimeouts: number };
   violations: Violation[]; problems: string[];
 }, reportFile: string): void {
   const s = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
@@ -283,7 +285,7 @@ function printSummary(report: {
     `  faults observed: ${JSON.stringify(report.faultsObserved)}`,
     `  take-over:       next activity on a survivor median ${s(report.takeover.nextCompletionOnSurvivorMs.median)}, max ${s(report.takeover.nextCompletionOnSurvivorMs.max)}; ` +
       `${report.takeover.inFlightRetriedAfterMs.count} in-flight activities retried after median ${s(report.takeover.inFlightRetriedAfterMs.median)}, max ${s(report.takeover.inFlightRetriedAfterMs.max)}; ` +
-      `${report.takeover.workflowTaskTimeouts} workflow task timeouts`,
+      `${report.takeover.workflowTaskTimeouts} workflow task timeouts; ${report.takeover.retriedLaterThan30s} retried later than 30 s`,
     `  violations:      ${report.violations.length}`,
     ...report.violations.map((v) => `    - [${v.invariant}] ${v.workflowId ?? ''} ${v.region ?? ''} ${v.detail}`),
     `  problems:        ${report.problems.length}`,
