@@ -1,0 +1,212 @@
+/**
+ * The soak's real processes, each through its public entry point: the Temporal dev server on a
+ * SQLite file (client/dev/temporal-server.ts, restartable on the same file and port), the SCF
+ * simulator (`scf-release sim`, with its admin API over HTTP) and worker processes
+ * (`node --import tsx worker/main.ts`, configured by environment). Each one writes to a log file in
+ * the soak's folder; every wait is bounded; `stop()` of each is safe to call twice.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import { startDevServer, type RunningDevServer } from '../../client/dev/temporal-server';
+import type { RequestLogEntry } from '../../simulator';
+import type { SimulatorStateSnapshot } from './auditor';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Rejects when `promise` has not settled within `ms`. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A child in its own process group, its output appended to `logFile`, `onLine` called per line. */
+function spawnLogged(args: string[], env: NodeJS.ProcessEnv, logFile: string, onLine: (line: string) => void) {
+  const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let pending = '';
+  const consume = (chunk: Buffer) => {
+    log.write(chunk);
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) onLine(line);
+  };
+  child.stdout!.on('data', consume);
+  child.stderr!.on('data', consume);
+  const exited = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  void exited.then(() => log.end());
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  /** Signals the whole group (tsx may leave a child behind otherwise). */
+  const signal = (sig: NodeJS.Signals) => {
+    if (!alive()) return;
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  const stop = async (graceMs = 15_000) => {
+    if (!alive()) return exited;
+    signal('SIGTERM');
+    const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return { child, pid: child.pid!, exited, alive, signal, stop };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporal dev server
+// ---------------------------------------------------------------------------------------------
+
+export interface SoakDevServer {
+  address: string;
+  restart(): Promise<{ downMs: number }>;
+  stop(): Promise<void>;
+}
+
+/** The dev server on `<dataDir>/temporal.sqlite`; restart() stops it and starts it on the same file and port. */
+export async function startSoakDevServer(options: { dataDir: string; port: number; uiPort: number }): Promise<SoakDevServer> {
+  let server: RunningDevServer | undefined = await startDevServer(options);
+  const address = server.address;
+  return {
+    address,
+    async restart() {
+      const from = Date.now();
+      await server?.stop();
+      server = undefined;
+      server = await startDevServer(options);
+      return { downMs: Date.now() - from };
+    },
+    async stop() {
+      await server?.stop();
+      server = undefined;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// SCF simulator
+// ---------------------------------------------------------------------------------------------
+
+export interface SoakSimulator {
+  url: string;
+  pid: number;
+  exited: Promise<Exit>;
+  /** `/_admin/<name>`: GET without a body, POST with one. */
+  admin(name: string, body?: unknown): Promise<unknown>;
+  state(): Promise<SimulatorStateSnapshot>;
+  requestLog(): Promise<RequestLogEntry[]>;
+  stop(): Promise<void>;
+}
+
+const READY_MS = 90_000;
+
+export async function startSoakSimulator(options: { port: number; delayMs: number; seed: number; logFile: string }): Promise<SoakSimulator> {
+  let onUrl: (url: string) => void = () => {};
+  const listening = new Promise<string>((resolve) => (onUrl = resolve));
+  const proc = spawnLogged(
+    ['client/cli.ts', 'sim', '--port', String(options.port), '--delay-ms', String(options.delayMs), '--seed', String(options.seed)],
+    { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1' },
+    options.logFile,
+    (line) => {
+      const m = /SCF simulator listening on (http:\/\/\S+)/.exec(line);
+      if (m) onUrl(m[1]!);
+    },
+  );
+  const url = await within(
+    Promise.race([listening, proc.exited.then((e) => Promise.reject(new Error(`the simulator exited at start (${JSON.stringify(e)}); see ${options.logFile}`)))]),
+    READY_MS,
+    'the simulator listening',
+  ).catch(async (err) => {
+    await proc.stop();
+    throw err;
+  });
+  const admin = async (name: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`${url}/_admin/${name}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const out = (await res.json()) as unknown;
+    if (!res.ok) throw new Error(`simulator admin ${name}: HTTP ${res.status} ${JSON.stringify(out)}`);
+    return out;
+  };
+  return {
+    url,
+    pid: proc.pid,
+    exited: proc.exited,
+    admin,
+    state: async () => (await admin('state')) as SimulatorStateSnapshot,
+    requestLog: async () => (await admin('requestLog')) as RequestLogEntry[],
+    stop: async () => void (await proc.stop()),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker processes
+// ---------------------------------------------------------------------------------------------
+
+export interface SoakWorker {
+  pid: number;
+  /** `<pid>@<host>`: the SDK's default identity, as histories record it. */
+  identityPrefix: string;
+  startedAt: number;
+  ready: Promise<void>;
+  exited: Promise<Exit>;
+  alive(): boolean;
+  kill(): Promise<Exit>;
+  stop(): Promise<void>;
+}
+
+export function startSoakWorker(env: Record<string, string>, logFile: string): SoakWorker {
+  let onReady: () => void = () => {};
+  const readySeen = new Promise<void>((resolve) => (onReady = resolve));
+  const proc = spawnLogged(
+    ['worker/main.ts'],
+    { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
+    logFile,
+    (line) => {
+      if (/"msg":"Worker state changed"/.test(line) && /"state":"RUNNING"/.test(line)) onReady();
+    },
+  );
+  const ready = Promise.race([
+    readySeen,
+    proc.exited.then((e) => Promise.reject(new Error(`worker ${proc.pid} exited (${JSON.stringify(e)}) before it was running; see ${logFile}`))),
+  ]);
+  ready.catch(() => undefined);
+  return {
+    pid: proc.pid,
+    identityPrefix: `${proc.pid}@`,
+    startedAt: Date.now(),
+    ready,
+    exited: proc.exited,
+    alive: proc.alive,
+    async kill() {
+      proc.signal('SIGKILL');
+      return proc.exited;
+    },
+    stop: async () => void (await proc.stop()),
+  };
+}
