@@ -36,7 +36,7 @@ import { PackageError, fitsZipFile, preparePackage, zipFileTooBigMessage } from 
 import { COS_HOST_PATTERNS, FetchPolicy, type LookupAll } from './url-policy';
 import type { RateLimiter } from './rate-limiter';
 import { type ScfClientFactory, ScfGateway } from './scf-client';
-import { createVerifyCase } from './verification';
+import { createCheckVerification, createVerifyCase } from './verification';
 
 export interface ActivityDeps {
   /** SDK clients per region, for one account. */
@@ -58,7 +58,7 @@ export interface ActivityDeps {
     /** DNS for the address checks; default the system's (tests inject one). */
     lookup?: LookupAll;
   };
-  /** Where verifyCase reads `${env:SCF_EVENT_...}` references; default the worker's process.env. */
+  /** Where verifyCase and checkVerification read `${env:SCF_EVENT_...}` references; default the worker's process.env. */
   eventEnv?: Readonly<Record<string, string | undefined>>;
   /** waitForActive's polling: first delay, cap, growth (defaults 250 ms, 2500 ms, 1.6). */
   waitPolicy?: { initialMs?: number; maxMs?: number; factor?: number };
@@ -135,6 +135,7 @@ export function createActivities(deps: ActivityDeps) {
   const codeUrlPolicy = new FetchPolicy({ hosts: COS_HOST_PATTERNS, listName: 'the COS domains', allowHttp: true, trustedHosts, lookup: deps.packages?.lookup });
   const wait = { initialMs: 250, maxMs: 2500, factor: 1.6, ...deps.waitPolicy };
   const t = (fn: FunctionRef, qualifier?: string) => ({ region: fn.region, namespace: fn.namespace, functionName: fn.functionName, qualifier });
+  const eventEnv = deps.eventEnv ?? process.env;
 
   async function downloadPackage(url: string, maxBytes: number, signal?: AbortSignal) {
     const file = await deps.store.tempPath();
@@ -512,7 +513,10 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** InvokeFunction and the case's expectations judged in the worker (activities/verification.ts). */
-    verifyCase: createVerifyCase({ invoke: invokeWhole, env: deps.eventEnv ?? process.env }),
+    verifyCase: createVerifyCase({ invoke: invokeWhole, env: eventEnv }),
+
+    /** Read-only, no SCF call: whether this worker can run every case (activities/verification.ts). */
+    checkVerification: createCheckVerification({ env: eventEnv }),
 
     /**
      * CreateAlias. Twice: when the alias already exists with the same routing, returns it; with other

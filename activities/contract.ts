@@ -146,6 +146,11 @@ export interface VerifyCaseInput {
   healthOnly?: boolean;
 }
 
+export interface CheckVerificationInput {
+  /** The cases as the manifest gave them (their `${env:...}` references unresolved). */
+  cases: VerificationCase[];
+}
+
 /** A judged case: figures and a short scrubbed detail, never the answer or the log. */
 export interface CaseVerdict {
   /** The case's name (with ` (health)` when only its health part was judged). */
@@ -227,6 +232,8 @@ export interface ScfActivities {
   invokeFunction(input: InvokeInput): Promise<InvokeOutcome>;
   /** Invokes the qualifier with the case's event and judges its expectations (activities/verification.ts). */
   verifyCase(input: VerifyCaseInput): Promise<CaseVerdict>;
+  /** No SCF call: fails as verifyCase would on a case this worker cannot run (activities/verification.ts). */
+  checkVerification(input: CheckVerificationInput): Promise<void>;
   createAlias(input: AliasInput): Promise<AliasInfo>;
   /** null when the alias does not exist. */
   getAlias(input: { fn: FunctionRef; name: string }): Promise<AliasInfo | null>;

@@ -6,10 +6,13 @@
  *
  * Failures (non-retryable, naming the case): `InvalidVerificationPattern` for a pattern RE2 refuses
  * or that is too big; `EventReferenceRefused` for an `${env:NAME}` whose name is not SCF_EVENT_* or
- * that the worker does not have. Both are raised before the function is invoked.
+ * that the worker does not have. Both are raised before the function is invoked, and by the
+ * checkVerification activity, which a release runs in preflight so that such a case ends it before
+ * anything changed.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { CaseVerdict, InvokeInput, InvokeOutcome, VerifyCaseInput } from './contract';
+import type { VerificationCase } from '../workflows/definitions';
+import type { CaseVerdict, CheckVerificationInput, InvokeInput, InvokeOutcome, VerifyCaseInput } from './contract';
 import { scrubSecrets } from './error-table';
 import { checkPattern, EVENT_ENV_REFERENCE, eventEnvNameProblem, firstBrokenExpectation, healthPart } from './verification-rules';
 
@@ -92,20 +95,38 @@ function cutToBytes(text: string, maxBytes: number): string {
   return cut + marker;
 }
 
+/** Fails non-retryably (`InvalidVerificationPattern`, naming the case) when the case's pattern is refused. */
+function refuseBadPattern(c: VerificationCase): void {
+  if (c.expect.retMsgPattern === undefined) return;
+  const problem = checkPattern(c.expect.retMsgPattern);
+  if (problem) {
+    throw ApplicationFailure.create({
+      type: 'InvalidVerificationPattern',
+      nonRetryable: true,
+      message: `verification case "${c.name}": retMsgPattern ${problem}`,
+      details: [{ case: c.name }],
+    });
+  }
+}
+
+/**
+ * The checkVerification activity: every check verifyCase makes before it invokes (each pattern, each
+ * `${env:...}` reference against this worker's environment), for all cases, failing as verifyCase
+ * would. No SCF call; the resolved values are dropped here, never returned or logged.
+ */
+export function createCheckVerification(deps: Pick<VerificationDeps, 'env'>): (input: CheckVerificationInput) => Promise<void> {
+  return async function checkVerification({ cases }) {
+    for (const c of cases) {
+      refuseBadPattern(c);
+      resolveEventReferences(c.event, deps.env, c.name);
+    }
+  };
+}
+
 export function createVerifyCase(deps: VerificationDeps): (input: VerifyCaseInput) => Promise<CaseVerdict> {
   return async function verifyCase(input) {
     const c = input.healthOnly ? healthPart(input.case) : input.case;
-    if (c.expect.retMsgPattern !== undefined) {
-      const problem = checkPattern(c.expect.retMsgPattern);
-      if (problem) {
-        throw ApplicationFailure.create({
-          type: 'InvalidVerificationPattern',
-          nonRetryable: true,
-          message: `verification case "${c.name}": retMsgPattern ${problem}`,
-          details: [{ case: c.name }],
-        });
-      }
-    }
+    refuseBadPattern(c);
     const { event, values } = resolveEventReferences(c.event, deps.env, c.name);
     let outcome: InvokeOutcome;
     try {

@@ -90,3 +90,14 @@ export const compensationWait = proxyActivities<ScfActivities>({
   retry: COMPENSATION_RETRY,
   cancellationType: 'WAIT_CANCELLATION_COMPLETED',
 });
+
+/**
+ * checkVerification: the worker's own checks of the cases (patterns, `${env:...}` references), no
+ * SCF call, done in milliseconds; 30 s is ample even on a loaded worker. A refusal is non-retryable;
+ * the 3 attempts only cover a worker lost mid-check.
+ */
+export const check = proxyActivities<ScfActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 },
+  cancellationType: 'TRY_CANCEL',
+});

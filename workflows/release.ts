@@ -29,7 +29,7 @@ import { functionRef, inspectRegion, isLive, regionAction, type RegionInspection
 import { ReleaseTracker } from './release-tracker';
 import { publishAndCheck, putCode, replicateRegion, type DeployContext, type RegionDeployment } from './replicate-region';
 import { shiftTraffic } from './traffic';
-import { verifyQualifier } from './verify';
+import { checkVerificationFirst, verifyQualifier } from './verify';
 import { showEnded, showStarted } from './visibility';
 
 export const DEFAULT_REGION_CONCURRENCY = 4;
@@ -182,6 +182,8 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
     }
     return tracker.result('NoOp', `nothing to do: sha256 ${sha.slice(0, 12)} is already live in ${regions.join(', ')}`);
   }
+  // Whatever only the worker can judge of the cases (its environment, its pattern rule), before any change.
+  await tracker.step('check-verification', 'all', () => checkVerificationFirst(input.verification));
 
   const deploy: DeployContext = {
     pkg: input.pkg,

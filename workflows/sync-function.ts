@@ -22,6 +22,7 @@ import { functionRef } from './preflight';
 import { inspectTarget, resolveSource, type SourceCode } from './sync-drift';
 import { syncRegion } from './sync-region';
 import { addToTotals, emptyTotals, syncStatus, totalsLine } from './sync-report';
+import { checkVerificationFirst } from './verify';
 import { showEnded, showSyncStarted } from './visibility';
 
 /** Regions of one function written at once; the API rate limits are enforced by the activities. */
@@ -40,6 +41,13 @@ export async function syncFunctionWorkflow(input: SyncFunctionInput): Promise<Sy
       const error = toReleaseError(err);
       if (error.type !== FUNCTION_LOCKED) throw err;
       report.regions = input.targetRegions.map((region) => ({ region, outcome: 'skipped-locked', action: 'no-op', error }));
+      return finish(input, report);
+    }
+    try {
+      // A case no worker can run would fail only after a region was written, and undo it: refuse now.
+      await checkVerificationFirst(input.verification ?? []);
+    } catch (err) {
+      report.error = toReleaseError(err);
       return finish(input, report);
     }
   }

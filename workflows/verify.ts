@@ -9,7 +9,7 @@
 import { patched } from '@temporalio/workflow';
 import type { FunctionRef } from '../activities/contract';
 import { firstBrokenExpectation, healthPart } from '../activities/verification-rules';
-import { invoke } from './activity-profiles';
+import { check, invoke } from './activity-profiles';
 import type { VerificationCase } from './definitions';
 import { FailureType, releaseFailure } from './failures';
 
@@ -26,6 +26,22 @@ export interface CaseFigure {
  * the same RE2 rules (re2js, pure JavaScript) instead of a JavaScript RegExp.
  */
 export const VERIFY_IN_ACTIVITY_PATCH = 'verify-in-activity';
+
+/**
+ * Patch id guarding the worker-side check of the cases before anything changes (checkVerification):
+ * histories recorded before it found an unset `${env:...}` variable or a refused pattern only when
+ * verifying the first published version, after the update and publish.
+ */
+export const CHECK_VERIFICATION_FIRST_PATCH = 'check-verification-first';
+
+/**
+ * Fails as verifyCase would (`EventReferenceRefused`, `InvalidVerificationPattern`, naming the case
+ * and the variable) when a worker cannot run one of `cases`; call it before the first change.
+ */
+export async function checkVerificationFirst(cases: readonly VerificationCase[]): Promise<void> {
+  if (!patched(CHECK_VERIFICATION_FIRST_PATCH) || cases.length === 0) return;
+  await check.checkVerification({ cases: [...cases] });
+}
 
 export interface VerifyOptions {
   /** Judge only each case's health part (InvokeResult, duration): through a split alias. */

@@ -142,6 +142,45 @@ describe('verifyCase', () => {
   });
 });
 
+describe('checkVerification', () => {
+  const check = (cases: VerificationCase[], env: Record<string, string>) => {
+    const { activities, calls } = activitiesWith(() => {
+      throw new Error('checkVerification must make no SCF call');
+    }, { eventEnv: env });
+    return { calls, run: () => new MockActivityEnvironment().run(activities.checkVerification, { cases }) };
+  };
+
+  it('when every reference is set and every pattern accepted, then it passes, returning nothing and calling nothing', async () => {
+    const { run, calls } = check(
+      [
+        { name: 'a', event: '{"k":"${env:SCF_EVENT_A}"}', expect: { retMsgPattern: '^ok' } },
+        { name: 'b', event: '{}', expect: {} },
+      ],
+      { SCF_EVENT_A: 'value-a' },
+    );
+    expect(await run()).toBeUndefined();
+    expect(calls).toEqual([]);
+  });
+
+  it('when a case references a missing or refused variable or has a refused pattern, then it fails as verifyCase would, naming the case, without any value', async () => {
+    const env = { SCF_EVENT_SET: 'the-set-value', TENCENTCLOUD_SECRET_KEY: 'sk-value' };
+    const ok = { name: 'fine', event: '{"k":"${env:SCF_EVENT_SET}"}', expect: {} };
+    const missing = await failure(check([ok, { name: 'later', event: '{"k":"${env:SCF_EVENT_SET}${env:SCF_EVENT_ABSENT}"}', expect: {} }], env).run());
+    expect(missing).toMatchObject({ type: 'EventReferenceRefused', nonRetryable: true, details: [{ case: 'later', variable: 'SCF_EVENT_ABSENT' }] });
+    expect(missing.message).toContain('verification case "later"');
+    expect(missing.message).toContain('set SCF_EVENT_ABSENT in the environment of every worker');
+    const refused = await failure(check([{ name: 'steal', event: '{"k":"${env:TENCENTCLOUD_SECRET_KEY}"}', expect: {} }], env).run());
+    expect(refused).toMatchObject({ type: 'EventReferenceRefused', nonRetryable: true });
+    expect(refused.message).toContain('SCF_EVENT_<NAME>');
+    const pattern = await failure(check([ok, { name: 'backref', event: '{}', expect: { retMsgPattern: '(a)\\1' } }], env).run());
+    expect(pattern).toMatchObject({ type: 'InvalidVerificationPattern', nonRetryable: true });
+    expect(pattern.message).toContain('verification case "backref": retMsgPattern');
+    for (const err of [missing, refused, pattern]) {
+      expect(JSON.stringify({ message: err.message, details: err.details })).not.toMatch(/the-set-value|sk-value/);
+    }
+  });
+});
+
 describe('invokeFunction (the legacy path)', () => {
   it('when the answer and log are large, then it returns at most INVOKE_TEXT_CAP characters of each and says RetMsg was cut', async () => {
     const { activities } = answering('z'.repeat(100_000));

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { VerificationCase } from '../../workflows/definitions';
 import { useScfWorld } from '../harness/use-scf-world';
-import { OLD_CODE, PRIMARY, newCode, releaseInput, uniqueFunctionName } from './fixtures';
+import { CASES, OLD_CODE, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { decodedPayloads } from './history-payloads';
-import { countRequests, startRelease } from './world-helpers';
+import { countRequests, latestSha, startRelease } from './world-helpers';
 
 describe('verification of a release', () => {
   const t = useScfWorld();
@@ -111,6 +111,50 @@ describe('verification of a release', () => {
         expect(result.error?.message).toContain('"leaks"');
         expect(countRequests(t.world, 'InvokeFunction', functionName)).toEqual({});
       }
+    });
+
+    /** Every request (whatever its outcome) that changes the function, or invokes it. */
+    const MUTATING = new Set(['UpdateFunctionCode', 'PublishVersion', 'CopyFunction', 'CreateAlias', 'UpdateAlias', 'DeleteAlias', 'DeleteFunction', 'InvokeFunction']);
+    const changesTo = (functionName: string, since: number) =>
+      t.world.sim.admin
+        .requestLog()
+        .slice(since)
+        .filter((e) => e.function === functionName && MUTATING.has(e.action))
+        .map((e) => `${e.action} ${e.region}`);
+
+    it('when a case of a release with targets and an alias references an SCF_EVENT_ variable no worker has, then the release ends in preflight naming it, before any change', async () => {
+      const { env, world } = t;
+      const functionName = uniqueFunctionName('env-preflight');
+      await seedWorld(world, functionName);
+      const before = latestSha(world, PRIMARY, functionName);
+      const seeded = world.sim.admin.requestLog().length;
+      const cases = [...CASES, { name: 'with token', event: '{"token":"${env:SCF_EVENT_PREFLIGHT_ABSENT}"}', expect: { invokeResult: 0 } }];
+      const handle = await startRelease(env, world, releaseInput(functionName, world.makePackage(newCode()), { verification: cases }));
+      const result = await world.runWorker(() => handle.result());
+      expect(result.error).toMatchObject({ type: 'EventReferenceRefused' });
+      expect(result.error?.message).toContain('verification case "with token"');
+      expect(result.error?.message).toContain('set SCF_EVENT_PREFLIGHT_ABSENT');
+      expect(result.summary).toContain('SCF_EVENT_PREFLIGHT_ABSENT');
+      expect(result.status).toBe('RolledBack');
+      expect(result.compensations).toEqual([]);
+      expect(result.versionsLeftInPlace).toEqual([]);
+      expect(changesTo(functionName, seeded)).toEqual([]);
+      expect(latestSha(world, PRIMARY, functionName)).toBe(before);
+    });
+
+    it('when the variable a case of a release with targets and an alias references is set on the worker, then the release proceeds and succeeds', async () => {
+      const { env, world } = t;
+      const functionName = uniqueFunctionName('env-preflight-set');
+      await seedWorld(world, functionName);
+      const seeded = world.sim.admin.requestLog().length;
+      const cases = [...CASES, { name: 'with greeting', event: '{"greeting":"${env:SCF_EVENT_TEST_GREETING}"}', expect: { invokeResult: 0 } }];
+      const pkg = world.makePackage(newCode());
+      const handle = await startRelease(env, world, releaseInput(functionName, pkg, { verification: cases }));
+      const result = await world.runWorker(() => handle.result());
+      expect(result.error).toBeUndefined();
+      expect(result.status).toBe('Succeeded');
+      expect(latestSha(world, PRIMARY, functionName)).toBe(pkg.sha256);
+      expect(changesTo(functionName, seeded)).toEqual(expect.arrayContaining([`UpdateFunctionCode ${PRIMARY}`, `PublishVersion ${PRIMARY}`, `InvokeFunction ${PRIMARY}`]));
     });
   });
 });

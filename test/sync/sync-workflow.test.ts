@@ -204,6 +204,25 @@ describe('the region sync', () => {
     expect(invokes.map((e) => e.region)).toEqual([EXISTING]);
   });
 
+  it('when a verification event references an SCF_EVENT_ variable no worker has, then the function is reported failed naming it, before any region is written', async () => {
+    const { env, world } = t;
+    const { drift } = seedDrift(uniquePrefix('env-ref'));
+    const before = sha(world, EXISTING, drift);
+    const seeded = world.sim.admin.requestLog().length;
+    const verification = [{ name: 'event-1', event: '{"token":"${env:SCF_EVENT_SYNC_ABSENT}"}', expect: { invokeResult: 0 } }];
+
+    const { report } = await runSyncOn(env, world, syncInput({ functions: { names: [drift] }, verification }));
+
+    const fn = report.functions.find((f) => f.functionName === drift)!;
+    expect(fn.error).toMatchObject({ type: 'EventReferenceRefused' });
+    expect(fn.error?.message).toContain('set SCF_EVENT_SYNC_ABSENT');
+    expect(fn.compensations).toEqual([]);
+    const calls = world.sim.admin.requestLog().slice(seeded).filter((e) => e.function === drift && !READ_ONLY.test(e.action));
+    expect(calls.map((e) => `${e.action} ${e.region}`)).toEqual([]);
+    expect(sha(world, EXISTING, drift)).toBe(before);
+    expect(sha(world, MISSING, drift)).toBeUndefined();
+  });
+
   it('when --verify-event is not JSON, then sync run refuses it naming the flag, before anything starts', async () => {
     const run = await runCli(registerSyncCommand, ['sync', 'run', '--source', SOURCE, '--targets', EXISTING, '--functions', 'fn-x', '--verify-event', '{oops']);
     expect(run.exitCode).toBe(64);
