@@ -65,7 +65,8 @@ async function publishedVersions(fn: FunctionRef, below?: string): Promise<strin
 
 /**
  * The highest published version number (below `below`, when given); undefined when there is none.
- * One ListVersions call. The sync's drift check, and histories recorded before LIVE_CODE_VERSION_PATCH, use it.
+ * One ListVersions call. The sync's drift check uses it, and so do histories recorded before the
+ * patches that made the alias start and `latest-version` look at the code (traffic.ts, sync-drift.ts).
  */
 export async function highestPublishedVersion(fn: FunctionRef, below?: string): Promise<string | undefined> {
   return (await publishedVersions(fn, below))[0];
@@ -77,7 +78,7 @@ export async function highestPublishedVersion(fn: FunctionRef, below?: string): 
  * such release, so three finds that version behind two failed releases in a row. Each read is an
  * activity in the workflow's history and a call against SCF's read limits, per region: unbounded,
  * a function with hundreds of versions would cost hundreds. Past the bound, callers act as if no
- * version held the code (the release creates its alias at the new version; the sync takes the newest).
+ * version held the code (the release creates its alias at the new version; a sync takes the newest).
  */
 export const LIVE_CODE_CANDIDATES = 3;
 
@@ -102,8 +103,8 @@ export async function liveCodeVersions(fn: FunctionRef, sha256: string, below?: 
 }
 
 /** Of what liveCodeVersions read, the version that holds `sha256`; undefined when none does. */
-export function versionHolding(codes: readonly VersionCode[], sha256: string): string | undefined {
-  return codes.find((c) => c.codeSha256 === sha256)?.version;
+export function versionHolding(codes: readonly VersionCode[], sha256: string): VersionCode | undefined {
+  return codes.find((c) => c.codeSha256 === sha256);
 }
 
 /** What the release does in a region. The primary is always updated in place. */

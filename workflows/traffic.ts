@@ -114,7 +114,7 @@ async function previousVersion(r: AliasRegion): Promise<string | undefined> {
   if (r.functionCreatedByRelease) return undefined;
   if (!patched(LIVE_CODE_VERSION_PATCH)) return highestPublishedVersion(r.fn, r.newVersion);
   if (!r.liveSha256) return undefined;
-  return versionHolding(await liveCodeVersions(r.fn, r.liveSha256, r.newVersion), r.liveSha256);
+  return versionHolding(await liveCodeVersions(r.fn, r.liveSha256, r.newVersion), r.liveSha256)?.version;
 }
 
 async function prepareAlias(r: AliasRegion, ctx: TrafficContext): Promise<PreparedAlias> {
