@@ -302,7 +302,7 @@ export type { AliasWeight, CodePackage, FunctionRef, InvokeOutcome };
 export type SyncSelector =
   /** The version an alias serves (its main version, not a canary weight). */
   | { kind: 'alias'; alias: string }
-  /** The highest published version number. */
+  /** The highest published version holding $LATEST's code (else the highest): see sync-drift.ts. */
   | { kind: 'latest-version' }
   /** The unpublished head. */
   | { kind: '$LATEST' };

@@ -52,17 +52,59 @@ export async function inspectRegion(fn: FunctionRef, isPrimary: boolean, aliasNa
   return inspection;
 }
 
-/**
- * The highest published version number (below `below`, when given); undefined when there is none.
- * One ListVersions call. The release's alias undo and the sync's selector and drift check use it.
- */
-export async function highestPublishedVersion(fn: FunctionRef, below?: string): Promise<string | undefined> {
-  const numbers = (await read.listVersions({ fn }))
+/** Published version numbers (below `below`, when given), highest first. One ListVersions call. */
+async function publishedVersions(fn: FunctionRef, below?: string): Promise<string[]> {
+  return (await read.listVersions({ fn }))
     .map((v) => v.version)
     .filter((v) => /^\d+$/.test(v))
     .map(Number)
-    .filter((n) => below === undefined || n < Number(below));
-  return numbers.length > 0 ? String(Math.max(...numbers)) : undefined;
+    .filter((n) => below === undefined || n < Number(below))
+    .sort((a, b) => b - a)
+    .map(String);
+}
+
+/**
+ * The highest published version number (below `below`, when given); undefined when there is none.
+ * One ListVersions call. The sync's drift check uses it, and so do histories recorded before the
+ * patches that made the alias start and `latest-version` look at the code (traffic.ts, sync-drift.ts).
+ */
+export async function highestPublishedVersion(fn: FunctionRef, below?: string): Promise<string | undefined> {
+  return (await publishedVersions(fn, below))[0];
+}
+
+/**
+ * How many of the newest published versions liveCodeVersions reads the code of. A release that did
+ * not land (rolled back, aborted) leaves its version above the one whose code stayed live, one per
+ * such release, so three finds that version behind two failed releases in a row. Each read is an
+ * activity in the workflow's history and a call against SCF's read limits, per region: unbounded,
+ * a function with hundreds of versions would cost hundreds. Past the bound, callers act as if no
+ * version held the code (the release creates its alias at the new version; a sync takes the newest).
+ */
+export const LIVE_CODE_CANDIDATES = 3;
+
+export interface VersionCode {
+  version: string;
+  codeSha256: string;
+}
+
+/**
+ * The newest published versions (below `below`, when given) with their CodeSha256, highest first,
+ * up to the first that holds `sha256` (then it is the last entry) and at most LIVE_CODE_CANDIDATES:
+ * one ListVersions, then one GetFunctionAddress per version read.
+ */
+export async function liveCodeVersions(fn: FunctionRef, sha256: string, below?: string): Promise<VersionCode[]> {
+  const codes: VersionCode[] = [];
+  for (const version of (await publishedVersions(fn, below)).slice(0, LIVE_CODE_CANDIDATES)) {
+    const { codeSha256 } = await read.getFunctionAddress({ fn, qualifier: version });
+    codes.push({ version, codeSha256 });
+    if (codeSha256 === sha256) break;
+  }
+  return codes;
+}
+
+/** Of what liveCodeVersions read, the version that holds `sha256`; undefined when none does. */
+export function versionHolding(codes: readonly VersionCode[], sha256: string): VersionCode | undefined {
+  return codes.find((c) => c.codeSha256 === sha256);
 }
 
 /** What the release does in a region. The primary is always updated in place. */

@@ -249,6 +249,7 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
           newVersion: r.version!,
           // Override-by-copy deleted the target's aliases along with its versions.
           before: r.action === 'update-in-place' ? (inspections.get(region)!.alias ?? null) : null,
+          liveSha256: inspections.get(region)!.currentSha256,
           functionCreatedByRelease: functionCreatedByRelease(r.action),
         };
       }),

@@ -3,11 +3,12 @@
  * its CodeSha256), and how each target compares. Used unchanged by dry runs and real syncs, so a
  * dry run reports exactly what a real sync would decide.
  */
+import { patched } from '@temporalio/workflow';
 import type { FunctionRef } from '../activities/contract';
 import { read } from './activity-profiles';
 import type { RegionAction, SyncSelector } from './definitions';
 import { releaseFailure } from './failures';
-import { highestPublishedVersion, inspectRegion } from './preflight';
+import { highestPublishedVersion, inspectRegion, liveCodeVersions, versionHolding } from './preflight';
 
 /** Failure types of our own for a source that cannot be synced from. */
 export const SyncFailureType = {
@@ -40,12 +41,37 @@ export async function resolveSource(fn: FunctionRef, what: SyncSelector): Promis
   if (!info.exists) {
     throw releaseFailure(SyncFailureType.SourceMissing, `${fn.namespace}/${fn.functionName} does not exist in the source region ${fn.region}`);
   }
+  if (what.kind === 'latest-version' && patched(SYNC_LIVE_CODE_VERSION_PATCH)) return latestVersionSource(fn);
   const qualifier = await sourceQualifier(fn, what);
   const [{ codeSha256: sha256 }, { codeSha256: latestSha256 }] = await Promise.all([
     read.getFunctionAddress({ fn, qualifier }),
     qualifier === '$LATEST' ? Promise.resolve({ codeSha256: '' }) : read.getFunctionAddress({ fn }),
   ]);
   return { fn, qualifier, sha256, latestSha256: qualifier === '$LATEST' ? sha256 : latestSha256 };
+}
+
+function noPublishedVersion(fn: FunctionRef) {
+  return releaseFailure(SyncFailureType.SourceHasNoVersion, `${fn.functionName} has no published version in ${fn.region}`);
+}
+
+/**
+ * Patch id guarding what `latest-version` selects: histories recorded before it took the highest
+ * published version, which may be one a release that did not land left behind (its rollback
+ * restored $LATEST, its version stays); with it, the highest holding $LATEST's code.
+ */
+export const SYNC_LIVE_CODE_VERSION_PATCH = 'sync-latest-version-live-code';
+
+/**
+ * `latest-version`: the newest published version holding $LATEST's code (the code that stayed live),
+ * among the newest LIVE_CODE_CANDIDATES. When none holds it, $LATEST has moved on past them
+ * (unpublished work), and the newest version is taken, as before the patch.
+ */
+async function latestVersionSource(fn: FunctionRef): Promise<SourceCode> {
+  const { codeSha256: latestSha256 } = await read.getFunctionAddress({ fn });
+  const codes = await liveCodeVersions(fn, latestSha256);
+  const chosen = versionHolding(codes, latestSha256) ?? codes[0];
+  if (!chosen) throw noPublishedVersion(fn);
+  return { fn, qualifier: chosen.version, sha256: chosen.codeSha256, latestSha256 };
 }
 
 async function sourceQualifier(fn: FunctionRef, what: SyncSelector): Promise<string> {
@@ -62,9 +88,7 @@ async function sourceQualifier(fn: FunctionRef, what: SyncSelector): Promise<str
     }
     case 'latest-version': {
       const version = await highestPublishedVersion(fn);
-      if (!version) {
-        throw releaseFailure(SyncFailureType.SourceHasNoVersion, `${fn.functionName} has no published version in ${fn.region}`);
-      }
+      if (!version) throw noPublishedVersion(fn);
       return version;
     }
   }

@@ -11,10 +11,11 @@
  *
  * Undo: the alias goes back to the version it served, in ONE UpdateAlias with empty weights, so a
  * rollback never leaves it split between versions. A region where the alias did not exist gets it
- * created at the previous published version first (then shifts like the others). Where there is no
- * previous published version the alias is created at the new version: in a function the release
- * created by copy, deleting the function undoes it; in a function that existed with only $LATEST
- * published, the undo deletes the alias (DeleteAlias).
+ * created first (then shifts like the others) at the version whose code was live before the
+ * release: the highest published version holding the CodeSha256 preflight found in $LATEST (a
+ * higher version may be one a release that did not land left behind: its code must get no traffic).
+ * Where no version holds it the alias is created at the new version: in a function the release
+ * created by copy, deleting the function undoes it; elsewhere the undo deletes the alias (DeleteAlias).
  */
 import { patched, sleep } from '@temporalio/workflow';
 import type { AliasInfo, FunctionRef } from '../activities/contract';
@@ -23,7 +24,7 @@ import { forEachBounded } from './bounded';
 import type { Compensations } from './compensation';
 import type { TrafficStep, VerificationCase } from './definitions';
 import { releaseFailure } from './failures';
-import { highestPublishedVersion } from './preflight';
+import { highestPublishedVersion, liveCodeVersions, versionHolding } from './preflight';
 import type { StepRunner } from './replicate-region';
 import { verifyQualifier, type CaseFigure } from './verify';
 
@@ -35,6 +36,8 @@ export interface AliasRegion {
   newVersion: string;
   /** The alias as preflight found it; null when it did not exist. */
   before: AliasInfo | null;
+  /** $LATEST's CodeSha256 as preflight found it: the code that was live before the release. */
+  liveSha256?: string;
   /**
    * This release created the function (CopyFunction where it did not exist): no traffic to shift
    * from, and deleting the function undoes the alias. Not so for override-by-copy: its undo restores
@@ -99,6 +102,21 @@ function deleteCreatedAliasUndo(fn: FunctionRef, name: string, version: string) 
   };
 }
 
+/**
+ * Patch id guarding where a created alias starts: histories recorded before it started the alias at
+ * the highest published version below the new one (one ListVersions), which may be a version a
+ * release that did not land left behind; with it, at the highest holding the code that was live.
+ */
+export const LIVE_CODE_VERSION_PATCH = 'alias-starts-at-live-code';
+
+/** The version a created alias starts at: the code that was live before the release, or none. */
+async function previousVersion(r: AliasRegion): Promise<string | undefined> {
+  if (r.functionCreatedByRelease) return undefined;
+  if (!patched(LIVE_CODE_VERSION_PATCH)) return highestPublishedVersion(r.fn, r.newVersion);
+  if (!r.liveSha256) return undefined;
+  return versionHolding(await liveCodeVersions(r.fn, r.liveSha256, r.newVersion), r.liveSha256)?.version;
+}
+
 async function prepareAlias(r: AliasRegion, ctx: TrafficContext): Promise<PreparedAlias> {
   const { fn } = r;
   const name = ctx.aliasName;
@@ -106,7 +124,7 @@ async function prepareAlias(r: AliasRegion, ctx: TrafficContext): Promise<Prepar
     ctx.saga.add(aliasBackUndo(fn, name, r.before.functionVersion));
     return { ...r, fromVersion: r.before.functionVersion };
   }
-  const previous = r.functionCreatedByRelease ? undefined : await highestPublishedVersion(fn, r.newVersion);
+  const previous = await previousVersion(r);
   if (!r.functionCreatedByRelease) {
     // The release creates the alias here, so its undo deletes it (README, step 8), whether it is
     // created at the previous version or, with none, at the new one. (In a function the release

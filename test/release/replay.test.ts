@@ -12,13 +12,17 @@ import { harnessInfo } from '../harness/temporal';
 
 // The first two predate the patches `delete-created-alias` and `bake-judges-new-version` (they replay
 // the old paths); `release-succeeded-split-bake` was recorded with them (the new bake path); the
-// `-verify-in-activity` ones with `verify-in-activity` (verifyCase) and, rolled back, `skip-unchanged-restore`.
+// `-verify-in-activity` ones with `verify-in-activity` (verifyCase) and, rolled back, `skip-unchanged-restore`;
+// `release-alias-created-*` create the alias after a rolled-back release, before (`-highest-version`, it
+// then rolled back) and with (`-live-code`) the `alias-starts-at-live-code` patch.
 const HISTORIES = [
   'release-succeeded',
   'release-rolled-back',
   'release-succeeded-split-bake',
   'release-succeeded-verify-in-activity',
   'release-rolled-back-verify-in-activity',
+  'release-alias-created-highest-version',
+  'release-alias-created-live-code',
 ];
 
 /**

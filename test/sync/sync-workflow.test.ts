@@ -2,6 +2,8 @@ import { registerSyncCommand } from '../../client/commands/sync';
 import { SA_KIND, SA_STARTED_BY, SA_STATUS, functionLockId, type SyncReport } from '../../workflows/definitions';
 import { runCli } from '../harness/run-cli';
 import { useScfWorld } from '../harness/use-scf-world';
+import { releaseInput } from '../release/fixtures';
+import { startRelease } from '../release/world-helpers';
 import { EXISTING, MISSING, SOURCE, code, outcomeOf, runSyncOn, seed, sha, syncInput, uniquePrefix } from './sync-fixtures';
 
 const READ_ONLY = /^(Get|List)/;
@@ -93,6 +95,27 @@ describe('the region sync', () => {
     const target = world.sim.admin.getFunction(MISSING, 'default', functionName)!;
     expect(target.codeSha256).toBe(published);
     expect(target.versions.at(-1)!.codeSha256).toBe(published);
+  });
+
+  it('when a broken release rolled back in the source and left its version, then a latest-version sync copies the version with the code that stayed live, not that one', async () => {
+    const { env, world } = t;
+    const functionName = `${uniquePrefix('after-rollback')}fn`;
+    seed(world, SOURCE, functionName, 'good');
+    const good = sha(world, SOURCE, functionName);
+    const brokenCode = { 'index.js': "exports.main_handler = async () => { throw new Error('this release is broken'); };\n" };
+    const release = await startRelease(env, world, releaseInput(functionName, world.makePackage(brokenCode), { regions: [], alias: undefined }));
+    const released = await world.runWorker(() => release.result());
+    expect(released.status).toBe('RolledBack');
+    expect(released.versionsLeftInPlace).toEqual([{ region: SOURCE, version: '2' }]);
+    expect(sha(world, SOURCE, functionName)).toBe(good);
+
+    const { report } = await runSyncOn(env, world, syncInput({ functions: { names: [functionName] }, targetRegions: [MISSING] }));
+
+    expect(report.functions[0]).toMatchObject({ sourceQualifier: '1', sourceSha256: good });
+    expect(outcomeOf(report, functionName, MISSING)).toMatchObject({ outcome: 'synced', action: 'create-by-copy', version: '1' });
+    const target = world.sim.admin.getFunction(MISSING, 'default', functionName)!;
+    expect(target.codeSha256).toBe(good);
+    expect(target.versions.map((v) => v.codeSha256)).toEqual([good]);
   });
 
   it('when a function is locked by a release, then it is skipped and reported, and the others are synced', async () => {
