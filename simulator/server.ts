@@ -180,6 +180,13 @@ export function createServer(deps: ServerDeps): http.Server {
       if (sim.faults.randomInternalError(action)) throw new ApiError('InternalError', 'Internal error.');
       const latency = sim.faults.latency();
       if (latency > 0) await sleep(latency);
+      if (sim.faults.take('holdCall', target)) {
+        const callerGone = new Promise<void>((r) => res.once('close', () => r()));
+        if ((await sim.faults.hold(target, callerGone)) === 'abandoned') {
+          record('ABANDONED');
+          return;
+        }
+      }
       lost = !!sim.faults.take('loseResponse', target);
 
       const ctx: CallCtx = {

@@ -11,6 +11,10 @@ beforeAll(async () => {
   client = clientFor(sim);
 });
 afterAll(() => sim.stop());
+afterEach(() => {
+  sim.admin.clearFaults();
+  sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'shape' });
+});
 
 /** The API's JSON answer, as far as these tests read it. */
 interface RawResponse {
@@ -35,14 +39,14 @@ async function rawCall(opts: { action: string; body: unknown; timestamp?: number
 
 describe('SCF simulator API surface', () => {
   test('when a function is created, then it goes Creating → Active and GetFunction returns the documented shape', async () => {
-    sim.admin.setDelays({ createMs: 400 });
+    sim.admin.holdNext({ region: 'ap-guangzhou', functionName: 'shape', transition: 'create' });
     const r = await client.CreateFunction({
       FunctionName: 'shape', Code: { ZipFile: zipB64(HELLO) }, Runtime: 'Nodejs18.15', Handler: 'index.main_handler',
       MemorySize: 256, Timeout: 10, Description: 'd', Environment: { Variables: [{ Key: 'A', Value: '1' }] },
     });
     expect(r.RequestId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await client.GetFunction({ FunctionName: 'shape' })).Status).toBe('Creating');
-    sim.admin.setDelays({ createMs: 20 });
+    sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'shape' });
     const f = await waitStatus(client, 'shape', 'Active');
     expect(f).toMatchObject({
       FunctionName: 'shape', Namespace: 'default', Handler: 'index.main_handler', Runtime: 'Nodejs18.15', MemorySize: 256, Timeout: 10,
