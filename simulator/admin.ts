@@ -68,9 +68,9 @@ export interface SimulatorAdmin {
   clearFaults(): void;
   holdInUpdating(input: FunctionTarget & { ms?: number }): void;
   /**
-   * Arms a hold: the next create (CreateFunction/CopyFunction target), update (code or configuration)
-   * or publish of the function stays Creating/Updating/Publishing until releaseHold, however slow the
-   * machine. The function need not exist yet.
+   * Arms a hold: the next create (CreateFunction/CopyFunction target), update (code or configuration),
+   * publish or delete of the function stays Creating/Updating/Publishing/Deleting until releaseHold,
+   * however slow the machine. The function need not exist yet.
    */
   holdNext(input: FunctionTarget & { transition: HeldTransition }): void;
   /** Ends a hold (and drops holds armed with holdNext that have not taken effect). */
@@ -171,7 +171,7 @@ export function createAdmin(sim: Sim, log: RequestLog, defaultSecretId: string):
     holdInUpdating: persisting((input) => sim.sm.hold(find(input), input.ms)),
     holdNext(input) {
       if (!isScfRegion(input.region)) throw new Error(`unsupported region ${input.region}`);
-      if (!['create', 'update', 'publish'].includes(input.transition)) throw new Error(`holdNext: transition must be create, update or publish`);
+      if (!['create', 'update', 'publish', 'delete'].includes(input.transition)) throw new Error('holdNext: transition must be create, update, publish or delete');
       sim.sm.holdNext(key(input), input.transition);
     },
     releaseHold: persisting((input) => {

@@ -3,8 +3,8 @@ import type { FunctionState, FunctionStatus, StatusReason, VersionState } from '
 export interface Delays { createMs: number; updateMs: number; publishMs: number; deleteMs: number }
 const DEFAULT_DELAYS: Delays = { createMs: 300, updateMs: 300, publishMs: 300, deleteMs: 300 };
 
-/** A transition a hold can keep from ending: the function stays Creating/Updating/Publishing. */
-export type HeldTransition = 'create' | 'update' | 'publish';
+/** A transition a hold can keep from ending: the function stays Creating/Updating/Publishing/Deleting. */
+export type HeldTransition = 'create' | 'update' | 'publish' | 'delete';
 
 /**
  * One function kept in a transitional state. `transition` says which one it holds (holdInUpdating
@@ -58,7 +58,7 @@ export class StateMachine {
 
   /** Drops holds armed for `key` that have not taken effect yet. */
   disarm(key: string): void {
-    for (const t of ['create', 'update', 'publish'] as const) this.armed.delete(`${t}|${key}`);
+    for (const t of ['create', 'update', 'publish', 'delete'] as const) this.armed.delete(`${t}|${key}`);
   }
 
   /** Starts the hold armed for this transition of `key`, if any. */
@@ -153,11 +153,12 @@ export class StateMachine {
     }));
   }
 
-  delete(fn: FunctionState, remove: () => void): void {
+  delete(fn: FunctionState, key: string, remove: () => void): void {
     fn.status = 'Deleting';
     ++fn.generation;
     this.releaseHold(fn, false);
-    this.after(this.delays.deleteMs, remove);
+    this.takeArmed(fn, key, 'delete');
+    this.after(this.delays.deleteMs, () => this.endOrKeep(fn, 'delete', remove));
   }
 
   hold(fn: FunctionState, ms?: number): void {

@@ -150,7 +150,7 @@ export const DeleteFunction: ActionHandler = (c) => {
   }
   if (fn.status !== 'CreateFailed') requireSettled(fn);
   const nsState = c.sim.store.namespace(c.secretId, fn.region, fn.namespace)!;
-  c.sim.sm.delete(fn, () => {
+  c.sim.sm.delete(fn, keyOf(c, fn), () => {
     if (nsState.functions.get(fn.name) === fn) nsState.functions.delete(fn.name);
   });
   return {};

@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 afterEach(() => {
   sim.admin.clearFaults();
-  sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'shape' });
+  for (const functionName of ['shape', 'addr']) sim.admin.releaseHold({ region: 'ap-guangzhou', functionName });
 });
 
 /** The API's JSON answer, as far as these tests read it. */
@@ -143,8 +143,10 @@ describe('SCF simulator API surface', () => {
 
   test('when GetFunctionAddress is called, then the Url serves the exact zip and CodeSha256 matches; a tampered Url is refused', async () => {
     const zip = Buffer.from(zipB64({ 'index.js': 'exports.main_handler = async () => 1;' }), 'base64');
+    sim.admin.holdNext({ region: 'ap-guangzhou', functionName: 'addr', transition: 'create' });
     await client.CreateFunction({ FunctionName: 'addr', Code: { ZipFile: zip.toString('base64') }, Runtime: 'Nodejs18.15' });
     await expectCode(client.GetFunctionAddress({ FunctionName: 'addr' }), 'FailedOperation.FunctionStatusError');
+    sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'addr' });
     await waitStatus(client, 'addr', 'Active');
     const r = await client.GetFunctionAddress({ FunctionName: 'addr' });
     expect(r.CodeSha256).toBe(createHash('sha256').update(zip).digest('hex'));
@@ -155,8 +157,10 @@ describe('SCF simulator API surface', () => {
   });
 
   test('when a function is deleted, then it is Deleting and then gone', async () => {
+    sim.admin.holdNext({ region: 'ap-guangzhou', functionName: 'addr', transition: 'delete' });
     await client.DeleteFunction({ FunctionName: 'addr' });
     expect((await client.GetFunction({ FunctionName: 'addr' })).Status).toBe('Deleting');
+    sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'addr' });
     await sim.admin.waitForStatus({ region: 'ap-guangzhou', functionName: 'addr', statuses: ['Deleted'] });
     await expectCode(client.GetFunction({ FunctionName: 'addr' }), 'ResourceNotFound.Function');
   });
