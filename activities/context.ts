@@ -36,8 +36,41 @@ export function currentAttempt(): number {
   return currentContext()?.info.attempt ?? 1;
 }
 
+/** What each running activity last reported in a heartbeat, so the keep-alive repeats it unchanged. */
+const lastDetails = new WeakMap<Context, unknown>();
+
 export function heartbeat(details?: unknown): void {
-  currentContext()?.heartbeat(details);
+  const ctx = currentContext();
+  if (!ctx) return;
+  lastDetails.set(ctx, details);
+  ctx.heartbeat(details);
+}
+
+/**
+ * How often a running activity tells the server it is alive (see keepHeartbeating). Well inside the
+ * profiles' heartbeat timeout (workflows/activity-profiles.ts): the worker's heartbeat throttle sends
+ * one at most every few seconds, so a loaded worker still gets several in per timeout.
+ */
+export const KEEP_ALIVE_INTERVAL_MS = 2_000;
+
+/**
+ * Runs `work` (an activity's execution) and heartbeats at once and every KEEP_ALIVE_INTERVAL_MS until
+ * it ends, repeating the details the activity last reported itself. Every phase of every activity is
+ * covered: waiting for a rate-limiter token, an upload or download of a large zip, a long synchronous
+ * invoke, a poll. The server then learns of a dead worker (SIGKILL, lost host) within the heartbeat
+ * timeout and retries the activity elsewhere, instead of waiting out a start-to-close timeout sized for
+ * the slowest upload. A live worker whose activity hangs is still ended by start-to-close. Heartbeats
+ * are also what delivers a cancellation to the activity.
+ */
+export async function keepHeartbeating<T>(ctx: Context, work: () => Promise<T>): Promise<T> {
+  const beat = () => ctx.heartbeat(lastDetails.get(ctx));
+  beat();
+  const timer = setInterval(beat, KEEP_ALIVE_INTERVAL_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** The error to throw when `signal` has fired: its reason when it is an Error, else a CancelledFailure. */

@@ -163,6 +163,16 @@ export interface ScfGatewayOptions {
   limiter?: RateLimiter;
 }
 
+/**
+ * Actions that change SCF. Once such a request is sent it is left to finish even when the activity is
+ * cancelled (cancellation reaches a heartbeating activity at once): an abort then compensates only
+ * after the change it undoes has really landed or failed, never racing a request still on the wire.
+ * Waiting for a token or a throttle back-off before sending stays cancellable.
+ */
+const MUTATING_ACTIONS: ReadonlySet<ScfAction> = new Set<ScfAction>([
+  'UpdateFunctionCode', 'PublishVersion', 'CopyFunction', 'CreateAlias', 'UpdateAlias', 'DeleteAlias', 'DeleteFunction',
+]);
+
 /** Throttled answers retried inside one call before giving up to Temporal's retry. */
 const MAX_THROTTLE_RETRIES = 4;
 
@@ -184,11 +194,12 @@ export class ScfGateway {
   ): Promise<ScfActionMap[A][1]> {
     const full: CallTarget = { ...target, action };
     const client = this.o.scf.forRegion(target.region);
+    const requestSignal = MUTATING_ACTIONS.has(action) ? undefined : opts.signal;
     for (let throttled = 0; ; throttled++) {
       if (this.o.limiter) await this.o.limiter.acquire(this.account, action, opts.signal);
       const started = performance.now();
       try {
-        const res = (await raceAbort(client.request(action, req, { signal: opts.signal }), opts.signal)) as ScfActionMap[A][1] & {
+        const res = (await raceAbort(client.request(action, req, { signal: requestSignal }), requestSignal)) as ScfActionMap[A][1] & {
           RequestId?: string;
         };
         this.log('info', full, started, 'OK', res?.RequestId, throttled);

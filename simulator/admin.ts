@@ -1,11 +1,11 @@
 import { checkPackage, checkHandler, checkMemory, checkRuntime, checkTimeout } from './actions/common';
 import type { Sim } from './context';
-import type { FaultSettings } from './faults';
+import type { CallTarget, FaultSettings } from './faults';
 import { publishNow } from './actions/functions';
 import { makeVersion, scfTime, type FunctionState, type NamespaceState } from './model';
 import { isScfRegion } from './regions';
 import type { RequestLog, RequestLogEntry } from './request-log';
-import type { Delays } from './state-machine';
+import type { Delays, HeldTransition } from './state-machine';
 import { createZip } from './zip';
 
 export interface SeedFunctionInput {
@@ -56,8 +56,24 @@ export interface SimulatorAdmin {
   failNext(input: { action: string; count: number; code: string; message?: string; region?: string; functionName?: string }): void;
   loseResponse(input: { action: string; count: number; region?: string; functionName?: string }): void;
   dropConnection(input: { action: string; count: number; region?: string; functionName?: string }): void;
+  /**
+   * The next `count` matching calls wait before they are handled, until releaseCalls (or clearFaults);
+   * a held call whose caller hangs up meanwhile is not performed (logged ABANDONED).
+   */
+  holdCall(input: { action: string; count: number; region?: string; functionName?: string }): void;
+  /** The calls held now (see holdCall). */
+  heldCalls(): CallTarget[];
+  releaseCalls(): void;
+  /** Clears rules and settings, and releases held calls. */
   clearFaults(): void;
   holdInUpdating(input: FunctionTarget & { ms?: number }): void;
+  /**
+   * Arms a hold: the next create (CreateFunction/CopyFunction target), update (code or configuration),
+   * publish or delete of the function stays Creating/Updating/Publishing/Deleting until releaseHold,
+   * however slow the machine. The function need not exist yet.
+   */
+  holdNext(input: FunctionTarget & { transition: HeldTransition }): void;
+  /** Ends a hold (and drops holds armed with holdNext that have not taken effect). */
   releaseHold(input: FunctionTarget): void;
   failNextUpdate(input: FunctionTarget & { errorCode?: string; errorMessage?: string }): void;
   failNextPublish(input: FunctionTarget & { errorCode?: string; errorMessage?: string }): void;
@@ -142,11 +158,27 @@ export function createAdmin(sim: Sim, log: RequestLog, defaultSecretId: string):
     dropConnection(input) {
       sim.faults.addRule({ kind: 'dropConnection', action: input.action, remaining: input.count, region: input.region, functionName: input.functionName });
     },
+    holdCall(input) {
+      sim.faults.addRule({ kind: 'holdCall', action: input.action, remaining: input.count, region: input.region, functionName: input.functionName });
+    },
+    heldCalls: () => sim.faults.heldCalls(),
+    releaseCalls() {
+      sim.faults.releaseHeld();
+    },
     clearFaults() {
       sim.faults.clear();
     },
     holdInUpdating: persisting((input) => sim.sm.hold(find(input), input.ms)),
-    releaseHold: persisting((input) => sim.sm.releaseHold(find(input))),
+    holdNext(input) {
+      if (!isScfRegion(input.region)) throw new Error(`unsupported region ${input.region}`);
+      if (!['create', 'update', 'publish', 'delete'].includes(input.transition)) throw new Error('holdNext: transition must be create, update, publish or delete');
+      sim.sm.holdNext(key(input), input.transition);
+    },
+    releaseHold: persisting((input) => {
+      sim.sm.disarm(key(input));
+      const fn = sim.store.findFunction(input.secretId ?? defaultSecretId, input.region, input.namespace ?? 'default', input.functionName);
+      if (fn) sim.sm.releaseHold(fn);
+    }),
     failNextUpdate(input) {
       find(input);
       sim.sm.failNextFor(key(input), 'update', {
@@ -209,6 +241,8 @@ export async function adminHttp(admin: SimulatorAdmin, method: string, name: str
       return admin.clearRequestLog(), { ok: true };
     case 'state':
       return admin.state();
+    case 'heldCalls':
+      return admin.heldCalls();
     case 'getFunction':
     case 'function': {
       const f = admin.getFunction(query.get('region') ?? json.region, query.get('namespace') ?? json.namespace ?? 'default', query.get('functionName') ?? json.functionName, query.get('secretId') ?? json.secretId ?? undefined);

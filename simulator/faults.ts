@@ -15,10 +15,10 @@ export interface FaultSettings {
   seed?: number;
 }
 
-interface CallTarget { action: string; region: string; functionName?: string }
+export interface CallTarget { action: string; region: string; functionName?: string }
 
 interface FaultRule {
-  kind: 'failNext' | 'loseResponse' | 'dropConnection';
+  kind: 'failNext' | 'loseResponse' | 'dropConnection' | 'holdCall';
   action: string;
   remaining: number;
   code?: string;
@@ -30,6 +30,7 @@ interface FaultRule {
 export class Faults {
   private settings: FaultSettings;
   private rules: FaultRule[] = [];
+  private held: Array<{ target: CallTarget; release: () => void }> = [];
   private rand: () => number;
 
   /** Seeds the PRNG once: with `settings.seed` when given, else with the simulator's `seed`. */
@@ -47,10 +48,38 @@ export class Faults {
     if (rule.remaining > 0) this.rules.push(rule);
   }
 
-  /** Drops every rule and setting (the PRNG keeps its state). */
+  /** Drops every rule and setting and lets held calls go on (the PRNG keeps its state). */
   clear(): void {
     this.rules = [];
     this.settings = {};
+    this.releaseHeld();
+  }
+
+  /**
+   * Keeps a call (taken by a `holdCall` rule) waiting before it is handled: resolves 'released' when
+   * releaseHeld is called, or 'abandoned' when `callerGone` resolves first (the caller hung up, e.g.
+   * a killed worker), in which case the call must not be performed.
+   */
+  hold(target: CallTarget, callerGone: Promise<void>): Promise<'released' | 'abandoned'> {
+    return new Promise((resolve) => {
+      const entry = { target, release: () => resolve('released') };
+      this.held.push(entry);
+      void callerGone.then(() => {
+        this.held = this.held.filter((h) => h !== entry);
+        resolve('abandoned');
+      });
+    });
+  }
+
+  /** The calls being held now, oldest first. */
+  heldCalls(): CallTarget[] {
+    return this.held.map((h) => ({ ...h.target }));
+  }
+
+  releaseHeld(): void {
+    const held = this.held;
+    this.held = [];
+    for (const h of held) h.release();
   }
 
   /** Consumes one use of the first matching rule of this kind. */

@@ -7,7 +7,7 @@ import { adminHttp, createAdmin, type SimulatorAdmin } from './admin';
 import type { Sim } from './context';
 import { CosStore } from './cos';
 import { Faults, type FaultSettings } from './faults';
-import { Invoker } from './invoke/invoker';
+import { Invoker, type InvokerOptions } from './invoke/invoker';
 import { Store } from './model';
 import { seededRandom } from './random';
 import { RateLimiter } from './rate-limiter';
@@ -36,6 +36,8 @@ export interface SimulatorOptions {
   logger?: Logger;
   /** Lifetime of GetFunctionAddress URLs (default 1800 s). */
   codeUrlTtlSeconds?: number;
+  /** Invoke runner options (test-only start-up delay). */
+  invoke?: InvokerOptions;
 }
 
 export const DEFAULT_CREDENTIALS = {
@@ -87,7 +89,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   const sim: Sim = {
     store,
     sm: new StateMachine(opts.delays, changed),
-    invoker: new Invoker(logger),
+    invoker: new Invoker(logger, opts.invoke),
     cos,
     faults: new Faults(opts.faults, seed),
     limiter: new RateLimiter(opts.rateLimits),

@@ -180,6 +180,13 @@ export function createServer(deps: ServerDeps): http.Server {
       if (sim.faults.randomInternalError(action)) throw new ApiError('InternalError', 'Internal error.');
       const latency = sim.faults.latency();
       if (latency > 0) await sleep(latency);
+      if (sim.faults.take('holdCall', target)) {
+        const callerGone = new Promise<void>((r) => res.once('close', () => r()));
+        if ((await sim.faults.hold(target, callerGone)) === 'abandoned') {
+          record('ABANDONED');
+          return;
+        }
+      }
       lost = !!sim.faults.take('loseResponse', target);
 
       const ctx: CallCtx = {
@@ -199,7 +206,7 @@ export function createServer(deps: ServerDeps): http.Server {
   };
 
   // Headers up to 64 KB, so that an over-long GET reaches the documented RequestSizeLimitExceeded.
-  return http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     void (async () => {
       try {
@@ -218,9 +225,19 @@ export function createServer(deps: ServerDeps): http.Server {
         }
         await handleApi(req, res, url, body);
       } catch (e) {
+        // Whatever went wrong, the caller gets Tencent's InternalError shape (or, mid-answer, a closed
+        // connection) and the simulator goes on serving.
         logger.error({ err: e }, 'request handling failed');
-        if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
+        try {
+          if (!res.headersSent) sendJson(res, 200, { Response: { Error: { Code: 'InternalError', Message: 'Internal error.' }, RequestId: randomUUID() } });
+          else res.destroy();
+        } catch (inner) {
+          logger.error({ err: inner }, 'could not answer a failed request');
+        }
       }
     })();
   });
+  // A socket or listener error must not end the process (Node throws on an 'error' nobody listens to).
+  server.on('error', (err) => logger.error({ err }, 'simulator server error'));
+  return server;
 }

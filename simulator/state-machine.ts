@@ -3,12 +3,22 @@ import type { FunctionState, FunctionStatus, StatusReason, VersionState } from '
 export interface Delays { createMs: number; updateMs: number; publishMs: number; deleteMs: number }
 const DEFAULT_DELAYS: Delays = { createMs: 300, updateMs: 300, publishMs: 300, deleteMs: 300 };
 
-interface Hold { timer?: NodeJS.Timeout; pendingFinal?: { status: FunctionStatus; reasons: StatusReason[] } }
+/** A transition a hold can keep from ending: the function stays Creating/Updating/Publishing/Deleting. */
+export type HeldTransition = 'create' | 'update' | 'publish' | 'delete';
+
+/**
+ * One function kept in a transitional state. `transition` says which one it holds (holdInUpdating
+ * holds updates; holdNext arms any of the three); `settle` is the end the transition reached while
+ * held, applied when the hold is released.
+ */
+interface Hold { transition: HeldTransition; timer?: NodeJS.Timeout; settle?: () => void }
 
 /**
  * Asynchronous status transitions, as the real service does them:
  * Creating → Active, Updating → Active|UpdateFailed, Publishing → Active|PublishFailed, Deleting → gone.
- * Also owns the admin-controlled holds ("stay in Updating") and injected update/publish failures.
+ * Also owns the admin-controlled holds ("stay in Updating", "hold the next create/update/publish")
+ * and injected update/publish failures. A hold armed in advance (holdNext) takes effect as the
+ * transition starts, so a test sees the transitional state however slow the machine is.
  */
 export class StateMachine {
   delays: Delays;
@@ -16,6 +26,8 @@ export class StateMachine {
   private holds = new Map<FunctionState, Hold>();
   private inflight = new Map<FunctionState, number>();
   private failNext = new Map<string, { kind: 'update' | 'publish'; reason: StatusReason }>();
+  /** `${transition}|${key}`: the next such transition of that function is held until released. */
+  private armed = new Set<string>();
 
   constructor(delays: Partial<Delays> | undefined, private readonly onChange: () => void) {
     this.delays = { ...DEFAULT_DELAYS, ...delays };
@@ -36,6 +48,32 @@ export class StateMachine {
     this.timers.clear();
     for (const h of this.holds.values()) if (h.timer) clearTimeout(h.timer);
     this.holds.clear();
+    this.armed.clear();
+  }
+
+  /** Arms a hold: the next `transition` of the function `key` names stays in its transitional state until released. */
+  holdNext(key: string, transition: HeldTransition): void {
+    this.armed.add(`${transition}|${key}`);
+  }
+
+  /** Drops holds armed for `key` that have not taken effect yet. */
+  disarm(key: string): void {
+    for (const t of ['create', 'update', 'publish', 'delete'] as const) this.armed.delete(`${t}|${key}`);
+  }
+
+  /** Starts the hold armed for this transition of `key`, if any. */
+  private takeArmed(fn: FunctionState, key: string, transition: HeldTransition): void {
+    if (!this.armed.delete(`${transition}|${key}`)) return;
+    const old = this.holds.get(fn);
+    if (old?.timer) clearTimeout(old.timer);
+    this.holds.set(fn, { transition });
+  }
+
+  /** Runs `end` now, or keeps it for the release of a hold on this transition. */
+  private endOrKeep(fn: FunctionState, transition: HeldTransition, end: () => void): void {
+    const hold = this.holds.get(fn);
+    if (hold && hold.transition === transition) hold.settle = end;
+    else end();
   }
 
   /** Mutating calls are only accepted on a function in one of these states. */
@@ -43,15 +81,18 @@ export class StateMachine {
     return fn.status === 'Active' || (allowFailed && (fn.status === 'UpdateFailed' || fn.status === 'PublishFailed'));
   }
 
-  create(fn: FunctionState): void {
+  create(fn: FunctionState, key: string): void {
     fn.status = 'Creating';
     fn.latest.status = 'Creating';
     const gen = ++fn.generation;
-    this.after(this.delays.createMs, () => {
-      if (fn.generation !== gen || fn.status !== 'Creating') return;
-      fn.status = 'Active';
-      fn.latest.status = 'Active';
-    });
+    this.takeArmed(fn, key, 'create');
+    this.after(this.delays.createMs, () =>
+      this.endOrKeep(fn, 'create', () => {
+        if (fn.generation !== gen || fn.status !== 'Creating') return;
+        fn.status = 'Active';
+        fn.latest.status = 'Active';
+      }),
+    );
   }
 
   failNextFor(key: string, kind: 'update' | 'publish', reason: StatusReason): void {
@@ -67,6 +108,7 @@ export class StateMachine {
     this.inflight.set(fn, (this.inflight.get(fn) ?? 0) + 1);
     const injected = this.failNext.get(`update|${key}`);
     if (injected) this.failNext.delete(`update|${key}`);
+    this.takeArmed(fn, key, 'update');
     this.after(this.delays.updateMs, () => {
       this.inflight.set(fn, (this.inflight.get(fn) ?? 1) - 1);
       if (fn.generation !== gen || fn.status !== 'Updating') return;
@@ -76,9 +118,9 @@ export class StateMachine {
         apply();
         final = { status: 'Active', reasons: [] };
       }
-      const hold = this.holds.get(fn);
-      if (hold) hold.pendingFinal = final;
-      else this.finish(fn, final);
+      this.endOrKeep(fn, 'update', () => {
+        if (fn.status === 'Updating') this.finish(fn, final);
+      });
     });
   }
 
@@ -96,7 +138,8 @@ export class StateMachine {
     const gen = ++fn.generation;
     const injected = this.failNext.get(`publish|${key}`);
     if (injected) this.failNext.delete(`publish|${key}`);
-    this.after(this.delays.publishMs, () => {
+    this.takeArmed(fn, key, 'publish');
+    this.after(this.delays.publishMs, () => this.endOrKeep(fn, 'publish', () => {
       if (injected) {
         fn.versions.delete(version.version);
         if (fn.generation === gen && fn.status === 'Publishing') {
@@ -107,20 +150,21 @@ export class StateMachine {
       }
       version.status = 'Active';
       if (fn.generation === gen && fn.status === 'Publishing') fn.status = 'Active';
-    });
+    }));
   }
 
-  delete(fn: FunctionState, remove: () => void): void {
+  delete(fn: FunctionState, key: string, remove: () => void): void {
     fn.status = 'Deleting';
     ++fn.generation;
     this.releaseHold(fn, false);
-    this.after(this.delays.deleteMs, remove);
+    this.takeArmed(fn, key, 'delete');
+    this.after(this.delays.deleteMs, () => this.endOrKeep(fn, 'delete', remove));
   }
 
   hold(fn: FunctionState, ms?: number): void {
     let h = this.holds.get(fn);
     if (!h) {
-      h = {};
+      h = { transition: 'update' };
       this.holds.set(fn, h);
     }
     if (h.timer) clearTimeout(h.timer);
@@ -128,7 +172,9 @@ export class StateMachine {
       fn.status = 'Updating';
       fn.latest.status = 'Updating';
       ++fn.generation;
-      h.pendingFinal = { status: 'Active', reasons: [] };
+      h.settle = () => {
+        if (fn.status === 'Updating') this.finish(fn, { status: 'Active', reasons: [] });
+      };
     }
     if (ms !== undefined) {
       h.timer = setTimeout(() => {
@@ -144,8 +190,10 @@ export class StateMachine {
     if (h.timer) clearTimeout(h.timer);
     this.holds.delete(fn);
     if (!settle) return;
-    if ((this.inflight.get(fn) ?? 0) > 0) return; // the running update settles it
-    if (fn.status === 'Updating') this.finish(fn, h.pendingFinal ?? { status: 'Active', reasons: [] });
+    if (h.settle) h.settle();
+    else if (h.transition === 'update' && (this.inflight.get(fn) ?? 0) === 0 && fn.status === 'Updating') {
+      this.finish(fn, { status: 'Active', reasons: [] });
+    } // else the running transition ends it, finding no hold
   }
 
   isHeld(fn: FunctionState): boolean {

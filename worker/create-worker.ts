@@ -3,7 +3,8 @@
  * queue. Used by `worker/main.ts`, the dev stack, the demo and the tests.
  */
 import type { Duration } from '@temporalio/common';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type ActivityInterceptorsFactory, type NativeConnection } from '@temporalio/worker';
+import { keepHeartbeating } from '../activities/context';
 import type { ScfActivities } from '../activities/contract';
 import { TASK_QUEUE } from '../workflows/definitions';
 
@@ -21,6 +22,11 @@ export interface ReleaseWorkerOptions {
   identity?: string;
 }
 
+/** Every activity heartbeats while it runs (activities/context.ts keepHeartbeating): fast take-over after a kill. */
+const heartbeating: ActivityInterceptorsFactory = (ctx) => ({
+  inbound: { execute: (input, next) => keepHeartbeating(ctx, () => next(input)) },
+});
+
 export async function createReleaseWorker(options: ReleaseWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -31,6 +37,10 @@ export async function createReleaseWorker(options: ReleaseWorkerOptions): Promis
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
+    interceptors: { activity: [heartbeating] },
+    // Send a heartbeat at least every 5 s (the SDK's default is 80 % of the heartbeat timeout), so a
+    // busy worker has several chances per 20 s heartbeat timeout and is never taken for dead.
+    maxHeartbeatThrottleInterval: '5s',
     ...(options.identity ? { identity: options.identity } : {}),
   });
 }

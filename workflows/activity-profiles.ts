@@ -11,18 +11,30 @@ import type { ScfActivities } from '../activities/contract';
 export const WAIT_FOR_ACTIVE_MS = 5 * 60_000;
 
 /**
+ * Every profile's heartbeat timeout. Every activity heartbeats while it runs, whatever it is doing
+ * (the release worker's keep-alive, activities/context.ts `keepHeartbeating`, at least every 5 s), so
+ * a worker that dies (SIGKILL, lost host) is noticed within 20 s and its in-flight activity retried by
+ * another worker then, instead of after a start-to-close sized for the slowest upload or invoke. 20 s
+ * leaves a loaded worker several heartbeats per timeout, so a live one is never taken for dead.
+ */
+export const HEARTBEAT_TIMEOUT = '20s';
+
+/**
  * Mutations (UpdateFunctionCode, PublishVersion, CopyFunction, CreateAlias, UpdateAlias).
- * - startToClose 2 min: UpdateFunctionCode may upload a zip of tens of MB from the worker.
+ * - startToClose 2 min: UpdateFunctionCode may upload a zip of tens of MB from the worker; a dead
+ *   worker is noticed by the heartbeat timeout (HEARTBEAT_TIMEOUT), not by this.
  * - Retries: SCF answers `FailedOperation.FunctionStatusError` and friends for seconds while a
  *   function is Updating/Publishing; 0.5 s growing by 1.5 up to 10 s over 12 attempts rides out such a
  *   storm (~1 min) without hammering the API, then gives up so a stuck function surfaces.
  * - Every mutation is idempotent for a retry (publish is tagged with the release id, copy checks the
  *   target sha, alias updates set absolute weights), which is what makes retrying them safe.
  * - WAIT_CANCELLATION_COMPLETED: on abort the workflow waits until an in-flight mutation has really
- *   ended before it compensates, so an undo never races the change it undoes.
+ *   ended before it compensates, so an undo never races the change it undoes (the activity lets a
+ *   request already sent finish: activities/scf-client.ts MUTATING_ACTIONS).
  */
 export const mutation = proxyActivities<ScfActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '500ms', backoffCoefficient: 1.5, maximumInterval: '10s', maximumAttempts: 12 },
   cancellationType: 'WAIT_CANCELLATION_COMPLETED',
 });
@@ -33,13 +45,13 @@ export const mutation = proxyActivities<ScfActivities>({
  * UpdateFailed/PublishFailed or timeout, so the retry policy here only covers a lost worker or a
  * network error: 10 attempts, because every worker restart (a crash, or each step of a rolling
  * deploy, which hands the wait back) costs one, and a deploy must not fail the releases in flight.
- * startToClose is the poll budget plus a margin; the 20 s heartbeat timeout is what notices a dead
- * worker quickly, so another worker resumes the wait within seconds.
+ * startToClose is the poll budget plus a margin; the heartbeat timeout is what notices a dead worker
+ * quickly, so another worker resumes the wait within seconds.
  * TRY_CANCEL: waiting changes nothing, so an abort need not wait for it.
  */
 export const waiting = proxyActivities<ScfActivities>({
   startToCloseTimeout: WAIT_FOR_ACTIVE_MS + 60_000,
-  heartbeatTimeout: '20s',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
   cancellationType: 'TRY_CANCEL',
 });
@@ -47,10 +59,12 @@ export const waiting = proxyActivities<ScfActivities>({
 /**
  * Reads (GetFunction, GetFunctionAddress, GetAlias, ListVersions, SnapshotCode). Reads are free to
  * repeat, so they retry generously (8 attempts, up to 10 s apart) through throttling and internal
- * errors. startToClose 2 min because SnapshotCode downloads the current code zip into the store.
+ * errors. startToClose 2 min because SnapshotCode downloads the current code zip into the store;
+ * the heartbeat timeout notices a dead worker long before that.
  */
 export const read = proxyActivities<ScfActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 8 },
   cancellationType: 'TRY_CANCEL',
 });
@@ -61,10 +75,12 @@ export const read = proxyActivities<ScfActivities>({
  * answer means the function did not run); a refused pattern or `${env:...}` reference fails
  * non-retryably. startToClose 2 min covers a synchronous invocation up to the function's own timeout;
  * judging the answer in the activity adds at most about a second (RE2, linear time, capped input and
- * pattern size: activities/verification-rules.ts), so verifyCase needs no profile of its own.
+ * pattern size: activities/verification-rules.ts), so verifyCase needs no profile of its own. The
+ * heartbeat timeout notices a dead worker mid-invoke long before startToClose.
  */
 export const invoke = proxyActivities<ScfActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
   cancellationType: 'TRY_CANCEL',
 });
@@ -74,11 +90,13 @@ export const invoke = proxyActivities<ScfActivities>({
  * run after something already went wrong, often while the function is still busy, so they retry longer
  * and slower than forward steps (1 s doubling to 30 s, 10 attempts ≈ 4 min), yet bounded: a compensation
  * that cannot succeed must end as RollbackFailed with a manual action, not hang the release.
+ * Timeouts as for mutations: 2 min for the upload of a snapshot, the heartbeat timeout for a dead worker.
  */
 const COMPENSATION_RETRY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 };
 
 export const compensation = proxyActivities<ScfActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: COMPENSATION_RETRY,
   cancellationType: 'WAIT_CANCELLATION_COMPLETED',
 });
@@ -86,18 +104,19 @@ export const compensation = proxyActivities<ScfActivities>({
 /** A compensation's wait for Active: the compensation retry policy with the waiting profile's timeouts. */
 export const compensationWait = proxyActivities<ScfActivities>({
   startToCloseTimeout: WAIT_FOR_ACTIVE_MS + 60_000,
-  heartbeatTimeout: '20s',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: COMPENSATION_RETRY,
   cancellationType: 'WAIT_CANCELLATION_COMPLETED',
 });
 
 /**
  * checkVerification: the worker's own checks of the cases (patterns, `${env:...}` references), no
- * SCF call, done in milliseconds; 30 s is ample even on a loaded worker. A refusal is non-retryable;
- * the 3 attempts only cover a worker lost mid-check.
+ * SCF call, done in milliseconds; 10 s is ample even on a loaded worker and short enough that a
+ * worker lost mid-check is replaced as fast as a heartbeat timeout would notice it, so it needs no
+ * heartbeat. A refusal is non-retryable; the 3 attempts only cover a lost worker.
  */
 export const check = proxyActivities<ScfActivities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 },
   cancellationType: 'TRY_CANCEL',
 });

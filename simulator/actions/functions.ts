@@ -82,7 +82,7 @@ export const CreateFunction: ActionHandler = (c) => {
   const latest = makeVersion({ version: '$LATEST', code: zip, handler, runtime, memorySize, timeout, environment, description, status: 'Creating' });
   const fn = c.sim.store.newFunction({ name, namespace: ns, region: c.region, latest, status: 'Creating' });
   nsState.functions.set(name, fn);
-  c.sim.sm.create(fn);
+  c.sim.sm.create(fn, keyOf(c, fn));
   return {};
 };
 
@@ -150,7 +150,7 @@ export const DeleteFunction: ActionHandler = (c) => {
   }
   if (fn.status !== 'CreateFailed') requireSettled(fn);
   const nsState = c.sim.store.namespace(c.secretId, fn.region, fn.namespace)!;
-  c.sim.sm.delete(fn, () => {
+  c.sim.sm.delete(fn, keyOf(c, fn), () => {
     if (nsState.functions.get(fn.name) === fn) nsState.functions.delete(fn.name);
   });
   return {};
@@ -298,7 +298,7 @@ export const CopyFunction: ActionHandler = (c) => {
   });
   const fn = c.sim.store.newFunction({ name: newName, namespace: targetNs, region: targetRegion, latest, status: 'Creating' });
   nsState.functions.set(newName, fn);
-  c.sim.sm.create(fn);
+  c.sim.sm.create(fn, keyOf(c, fn));
   return {};
 };
 

@@ -43,8 +43,19 @@ interface Worker {
   ready: Promise<void>;
   stderr: string;
   lastUsed: number;
+  /** Why the runner can no longer be used (its IPC channel or a pipe failed); set once. */
+  lost?: Error;
   onResult?: (msg: RunnerResult) => void;
   onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+  onLost?: (err: Error) => void;
+}
+
+export interface InvokerOptions {
+  /**
+   * Test-only: each runner waits this long before it reports ready, as on a loaded machine. The
+   * function's timeout runs from ready, so this must not fail an invocation.
+   */
+  runnerStartDelayMs?: number;
 }
 
 /** What runner.js sends back for one invocation (see its `finish`). */
@@ -52,6 +63,13 @@ type RunnerResult = { type: 'result'; id: string; durationMs: number; memUsage: 
   | { ok: true; value: string }
   | { ok: false; error: { name: string; message: string; stack: string } }
 );
+
+/** How one invocation on a runner ended. `delivered`: the event reached the runner (so the function may have run). */
+type RunOutcome =
+  | { kind: 'result'; m: RunnerResult }
+  | { kind: 'timeout' }
+  | { kind: 'exit'; code: number | null; signal: string | null }
+  | { kind: 'lost'; error: Error; delivered: boolean };
 
 /** The `type` of an IPC message from runner.js (`ready` or `result`). */
 function messageType(m: unknown): unknown {
@@ -63,6 +81,8 @@ function isRunnerResult(m: unknown): m is RunnerResult {
 }
 
 const RUNNER = path.join(__dirname, 'runner.js');
+/** A runner not ready within this is taken as failed to start (it bounds a hang; it is not the function's timeout). */
+const RUNNER_START_TIMEOUT_MS = 60_000;
 const MAX_PER_KEY = 4;
 const MAX_TOTAL = 8;
 const LOG_TAIL = 4096;
@@ -73,8 +93,16 @@ export class Invoker {
   private waiters = new Map<string, Array<() => void>>();
   private stopped = false;
 
-  constructor(private readonly logger: Logger) {
+  constructor(
+    private readonly logger: Logger,
+    private readonly options: InvokerOptions = {},
+  ) {
     this.root = mkdtempSync(path.join(tmpdir(), 'scf-sim-'));
+  }
+
+  /** The live runner processes (for tests and diagnostics). */
+  runnerProcesses(): ChildProcess[] {
+    return [...this.workers.values()].flat().map((w) => w.child);
   }
 
   private codeDir(sha: string, code: Buffer): string {
@@ -109,7 +137,8 @@ export class Invoker {
       TENCENTCLOUD_UIN: input.uin,
       TZ: 'UTC',
     };
-    const child = fork(RUNNER, [], {
+    const startDelay = this.options.runnerStartDelayMs ?? 0;
+    const child = fork(RUNNER, startDelay > 0 ? [`--start-delay-ms=${startDelay}`] : [], {
       cwd: codeDir,
       env,
       execArgv: [`--max-old-space-size=${Math.max(16, input.memorySize)}`],
@@ -118,16 +147,36 @@ export class Invoker {
     });
     const w: Worker = { key, child, busy: false, stderr: '', lastUsed: Date.now(), ready: Promise.resolve() };
     w.ready = new Promise<void>((resolve, reject) => {
+      const startTimer = setTimeout(() => {
+        const err = new Error(`runner not ready within ${RUNNER_START_TIMEOUT_MS} ms`);
+        reject(err);
+        this.lose(w, err);
+      }, RUNNER_START_TIMEOUT_MS);
       const onMsg = (m: unknown) => {
         if (messageType(m) === 'ready') {
+          clearTimeout(startTimer);
           child.off('message', onMsg);
           resolve();
         }
       };
       child.on('message', onMsg);
-      child.once('exit', () => reject(new Error(`runner exited during start: ${w.stderr.slice(-500)}`)));
+      child.once('exit', () => {
+        clearTimeout(startTimer);
+        reject(new Error(`runner exited during start: ${w.stderr.slice(-500)}`));
+      });
     });
     w.ready.catch(() => undefined);
+    // No error of a runner (its IPC channel, its pipes, the process itself) may end the simulator:
+    // each one retires that runner, and the invocation it was serving fails like a crashed container.
+    child.on('error', (err) => this.lose(w, err));
+    // A closed channel mid-invoke is followed by the exit (or the timeout) that settles the call; an idle
+    // runner without a channel is retired now, so no invocation is ever sent to it.
+    child.on('disconnect', () => {
+      w.lost ??= new Error('runner IPC channel closed');
+      if (!w.busy) this.kill(w);
+    });
+    child.stdout?.on('error', (err) => this.lose(w, err));
+    child.stderr?.on('error', (err) => this.lose(w, err));
     child.stderr?.on('data', (d: Buffer) => {
       w.stderr = (w.stderr + d.toString()).slice(-8192);
     });
@@ -155,11 +204,21 @@ export class Invoker {
     this.wake(w.key);
   }
 
+  /** A runner that failed (IPC or pipe error): retired at once, and the invocation it serves is told. */
+  private lose(w: Worker, err: Error): void {
+    w.lost ??= err;
+    this.logger.warn({ err, pid: w.child.pid }, 'invoke runner lost');
+    const onLost = w.onLost;
+    this.kill(w);
+    onLost?.(err);
+  }
+
   /** Ends a worker for good: out of the pool now (its later exit event then finds nothing to remove). */
   private kill(w: Worker): void {
     w.onExit = undefined;
+    w.onLost = undefined;
     this.remove(w);
-    w.child.kill('SIGKILL');
+    if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
   }
 
   private wake(key: string): void {
@@ -185,7 +244,7 @@ export class Invoker {
     for (;;) {
       if (this.stopped) throw new Error('simulator stopped');
       const list = this.workers.get(key) ?? [];
-      const idle = list.find((w) => !w.busy);
+      const idle = list.find((w) => !w.busy && !w.lost);
       if (idle) {
         idle.busy = true;
         return idle;
@@ -205,10 +264,12 @@ export class Invoker {
   }
 
   private release(w: Worker): void {
+    if (w.lost) return this.kill(w);
     w.busy = false;
     w.lastUsed = Date.now();
     w.onResult = undefined;
     w.onExit = undefined;
+    w.onLost = undefined;
     this.wake(w.key);
   }
 
@@ -216,47 +277,18 @@ export class Invoker {
     const requestId = randomUUID();
     const key = JSON.stringify([input.codeSha256, input.handler, input.runtime, input.memorySize, input.timeout, input.environment, input.functionName, input.namespace, input.version, input.region]);
     const base = { FunctionRequestId: requestId };
-    const w = await this.acquire(key, input);
     const timeoutMs = input.timeout * 1000;
-    const started = Date.now();
-    const msg = await new Promise<{ kind: 'result'; m: RunnerResult } | { kind: 'timeout' } | { kind: 'exit'; code: number | null; signal: string | null }>((resolve) => {
-      const timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
-      w.onResult = (m) => {
-        clearTimeout(timer);
-        resolve({ kind: 'result', m });
-      };
-      w.onExit = (code, signal) => {
-        clearTimeout(timer);
-        resolve({ kind: 'exit', code, signal });
-      };
-      w.ready.then(
-        () => {
-          w.child.send({
-            type: 'invoke',
-            id: requestId,
-            codeDir: path.join(this.root, input.codeSha256),
-            handler: input.handler,
-            event: input.event,
-            deadline: started + timeoutMs,
-            context: {
-              callbackWaitsForEmptyEventLoop: false,
-              memory_limit_in_mb: input.memorySize,
-              time_limit_in_ms: timeoutMs,
-              request_id: requestId,
-              function_name: input.functionName,
-              function_version: input.version,
-              namespace: input.namespace,
-              tencentcloud_region: input.region,
-              tencentcloud_appid: input.appId,
-              tencentcloud_uin: input.uin,
-              environment: JSON.stringify(input.environment),
-            },
-          });
-        },
-        () => undefined,
-      );
-    });
-
+    let w: Worker;
+    let started: number;
+    let msg: RunOutcome;
+    // A runner lost before it got the event never ran the function: the call goes to a fresh runner (once).
+    for (let attempt = 1; ; attempt++) {
+      w = await this.acquire(key, input);
+      const run = await this.runOn(w, input, requestId, timeoutMs);
+      started = run.started;
+      msg = run.outcome;
+      if (msg.kind !== 'lost' || msg.delivered || attempt >= 2) break;
+    }
     const header = `START RequestId: ${requestId}\nEvent RequestId: ${requestId}\n`;
     const footer = (duration: number, mem: number) =>
       `\nEND RequestId: ${requestId}\nReport RequestId: ${requestId} Duration:${duration.toFixed(2)}ms Memory:${input.memorySize}MB MemUsage:${(mem / 1048576).toFixed(6)}MB`;
@@ -273,12 +305,15 @@ export class Invoker {
         Log: tail(header + `Invoking task timed out after ${input.timeout} seconds` + footer(d, 0)),
       };
     }
-    if (msg.kind === 'exit') {
+    if (msg.kind === 'exit' || msg.kind === 'lost') {
       const d = Date.now() - started;
-      const oom = /heap out of memory|Allocation failed|Reached heap limit/i.test(w.stderr) || msg.signal === 'SIGABRT' || msg.code === 134;
+      const exit = msg.kind === 'exit' ? msg : undefined;
+      const oom = /heap out of memory|Allocation failed|Reached heap limit/i.test(w.stderr) || exit?.signal === 'SIGABRT' || exit?.code === 134;
       const text = oom
         ? `Memory limit exceeded: the function used more than ${input.memorySize} MB`
-        : `Process exited before completing request (code ${msg.code ?? 'null'}, signal ${msg.signal ?? 'null'})`;
+        : exit
+          ? `Process exited before completing request (code ${exit.code ?? 'null'}, signal ${exit.signal ?? 'null'})`
+          : `Process exited before completing request (${msg.kind === 'lost' ? msg.error.message : ''})`;
       return {
         ...base, InvokeResult: -1, RetMsg: '', MemUsage: oom ? input.memorySize * 1048576 : 0, Duration: d, BillDuration: Math.max(1, Math.ceil(d)),
         ErrMsg: errMsg(oom ? 434 : 430, text, w.stderr.slice(-1000)),
@@ -302,6 +337,66 @@ export class Invoker {
       ...base, InvokeResult: -1, RetMsg: '', MemUsage: m.memUsage, Duration: duration, BillDuration: bill,
       ErrMsg: errMsg(430, m.error.message, m.error.stack), Log: log,
     };
+  }
+
+  /**
+   * Sends one invocation to `w` once it is ready and waits for its outcome. The function's timeout
+   * starts when the runner is ready: forking and loading it is the platform's start-up, which SCF does
+   * not bill or count against the timeout (a loaded machine must not fail a function that would pass).
+   */
+  private runOn(w: Worker, input: InvokeInput, requestId: string, timeoutMs: number): Promise<{ started: number; outcome: RunOutcome }> {
+    let started = Date.now();
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let delivered = false;
+      const done = (outcome: RunOutcome) => {
+        if (timer) clearTimeout(timer);
+        w.onResult = undefined;
+        w.onExit = undefined;
+        w.onLost = undefined;
+        resolve({ started, outcome });
+      };
+      w.onResult = (m) => done({ kind: 'result', m });
+      w.onExit = (code, signal) => done({ kind: 'exit', code, signal });
+      w.onLost = (error) => done({ kind: 'lost', error, delivered });
+      if (w.lost) return this.lose(w, w.lost);
+      w.ready.then(
+        () => {
+          if (w.lost) return this.lose(w, w.lost);
+          started = Date.now();
+          timer = setTimeout(() => done({ kind: 'timeout' }), timeoutMs);
+          if (!w.child.connected) return this.lose(w, new Error('runner IPC channel closed'));
+          w.child.send(
+            {
+              type: 'invoke',
+              id: requestId,
+              codeDir: path.join(this.root, input.codeSha256),
+              handler: input.handler,
+              event: input.event,
+              deadline: started + timeoutMs,
+              context: {
+                callbackWaitsForEmptyEventLoop: false,
+                memory_limit_in_mb: input.memorySize,
+                time_limit_in_ms: timeoutMs,
+                request_id: requestId,
+                function_name: input.functionName,
+                function_version: input.version,
+                namespace: input.namespace,
+                tencentcloud_region: input.region,
+                tencentcloud_appid: input.appId,
+                tencentcloud_uin: input.uin,
+                environment: JSON.stringify(input.environment),
+              },
+            },
+            (err) => {
+              if (err) this.lose(w, err);
+              else delivered = true;
+            },
+          );
+        },
+        () => undefined, // a runner that failed to start exits (onExit) or was killed for it (onExit, via the exit event)
+      );
+    });
   }
 
   async stop(): Promise<void> {

@@ -120,4 +120,7 @@ process.on('message', async (msg) => {
   }
 });
 
-process.send({ type: 'ready' });
+// Test-only (InvokerOptions.runnerStartDelayMs): a slow start-up, as on a loaded machine.
+const delayArg = process.argv.find((a) => a.startsWith('--start-delay-ms='));
+const startDelayMs = delayArg ? Number(delayArg.slice('--start-delay-ms='.length)) : 0;
+setTimeout(() => process.send({ type: 'ready' }), startDelayMs > 0 ? startDelayMs : 0);

@@ -239,8 +239,9 @@ describe('activities against the simulator', () => {
     const fn = fnRef('busy');
     const pkg = await zipFile('busy.zip', 'exports.main_handler = async () => ({ busy: true })');
     await a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 } });
-    sim.admin.holdInUpdating({ region: REGION, namespace: NS, functionName: 'busy', ms: 400 });
+    sim.admin.holdInUpdating({ region: REGION, namespace: NS, functionName: 'busy' });
     const f = await failureOf(a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 } }));
+    sim.admin.releaseHold({ region: REGION, namespace: NS, functionName: 'busy' });
     expect(['FailedOperation.FunctionStatusError', 'FailedOperation.UpdateFunctionCode']).toContain(f.type);
     expect(f.nonRetryable).toBe(false);
     expect(f.message).toContain(`${REGION}/${NS}/busy`);

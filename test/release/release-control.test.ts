@@ -21,16 +21,21 @@ describe('controlling a release', () => {
     const functionName = uniqueFunctionName('abort');
     await seedWorld(world, functionName);
     const oldSha = latestSha(world, PRIMARY, functionName);
+    // Armed before the release starts: its update of the primary stays Updating until released, however
+    // fast or slow the machine (a hold set after seeing the request could come too late).
+    world.sim.admin.holdNext({ region: PRIMARY, functionName, transition: 'update' });
     const handle = await startRelease(env, world, releaseInput(functionName, world.makePackage(newCode())));
 
     const result = await world.runWorker(async () => {
       await waitForRequest(world, { action: 'UpdateFunctionCode', region: PRIMARY, functionName });
-      world.sim.admin.holdInUpdating({ region: PRIMARY, functionName });
+      expect(world.sim.admin.getFunction(PRIMARY, 'default', functionName)).toMatchObject({ status: 'Updating', held: true });
       await expect(handle.executeUpdate(abortUpdate, { args: [{ reason: 'wrong build', by: 'jest' }] })).resolves.toEqual({
         accepted: true,
         phase: 'UpdatingPrimary',
       });
-      setTimeout(() => world.sim.admin.releaseHold({ region: PRIMARY, functionName }), 1000);
+      // The restore is refused while the primary is still stuck; only then does the primary settle.
+      await waitForRequest(world, { action: 'UpdateFunctionCode', region: PRIMARY, functionName, outcome: 'FailedOperation.UpdateFunctionCode' });
+      world.sim.admin.releaseHold({ region: PRIMARY, functionName });
       return handle.result();
     });
 

@@ -1,3 +1,4 @@
+import { eventually } from '../harness/eventually';
 import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, EXISTING, MISSING, PRIMARY, fnIn, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { countRequests, latestSha, startRelease, waitForRequest } from './world-helpers';
@@ -16,7 +17,14 @@ describe('a release whose worker dies', () => {
     await waitForRequest(world, { action: 'PublishVersion', region: PRIMARY, functionName });
     // Keep a target busy so the release is mid-flight in that region when its worker goes away.
     world.sim.admin.holdInUpdating({ region: EXISTING, functionName });
-    await new Promise((r) => setTimeout(r, 1500));
+    const held = world.sim.admin.requestLog().length;
+    // Mid-flight there: the release has reached the held region (its calls are refused while it is busy).
+    const reached = await eventually(
+      async () => world.sim.admin.requestLog().slice(held).some((e) => e.region === EXISTING && e.function === functionName),
+      (hit) => hit,
+      60_000,
+    );
+    expect(reached).toBe(true);
     await world.restartWorker();
     world.sim.admin.releaseHold({ region: EXISTING, functionName });
     const result = await world.runWorker(() => handle.result());

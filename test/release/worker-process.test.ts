@@ -11,6 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
 import { DEFAULT_CREDENTIALS } from '../../simulator';
 import type { ReleaseResult } from '../../workflows/definitions';
 import { harnessInfo, uniqueTaskQueue } from '../harness/temporal';
@@ -119,8 +121,7 @@ describe('the worker process', () => {
     await killAll();
     if (artifactDir) rmSync(artifactDir, { recursive: true, force: true });
   });
-  // Updates take a second, so the test can hold a target in Updating before the update settles.
-  const t = useScfWorld({ worker: false, delays: { updateMs: 1000 } });
+  const t = useScfWorld({ worker: false });
 
   /** The environment a deployed worker gets, pointed at this run's dev server and the simulator. */
   const workerEnv = (taskQueue: string, extra: Record<string, string> = {}): Record<string, string> => ({
@@ -148,10 +149,11 @@ describe('the worker process', () => {
     const functionName = uniqueFunctionName('proc');
     await seedWorld(world, functionName);
     const pkg = world.makePackage(newCode());
+    // Armed in advance, so the existing target's update stays Updating however the machine keeps up.
+    world.sim.admin.holdNext({ region: EXISTING, functionName, transition: 'update' });
     const handle = await startRelease(env, { ...world, taskQueue }, releaseInput(functionName, pkg));
     await waitForRequest(world, { action: 'PublishVersion', region: PRIMARY, functionName }, 60_000);
     await waitForRequest(world, { action: 'UpdateFunctionCode', region: EXISTING, functionName }, 60_000);
-    world.sim.admin.holdInUpdating({ region: EXISTING, functionName });
     await waitForRequest(world, { action: 'GetFunctionAddress', region: MISSING, functionName }, 60_000);
     await until(
       async () => {
@@ -223,6 +225,62 @@ describe('the worker process', () => {
     // before it is retried); the workflow task itself moves at once.
     process.stderr.write(`worker-process: second worker took over and finished ${Math.round(takeOverMs / 1000)} s after the SIGKILL\n`);
   }, 180_000);
+
+  it('when the worker process is SIGKILLed while a mutation is in flight, then the other worker retries it after the heartbeat timeout, not a 2-minute start-to-close', async () => {
+    const { env, world } = t;
+    const taskQueue = uniqueTaskQueue('proc-kill-mutation');
+    const first = spawnWorker(workerEnv(taskQueue));
+    const second = spawnWorker(workerEnv(taskQueue));
+    await within(Promise.all([first.ready, second.ready]), 60_000, 'both workers running', () => first.output() + second.output());
+    const functionName = uniqueFunctionName('proc-mut');
+    await seedWorld(world, functionName);
+    const pkg = world.makePackage(newCode());
+    // The primary's UpdateFunctionCode is held unanswered: the mutation is in flight in whichever worker sent it.
+    world.sim.admin.holdCall({ action: 'UpdateFunctionCode', count: 1, region: PRIMARY, functionName });
+    const handle = await startRelease(env, { ...world, taskQueue }, releaseInput(functionName, pkg));
+    let sender: WorkerProcess | undefined;
+    await until(
+      async () => {
+        const [pending] = (await handle.describe()).raw.pendingActivities ?? [];
+        if (world.sim.admin.heldCalls().length !== 1 || pending?.activityType?.name !== 'updateFunctionCode' || !pending.lastStartedTime) return false;
+        sender = [first, second].find((p) => byProcess(pending.lastWorkerIdentity, p));
+        return true;
+      },
+      60_000,
+      'the primary update held in flight',
+    );
+    const survivor = sender === first ? second : first;
+
+    sender!.signal('SIGKILL');
+    expect(await sender!.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    const killedAt = Date.now();
+    const result = await within(handle.result(), 120_000, 'the release result', survivor.output);
+    const events = await expectReleasedOnce(handle, result, functionName, pkg.sha256);
+
+    // The held call's caller died with the process, so SCF never performed it; the retry did it once.
+    const updates = world.sim.admin.requestLog().filter((e) => e.action === 'UpdateFunctionCode' && e.region === PRIMARY && e.function === functionName);
+    expect(updates.map((e) => e.outcome)).toEqual(['ABANDONED', 'OK']);
+    // From the history: the update was scheduled with a heartbeat timeout well under its start-to-close,
+    // and the attempt that completed was the second, started by the survivor after a heartbeat timeout.
+    const EventType = temporal.api.enums.v1.EventType;
+    const scheduled = events.find(
+      (e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === 'updateFunctionCode',
+    )!;
+    const options = scheduled.activityTaskScheduledEventAttributes!;
+    expect(tsToMs(options.heartbeatTimeout)).toBe(20_000);
+    expect(tsToMs(options.startToCloseTimeout)).toBe(120_000);
+    const started = events.find((e) => e.activityTaskStartedEventAttributes && String(e.activityTaskStartedEventAttributes.scheduledEventId) === String(scheduled.eventId))!;
+    const attempt = started.activityTaskStartedEventAttributes!;
+    expect(attempt.attempt).toBe(2);
+    expect(byProcess(attempt.identity, survivor)).toBe(true);
+    expect(attempt.lastFailure?.timeoutFailureInfo?.timeoutType).toBe(temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_HEARTBEAT);
+    const completed = events.find((e) => e.activityTaskCompletedEventAttributes && String(e.activityTaskCompletedEventAttributes.scheduledEventId) === String(scheduled.eventId));
+    expect(completed).toBeDefined();
+
+    // A figure, not an expectation: from the kill to the survivor's retried UpdateFunctionCode reaching SCF.
+    const takeOverMs = Date.parse(updates[1]!.time) - killedAt;
+    process.stderr.write(`worker-process: the in-flight mutation was retried by the surviving worker ${(takeOverMs / 1000).toFixed(1)} s after the SIGKILL\n`);
+  }, 240_000);
 
   it('when the worker process gets SIGTERM mid-release, then it drains, exits 0, and a second worker process finishes the release', async () => {
     const { world } = t;

@@ -13,10 +13,13 @@ export function startRelease(env: TestWorkflowEnvironment, world: ScfWorld, inpu
   });
 }
 
-/** Resolves once the simulator has answered `action` (optionally in `region`) at least `count` times successfully. */
+/**
+ * Resolves once the simulator has answered `action` (optionally in `region`) at least `count` times
+ * with `outcome` (default OK, i.e. successfully).
+ */
 export async function waitForRequest(
   world: ScfWorld,
-  match: { action: string; region?: string; functionName?: string; count?: number },
+  match: { action: string; region?: string; functionName?: string; count?: number; outcome?: string },
   timeoutMs = 30_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -28,7 +31,7 @@ export async function waitForRequest(
           e.action === match.action &&
           (!match.region || e.region === match.region) &&
           (!match.functionName || e.function === match.functionName) &&
-          e.outcome === 'OK',
+          e.outcome === (match.outcome ?? 'OK'),
       );
     if (hits.length >= (match.count ?? 1)) return;
     if (Date.now() > deadline) throw new Error(`no ${match.action} ${match.region ?? ''} within ${timeoutMs} ms`);

@@ -11,6 +11,10 @@ beforeAll(async () => {
   client = clientFor(sim);
 });
 afterAll(() => sim.stop());
+afterEach(() => {
+  sim.admin.clearFaults();
+  for (const functionName of ['shape', 'addr']) sim.admin.releaseHold({ region: 'ap-guangzhou', functionName });
+});
 
 /** The API's JSON answer, as far as these tests read it. */
 interface RawResponse {
@@ -35,14 +39,14 @@ async function rawCall(opts: { action: string; body: unknown; timestamp?: number
 
 describe('SCF simulator API surface', () => {
   test('when a function is created, then it goes Creating → Active and GetFunction returns the documented shape', async () => {
-    sim.admin.setDelays({ createMs: 400 });
+    sim.admin.holdNext({ region: 'ap-guangzhou', functionName: 'shape', transition: 'create' });
     const r = await client.CreateFunction({
       FunctionName: 'shape', Code: { ZipFile: zipB64(HELLO) }, Runtime: 'Nodejs18.15', Handler: 'index.main_handler',
       MemorySize: 256, Timeout: 10, Description: 'd', Environment: { Variables: [{ Key: 'A', Value: '1' }] },
     });
     expect(r.RequestId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await client.GetFunction({ FunctionName: 'shape' })).Status).toBe('Creating');
-    sim.admin.setDelays({ createMs: 20 });
+    sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'shape' });
     const f = await waitStatus(client, 'shape', 'Active');
     expect(f).toMatchObject({
       FunctionName: 'shape', Namespace: 'default', Handler: 'index.main_handler', Runtime: 'Nodejs18.15', MemorySize: 256, Timeout: 10,
@@ -139,8 +143,10 @@ describe('SCF simulator API surface', () => {
 
   test('when GetFunctionAddress is called, then the Url serves the exact zip and CodeSha256 matches; a tampered Url is refused', async () => {
     const zip = Buffer.from(zipB64({ 'index.js': 'exports.main_handler = async () => 1;' }), 'base64');
+    sim.admin.holdNext({ region: 'ap-guangzhou', functionName: 'addr', transition: 'create' });
     await client.CreateFunction({ FunctionName: 'addr', Code: { ZipFile: zip.toString('base64') }, Runtime: 'Nodejs18.15' });
     await expectCode(client.GetFunctionAddress({ FunctionName: 'addr' }), 'FailedOperation.FunctionStatusError');
+    sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'addr' });
     await waitStatus(client, 'addr', 'Active');
     const r = await client.GetFunctionAddress({ FunctionName: 'addr' });
     expect(r.CodeSha256).toBe(createHash('sha256').update(zip).digest('hex'));
@@ -151,8 +157,10 @@ describe('SCF simulator API surface', () => {
   });
 
   test('when a function is deleted, then it is Deleting and then gone', async () => {
+    sim.admin.holdNext({ region: 'ap-guangzhou', functionName: 'addr', transition: 'delete' });
     await client.DeleteFunction({ FunctionName: 'addr' });
     expect((await client.GetFunction({ FunctionName: 'addr' })).Status).toBe('Deleting');
+    sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'addr' });
     await sim.admin.waitForStatus({ region: 'ap-guangzhou', functionName: 'addr', statuses: ['Deleted'] });
     await expectCode(client.GetFunction({ FunctionName: 'addr' }), 'ResourceNotFound.Function');
   });

@@ -58,6 +58,27 @@ describe('SCF simulator invokes', () => {
     expect(JSON.parse(r.ErrMsg!).statusCode).toBe(433);
   });
 
+  test('when the runner process dies mid-invoke, then that invoke fails with statusCode 430 and the simulator keeps serving', async () => {
+    sim.admin.seedFunction({ region: R, functionName: 'suicide', timeout: 10, files: { 'index.js': 'exports.main_handler = async () => { process.kill(process.pid, "SIGKILL"); await new Promise(() => {}); };' } });
+    const r = (await c.InvokeFunction({ FunctionName: 'suicide' })).Result!;
+    expect(r.InvokeResult).toBe(-1);
+    expect(JSON.parse(r.ErrMsg!)).toMatchObject({ statusCode: 430, errorMessage: expect.stringContaining('Process exited before completing request') });
+    const again = (await c.InvokeFunction({ FunctionName: 'cb' })).Result!;
+    expect(again.InvokeResult).toBe(0);
+    expect((await c.GetFunction({ FunctionName: 'suicide' })).Status).toBe('Active');
+  });
+
+  test("when the invoke runner is slow to start, then a function with a short timeout still passes (start-up is not the function's time)", async () => {
+    const slow = await startFast({ invoke: { runnerStartDelayMs: 2500 } });
+    try {
+      slow.admin.seedFunction({ region: R, functionName: 'quick', timeout: 1, files: { 'index.js': 'exports.main_handler = async () => "quick";' } });
+      const r = (await clientFor(slow, R).InvokeFunction({ FunctionName: 'quick' })).Result!;
+      expect([r.InvokeResult, r.RetMsg, r.ErrMsg]).toEqual([0, '"quick"', '']);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   test('when the handler blows its memory, then ErrMsg carries statusCode 434', async () => {
     sim.admin.seedFunction({
       region: R, functionName: 'hog', memorySize: 64, timeout: 20,

@@ -1,5 +1,5 @@
 import type { RequestLogEntry, RunningSimulator } from '../../simulator';
-import { HELLO, clientFor, errorField, expectCode, sleep, startFast, waitStatus, zipB64, type ScfClientT } from './helpers';
+import { FAST, HELLO, clientFor, errorField, expectCode, startFast, waitStatus, zipB64, type ScfClientT } from './helpers';
 
 let sim: RunningSimulator;
 let gz: ScfClientT;
@@ -11,13 +11,28 @@ beforeAll(async () => {
   sh = clientFor(sim, 'ap-shanghai');
 });
 afterAll(() => sim.stop());
+// Whatever a test armed or slowed down, the next one starts from the plain fast simulator.
+afterEach(() => {
+  sim.admin.clearFaults();
+  sim.admin.setDelays(FAST);
+  for (const [region, functionName] of [['ap-guangzhou', 'sm'], ['ap-guangzhou', 'armed'], ['ap-shanghai', 'dst']] as const) sim.admin.releaseHold({ region, functionName });
+});
+
+/** Waits for a condition of the simulator's own state (no wall-clock window: it only bounds a hang). */
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 const CODE_V2 = { 'index.js': 'exports.main_handler = async () => "v2";\n' };
 
 describe('SCF simulator state machine and fault injection', () => {
   test('when a function is Updating, then another UpdateFunctionCode fails with FailedOperation.UpdateFunctionCode and succeeds once Active', async () => {
     sim.admin.seedFunction({ region: 'ap-guangzhou', functionName: 'sm', files: HELLO });
-    sim.admin.setDelays({ updateMs: 800 });
+    sim.admin.holdNext({ region: 'ap-guangzhou', functionName: 'sm', transition: 'update' });
     await gz.UpdateFunctionCode({ FunctionName: 'sm', ZipFile: zipB64(CODE_V2) });
     expect((await gz.GetFunction({ FunctionName: 'sm' })).Status).toBe('Updating');
     await expectCode(gz.UpdateFunctionCode({ FunctionName: 'sm', ZipFile: zipB64(CODE_V2) }), 'FailedOperation.UpdateFunctionCode');
@@ -25,8 +40,8 @@ describe('SCF simulator state machine and fault injection', () => {
     await expectCode(gz.PublishVersion({ FunctionName: 'sm' }), 'FailedOperation.PublishVersion');
     await expectCode(gz.GetFunctionAddress({ FunctionName: 'sm' }), 'FailedOperation.FunctionStatusError');
     await expectCode(gz.InvokeFunction({ FunctionName: 'sm', Qualifier: '$LATEST' }), 'FailedOperation.FunctionStatusError');
-    sim.admin.setDelays({ updateMs: 20 });
-    await waitStatus(gz, 'sm', 'Active', 'default', 3000);
+    sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'sm' });
+    await waitStatus(gz, 'sm', 'Active');
     await gz.UpdateFunctionConfiguration({ FunctionName: 'sm', Timeout: 5, Environment: { Variables: [{ Key: 'K', Value: 'v' }] } });
     const f = await waitStatus(gz, 'sm', 'Active');
     expect(f.Timeout).toBe(5);
@@ -34,24 +49,24 @@ describe('SCF simulator state machine and fault injection', () => {
   });
 
   test('when PublishVersion is called, then the function and the new version are Publishing and then Active', async () => {
-    sim.admin.setDelays({ publishMs: 500 });
+    sim.admin.holdNext({ region: 'ap-guangzhou', functionName: 'sm', transition: 'publish' });
     const p = await gz.PublishVersion({ FunctionName: 'sm', Description: 'rel' });
     expect((await gz.GetFunction({ FunctionName: 'sm' })).Status).toBe('Publishing');
     expect((await gz.GetFunction({ FunctionName: 'sm', Qualifier: p.FunctionVersion })).Status).toBe('Publishing');
-    sim.admin.setDelays({ publishMs: 20 });
-    await waitStatus(gz, 'sm', 'Active', 'default', 3000);
+    sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'sm' });
+    await waitStatus(gz, 'sm', 'Active');
     expect((await gz.GetFunction({ FunctionName: 'sm', Qualifier: p.FunctionVersion })).Status).toBe('Active');
   });
 
   test('when the function is held in Updating, then it stays there until released', async () => {
     sim.admin.holdInUpdating({ region: 'ap-guangzhou', functionName: 'sm' });
     expect((await gz.GetFunction({ FunctionName: 'sm' })).Status).toBe('Updating');
-    await sleep(60);
-    expect((await gz.GetFunction({ FunctionName: 'sm' })).Status).toBe('Updating');
+    // Several calls later (each one a full round trip, however slow) it is still there.
+    for (let i = 0; i < 3; i++) expect((await gz.GetFunction({ FunctionName: 'sm' })).Status).toBe('Updating');
     sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'sm' });
     expect((await gz.GetFunction({ FunctionName: 'sm' })).Status).toBe('Active');
     sim.admin.holdInUpdating({ region: 'ap-guangzhou', functionName: 'sm', ms: 40 });
-    await waitStatus(gz, 'sm', 'Active', 'default', 2000);
+    await waitStatus(gz, 'sm', 'Active');
   });
 
   test('when the next update is set to fail, then the function goes UpdateFailed with StatusReasons and can be updated again', async () => {
@@ -72,10 +87,10 @@ describe('SCF simulator state machine and fault injection', () => {
       region: 'ap-guangzhou', functionName: 'src', files: HELLO, memorySize: 256, timeout: 9, environment: { E: '1' }, description: 'orig',
       triggers: [{ type: 'timer', name: 'every-minute' }], publishVersions: 2,
     });
-    sim.admin.setDelays({ createMs: 500 });
+    sim.admin.holdNext({ region: 'ap-shanghai', functionName: 'dst', transition: 'create' });
     await gz.CopyFunction({ FunctionName: 'src', NewFunctionName: 'dst', TargetRegion: 'ap-shanghai' });
     expect((await sh.GetFunction({ FunctionName: 'dst' })).Status).toBe('Creating');
-    sim.admin.setDelays({ createMs: 20 });
+    sim.admin.releaseHold({ region: 'ap-shanghai', functionName: 'dst' });
     const f = await waitStatus(sh, 'dst', 'Active');
     expect(f).toMatchObject({ MemorySize: 256, Timeout: 9, Description: 'orig', Environment: { Variables: [{ Key: 'E', Value: '1' }] }, Triggers: [] });
     expect((await sh.ListVersionByFunction({ FunctionName: 'dst' })).FunctionVersion).toEqual(['$LATEST']);
@@ -118,6 +133,60 @@ describe('SCF simulator state machine and fault injection', () => {
     sim.admin.dropConnection({ action: 'PublishVersion', count: 1, functionName: 'lost' });
     await expect(gz.PublishVersion({ FunctionName: 'lost' })).rejects.toBeDefined();
     expect((await gz.ListVersionByFunction({ FunctionName: 'lost' })).FunctionVersion).toEqual(['$LATEST', '1']);
+  });
+
+  test('when a call is held, then it is handled only once released, and a held call whose caller hangs up is never performed', async () => {
+    sim.admin.seedFunction({ region: 'ap-guangzhou', functionName: 'heldcall', files: HELLO });
+    sim.admin.holdCall({ action: 'PublishVersion', count: 2, functionName: 'heldcall' });
+    const published = gz.PublishVersion({ FunctionName: 'heldcall' });
+    await until(() => sim.admin.heldCalls().length === 1);
+    expect(sim.admin.heldCalls()).toEqual([{ action: 'PublishVersion', region: 'ap-guangzhou', functionName: 'heldcall' }]);
+    expect((await gz.ListVersionByFunction({ FunctionName: 'heldcall' })).FunctionVersion).toEqual(['$LATEST']);
+    sim.admin.releaseCalls();
+    expect((await published).FunctionVersion).toBe('1');
+    await waitStatus(gz, 'heldcall', 'Active');
+
+    // The second matching call is held too; its caller gives up (as a killed worker's socket closes).
+    const caller = new AbortController();
+    const sdk = gz as unknown as { request(action: string, req: unknown, o: { signal: AbortSignal }): Promise<unknown> };
+    const abandoned = sdk.request('PublishVersion', { FunctionName: 'heldcall' }, { signal: caller.signal }).catch((e: unknown) => e);
+    await until(() => sim.admin.heldCalls().length === 1);
+    caller.abort();
+    await abandoned;
+    await until(() => sim.admin.requestLog().some((e) => e.action === 'PublishVersion' && e.function === 'heldcall' && e.outcome === 'ABANDONED'));
+    expect(sim.admin.heldCalls()).toEqual([]);
+    expect((await gz.ListVersionByFunction({ FunctionName: 'heldcall' })).FunctionVersion).toEqual(['$LATEST', '1']);
+  });
+
+  test('when holds are armed for the next create, update and publish, then each transition waits for its release', async () => {
+    sim.admin.holdNext({ region: 'ap-guangzhou', functionName: 'armed', transition: 'create' });
+    await gz.CreateFunction({ FunctionName: 'armed', Code: { ZipFile: zipB64(HELLO) }, Runtime: 'Nodejs18.15', Handler: 'index.main_handler' });
+    for (let i = 0; i < 3; i++) expect((await gz.GetFunction({ FunctionName: 'armed' })).Status).toBe('Creating');
+    expect(sim.admin.getFunction('ap-guangzhou', 'default', 'armed')!.held).toBe(true);
+    sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'armed' });
+    await waitStatus(gz, 'armed', 'Active');
+    // Released: the next update is not held.
+    await gz.UpdateFunctionConfiguration({ FunctionName: 'armed', Timeout: 7 });
+    expect((await waitStatus(gz, 'armed', 'Active')).Timeout).toBe(7);
+
+    sim.admin.holdNext({ region: 'ap-guangzhou', functionName: 'armed', transition: 'update' });
+    await gz.UpdateFunctionConfiguration({ FunctionName: 'armed', Timeout: 8 });
+    for (let i = 0; i < 3; i++) expect((await gz.GetFunction({ FunctionName: 'armed' })).Status).toBe('Updating');
+    sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'armed' });
+    expect((await waitStatus(gz, 'armed', 'Active')).Timeout).toBe(8);
+
+    // An armed update hold leaves publishing alone; an armed publish hold leaves updates alone.
+    sim.admin.holdNext({ region: 'ap-guangzhou', functionName: 'armed', transition: 'update' });
+    const v1 = await gz.PublishVersion({ FunctionName: 'armed' });
+    await waitStatus(gz, 'armed', 'Active');
+    expect((await gz.GetFunction({ FunctionName: 'armed', Qualifier: v1.FunctionVersion })).Status).toBe('Active');
+    sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'armed' });
+    sim.admin.holdNext({ region: 'ap-guangzhou', functionName: 'armed', transition: 'publish' });
+    const v2 = await gz.PublishVersion({ FunctionName: 'armed' });
+    for (let i = 0; i < 3; i++) expect((await gz.GetFunction({ FunctionName: 'armed', Qualifier: v2.FunctionVersion })).Status).toBe('Publishing');
+    sim.admin.releaseHold({ region: 'ap-guangzhou', functionName: 'armed' });
+    await waitStatus(gz, 'armed', 'Active');
+    expect((await gz.GetFunction({ FunctionName: 'armed', Qualifier: v2.FunctionVersion })).Status).toBe('Active');
   });
 
   test('when throttle and internal-error rates are set, then a share of calls fail deterministically', async () => {
