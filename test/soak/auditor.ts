@@ -79,7 +79,8 @@ export interface AuditInput {
   runningLocks: string[];
 }
 
-export type Invariant = 'outcome' | 'one-publish' | 'alias-split' | 'alias-target' | 'orphan-copy' | 'latest-sha' | 'lock' | 'lingering-lock';
+/** `no-secret` is not judged here (it needs Temporal): the runner adds it from scanHistoryForSecrets. */
+export type Invariant = 'outcome' | 'one-publish' | 'alias-split' | 'alias-target' | 'orphan-copy' | 'latest-sha' | 'lock' | 'lingering-lock' | 'no-secret';
 
 export interface Violation {
   invariant: Invariant;

@@ -15,6 +15,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { connectTemporalAt, type TemporalTarget } from '../../client/connection';
 import { DEFAULT_CREDENTIALS, type RequestLogEntry } from '../../simulator';
 import { functionLockId } from '../../workflows/definitions';
+import { scanHistoryForSecrets } from '../harness/history-secrets';
 import { freePort } from '../harness/ports';
 import { OUTPUT_DIR } from '../harness/paths';
 import { audit, type AuditedRelease, type Violation } from './auditor';
@@ -213,6 +214,16 @@ async function main(): Promise<number> {
   }
   const [state, requestLog] = [await sim.state(), await sim.requestLog()];
   const violations: Violation[] = audit({ state, requestLog, releases: audited, seeded, runningLocks });
+  // Every release's history (its lock's too), payloads decoded with the client's data converter.
+  const secretsScan = { workflows: 0, payloadsDecoded: 0 };
+  for (const r of started.filter((x) => x.workflowId)) {
+    const scan = await scanHistoryForSecrets(temporal.client, r.workflowId);
+    secretsScan.workflows += scan.workflowIds.length;
+    secretsScan.payloadsDecoded += scan.payloadsDecoded;
+    for (const f of scan.findings) {
+      violations.push({ invariant: 'no-secret', workflowId: f.workflowId, functionName: r.functionName, detail: `${f.looksLike} at ${f.where}${f.activity ? ` (${f.activity})` : ''} ${f.path}` });
+    }
+  }
 
   const problems = [
     ...started.filter((r) => r.problem).map((r) => `${r.workflowId || r.releaseId}: ${r.problem}`),
@@ -249,6 +260,7 @@ async function main(): Promise<number> {
       workflowTaskTimeouts: workflowTaskTimeoutCount,
     },
     requests: requestLog.length,
+    secretsScanned: secretsScan,
     violations,
     problems,
   };
@@ -272,7 +284,7 @@ function observedFaults(requestLog: RequestLogEntry[]): Record<string, number> {
 
 function printSummary(report: {
   mode: string; seed: number; durationMs: number; releases: { total: number; byOutcome: Record<string, number>; abortedBySoak: number };
-  workerKills: number; devServerRestarts: number; faultsInjected: Record<string, number>; faultsObserved: Record<string, number>;
+  workerKills: number; devServerRestarts: number; secretsScanned: { workflows: number; payloadsDecoded: number }; faultsInjected: Record<string, number>; faultsObserved: Record<string, number>;
   takeover: { nextCompletionOnSurvivorMs: { median?: number; max: number }; inFlightRetriedAfterMs: { count: number; median?: number; max: number }; retriedLaterThan30s: number; workflowTaskTimeouts: number };
   violations: Violation[]; problems: string[];
 }, reportFile: string): void {
@@ -286,6 +298,7 @@ function printSummary(report: {
     `  take-over:       next activity on a survivor median ${s(report.takeover.nextCompletionOnSurvivorMs.median)}, max ${s(report.takeover.nextCompletionOnSurvivorMs.max)}; ` +
       `${report.takeover.inFlightRetriedAfterMs.count} in-flight activities retried after median ${s(report.takeover.inFlightRetriedAfterMs.median)}, max ${s(report.takeover.inFlightRetriedAfterMs.max)}; ` +
       `${report.takeover.workflowTaskTimeouts} workflow task timeouts; ${report.takeover.retriedLaterThan30s} retried later than 30 s`,
+    `  secrets scan:    ${report.secretsScanned.workflows} workflow histories, ${report.secretsScanned.payloadsDecoded} payloads decoded`,
     `  violations:      ${report.violations.length}`,
     ...report.violations.map((v) => `    - [${v.invariant}] ${v.workflowId ?? ''} ${v.region ?? ''} ${v.detail}`),
     `  problems:        ${report.problems.length}`,
