@@ -160,7 +160,10 @@ export interface CaseVerdict {
   memUsage: number;
   invokeResult: number;
   functionRequestId: string;
-  /** Why it failed, at most 1 KB, credentials and signed URLs' queries scrubbed; absent when it passed. */
+  /**
+   * Why it failed, at most 1 KB (MAX_DETAIL_BYTES), credentials and signed URLs' queries scrubbed;
+   * absent when it passed. The workflow's figure of the case appends ` (FunctionRequestId: <id>)` to it.
+   */
   detail?: string;
 }
 

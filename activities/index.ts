@@ -18,7 +18,7 @@ import { createScfClientFactory } from './scf-client';
 
 export { createActivities, normalizeSha256, nameMatcher } from './activities';
 export type { ActivityDeps, Activities } from './activities';
-export { loadScfConfig, parsePackageHosts, parseRateLimits, ScfConfigError, DOCUMENTED_RATE_LIMITS, DEFAULT_RATE_LIMIT } from './config';
+export { loadScfConfig, parseRateLimits, ScfConfigError, DOCUMENTED_RATE_LIMITS, DEFAULT_RATE_LIMIT } from './config';
 export type { ScfConfig, CredentialSource } from './config';
 export { RateLimiter, TokenBucket } from './rate-limiter';
 export type { RateLimiterOptions, BucketStats } from './rate-limiter';

@@ -29,7 +29,7 @@ export interface ResolvedAddress {
 /** Every address a name resolves to (the `dns.lookup` view, as connections see it). */
 export type LookupAll = (hostname: string) => Promise<ResolvedAddress[]>;
 
-export const systemLookup: LookupAll = async (hostname) =>
+const systemLookup: LookupAll = async (hostname) =>
   (await dns.lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 
 /** A URL the policy refuses (not retryable: the same URL is refused again). */

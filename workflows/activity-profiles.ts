@@ -11,9 +11,10 @@ import type { ScfActivities } from '../activities/contract';
 export const WAIT_FOR_ACTIVE_MS = 5 * 60_000;
 
 /**
- * Every profile's heartbeat timeout. Every activity heartbeats while it runs, whatever it is doing
- * (the release worker's keep-alive, activities/context.ts `keepHeartbeating`, at least every 5 s), so
- * a worker that dies (SIGKILL, lost host) is noticed within 20 s and its in-flight activity retried by
+ * The heartbeat timeout of every profile but `check` (whose 10 s start-to-close is shorter than a
+ * heartbeat timeout would be). Every activity heartbeats while it runs, whatever it is doing (the
+ * release worker's keep-alive, activities/context.ts `keepHeartbeating`, at least every 5 s), so a
+ * worker that dies (SIGKILL, lost host) is noticed within 20 s and its in-flight activity retried by
  * another worker then, instead of after a start-to-close sized for the slowest upload or invoke. 20 s
  * leaves a loaded worker several heartbeats per timeout, so a live one is never taken for dead.
  */

@@ -48,6 +48,7 @@ export function checkDuration(value: unknown, maxMs: number): { ms: number } | {
 
 /** `90_000` → `1m30s`, `1500` → `1.5s`, `0` → `0s`: the grammar's own spelling, for messages and summaries. */
 export function formatDurationMs(ms: number): string {
+  if (ms === 0) return '0s';
   if (ms < 1000) return `${ms}ms`;
   if (ms < 60_000) return `${Math.round(ms / 100) / 10}s`;
   const parts: string[] = [];
@@ -59,9 +60,4 @@ export function formatDurationMs(ms: number): string {
     }
   }
   return parts.join('');
-}
-
-/** `90` → `1m30s`, for summaries that hold whole seconds. */
-export function formatSeconds(seconds: number): string {
-  return seconds === 0 ? '0s' : formatDurationMs(seconds * 1000);
 }

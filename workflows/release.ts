@@ -8,7 +8,7 @@
  * compensation.ts, function-lock.ts; this file only orders them and handles abort and approval.
  */
 import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
-import { formatSeconds } from './durations';
+import { formatDurationMs } from './durations';
 import { forEachBounded } from './bounded';
 import { Compensations } from './compensation';
 import {
@@ -133,7 +133,7 @@ async function awaitApproval(input: ReleaseInput, tracker: ReleaseTracker, appro
     if (!(await condition(approved, seconds * 1000))) {
       throw releaseFailure(
         FailureType.ApprovalTimedOut,
-        `the approval timed out: nobody approved within ${formatSeconds(seconds)} (alias.approvalTimeout), so the release was aborted`,
+        `the approval timed out: nobody approved within ${formatDurationMs(seconds * 1000)} (alias.approvalTimeout), so the release was aborted`,
       );
     }
   } finally {

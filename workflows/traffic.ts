@@ -9,13 +9,14 @@
  * health part only (InvokeResult, duration): while the alias is split a call may land on the previous
  * version, whose answers may rightly differ ("hello v1"), and that must not fail the release.
  *
- * Undo: the alias goes back to the version it served, in ONE UpdateAlias with empty weights, so a
- * rollback never leaves it split between versions. A region where the alias did not exist gets it
- * created first (then shifts like the others) at the version whose code was live before the
- * release: the highest published version holding the CodeSha256 preflight found in $LATEST (a
- * higher version may be one a release that did not land left behind: its code must get no traffic).
- * Where no version holds it the alias is created at the new version: in a function the release
- * created by copy, deleting the function undoes it; elsewhere the undo deletes the alias (DeleteAlias).
+ * Undo: an alias that existed goes back to the version it served, in ONE UpdateAlias with empty
+ * weights, so a rollback never leaves it split between versions. A region where the alias did not
+ * exist gets it created first (then shifts like the others) at the version whose code was live
+ * before the release: the highest published version holding the CodeSha256 preflight found in
+ * $LATEST (a higher version may be one a release that did not land left behind: its code must get
+ * no traffic), or the new version where none holds it. A created alias is always deleted on
+ * rollback (DeleteAlias; `created-alias-deleted`), whatever version it was created at; in a function
+ * the release created by copy, deleting the function takes the alias with it.
  */
 import { patched, sleep } from '@temporalio/workflow';
 import type { AliasInfo, FunctionRef } from '../activities/contract';

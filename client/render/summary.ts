@@ -1,6 +1,6 @@
 /** The end-of-release summary and the `--plan` table, as people read them. */
 import type { RegionResult, ReleasePlan, ReleaseResult } from '../../workflows/definitions';
-import { formatSeconds } from '../../workflows/durations';
+import { formatDurationMs } from '../../workflows/durations';
 import { pad, shortSha, type Style } from './text';
 
 /** One line, at most `max` characters: SCF error messages can carry whole stack traces. */
@@ -76,7 +76,7 @@ export function renderPlan(plan: ReleasePlan, style: Style): string[] {
     );
   }
   if (plan.aliasSteps?.length) {
-    lines.push(`  Traffic: ${plan.aliasSteps.map((s) => `${s.percent}% (bake ${formatSeconds(s.bakeSeconds)})`).join(' → ')}`);
+    lines.push(`  Traffic: ${plan.aliasSteps.map((s) => `${s.percent}% (bake ${formatDurationMs(s.bakeSeconds * 1000)})`).join(' → ')}`);
   }
   for (const warning of plan.warnings) lines.push(`  ${style.yellow('warning')}: ${warning}`);
   return lines;

@@ -41,6 +41,7 @@ describe('the duration grammar', () => {
 
   test('when durations are formatted, then they read back as the same time', () => {
     for (const ms of [0, 500, 1500, 30_000, 90_000, 5_400_000, 172_800_000]) expect(parseDurationMs(formatDurationMs(ms))).toBe(ms);
+    expect([0, 500, 1500, 90_000].map(formatDurationMs)).toEqual(['0s', '500ms', '1.5s', '1m30s']);
   });
 });
 
