@@ -89,6 +89,23 @@ export interface InvocationView {
 export interface JudgeOptions {
   /** How a detail quotes RetMsg / ErrMsg; default: their first 200 characters. */
   excerpt?: (text: string) => string;
+  /**
+   * Judge as histories recorded before `verify-in-activity` did, so that replaying them reaches the
+   * verdicts they recorded: no pattern or examined-size caps, and a pattern RE2 refuses (a lookaround,
+   * a backreference) is run as the JavaScript RegExp they ran. Only workflows/verify.ts's legacy path.
+   */
+  legacy?: boolean;
+}
+
+/** Whether `pattern` matches `text` as the legacy judge decides: RE2 without the caps, else a JavaScript RegExp. */
+function legacyMatches(pattern: string, text: string): boolean {
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(pattern);
+  } catch {
+    return new RegExp(pattern).test(text);
+  }
+  return re.test(text);
 }
 
 const firstChars = (text: string) => text.slice(0, EXCERPT_CHARS);
@@ -105,7 +122,7 @@ export function firstBrokenExpectation(c: VerificationCase, outcome: InvocationV
   if (examinesContent && outcome.retMsgTruncatedFrom !== undefined) {
     return `RetMsg reached the workflow cut to ${outcome.retMsg.length} of ${outcome.retMsgTruncatedFrom} characters, so its content cannot be judged; re-run the release`;
   }
-  if (examinesContent && outcome.retMsg.length > MAX_EXAMINED_CHARS) {
+  if (examinesContent && !options.legacy && outcome.retMsg.length > MAX_EXAMINED_CHARS) {
     return `RetMsg is ${outcome.retMsg.length} characters, more than the ${MAX_EXAMINED_CHARS} a content expectation examines; answer less to this case or check only invokeResult and maxDuration`;
   }
   if (expect.retMsgJsonSubset !== undefined) {
@@ -120,11 +137,14 @@ export function firstBrokenExpectation(c: VerificationCase, outcome: InvocationV
     }
   }
   if (expect.retMsgPattern !== undefined) {
-    const compiled = compilePattern(expect.retMsgPattern);
-    if ('problem' in compiled) return `retMsgPattern ${compiled.problem}`;
-    if (!compiled.re.test(outcome.retMsg)) {
-      return `RetMsg ${excerpt(outcome.retMsg)} does not match /${firstChars(expect.retMsgPattern)}/`;
+    let matched: boolean;
+    if (options.legacy) matched = legacyMatches(expect.retMsgPattern, outcome.retMsg);
+    else {
+      const compiled = compilePattern(expect.retMsgPattern);
+      if ('problem' in compiled) return `retMsgPattern ${compiled.problem}`;
+      matched = compiled.re.test(outcome.retMsg);
     }
+    if (!matched) return `RetMsg ${excerpt(outcome.retMsg)} does not match /${firstChars(expect.retMsgPattern)}/`;
   }
   if (expect.maxDurationMs !== undefined && outcome.durationMs > expect.maxDurationMs) {
     return `took ${outcome.durationMs} ms, more than ${expect.maxDurationMs} ms`;
