@@ -26,6 +26,7 @@
  *   and non-200 HTTP answers are retryable (type `NetworkError` / `HttpError`).
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { scrubSecrets } from './credentials';
 
 export type ErrorClass =
   /** The request was refused for its rate; retried after a delay, and the limiter slows down. */
@@ -260,7 +261,7 @@ export interface CallTarget {
 /** The normalised view of anything the SDK (or the network under it) can throw. */
 export interface ScfErrorInfo {
   code: string;
-  /** The error's message with credentials scrubbed (`scrubSecrets`): safe to log and to record. */
+  /** The error's message with credentials scrubbed (credentials.ts `scrubSecrets`): safe to log and to record. */
   message: string;
   requestId?: string;
   httpCode?: number;
@@ -293,18 +294,6 @@ export function describeScfError(err: unknown): ScfErrorInfo {
 export function throttleRetryDelayMs(attempt: number, random: () => number = Math.random): number {
   const base = Math.min(500 * 2 ** Math.max(0, attempt - 1), 8000);
   return Math.round(base / 2 + random() * base);
-}
-
-/**
- * Removes anything that looks like a credential from a message before it leaves the worker: the value
- * after `SecretKey=`, `Token: `, `"Signature":"..."` and the like, and any SecretId (`AKID...`). The
- * separator must hold `=` or `:`, so prose ("set TENCENTCLOUD_SECRET_ID and ...", "check your signature
- * is correct") is left readable.
- */
-export function scrubSecrets(text: string): string {
-  return text
-    .replace(/(SecretId|SecretKey|Token|X-TC-Token|Authorization|Signature|secret_?id|secret_?key)(\s*"?\s*[=:][\s"]*)[^\s&",]+/gi, '$1$2***')
-    .replace(/AKID[A-Za-z0-9]{10,}/g, 'AKID***');
 }
 
 /**

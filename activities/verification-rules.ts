@@ -3,11 +3,12 @@
  * (RE2 semantics, linear time, via re2js), the JSON-subset check, the health part of a case and the
  * `${env:NAME}` reference grammar of events.
  *
- * One module for every side: the verifyCase activity judges with it (activities/verification.ts),
- * the client can check a manifest with the same rules before start (`checkPattern`,
- * `eventEnvReferences`, `eventEnvNameProblem`), and the legacy in-workflow path of histories
- * recorded before `verify-in-activity` (workflows/verify.ts) judges with it too, so nothing here may
- * touch Node built-ins, clocks or randomness (re2js is pure JavaScript and bundles into workflows).
+ * One module for every side: the verifyCase and checkVerification activities judge and check with
+ * it (activities/verification.ts), the client checks a manifest with the same rules before start
+ * (`checkPattern` in client/manifest/schema.ts, `EVENT_ENV_REFERENCE` and `eventEnvNameProblem` in
+ * client/manifest/env-references.ts), and the legacy in-workflow path of histories recorded before
+ * `verify-in-activity` (workflows/verify.ts) judges with it too (`legacy`), so nothing here may touch
+ * Node built-ins, clocks or randomness (re2js is pure JavaScript and bundles into workflows).
  */
 import { RE2JS } from 're2js';
 import type { VerificationCase } from '../workflows/definitions';
@@ -22,7 +23,7 @@ export const MAX_PATTERN_PROGRAM_SIZE = 400;
 /** Longest RetMsg the content expectations (JSON subset, pattern) examine; a longer answer fails them. */
 export const MAX_EXAMINED_CHARS = 512 * 1024;
 /** How much of RetMsg / ErrMsg a detail quotes. */
-const EXCERPT_CHARS = 200;
+export const EXCERPT_CHARS = 200;
 
 /** The pattern compiled with RE2 semantics, or why it is refused. */
 export function compilePattern(pattern: string): { re: RE2JS } | { problem: string } {
@@ -166,13 +167,11 @@ export const EVENT_ENV_REFERENCE = /\$\{env:([^}]*)\}/g;
 /** The names an event may reference: only these reach a function, so no worker secret can. */
 export const EVENT_ENV_NAME = /^SCF_EVENT_[A-Z0-9_]+$/;
 
-/** The names `event` references, in order, each once. */
-export function eventEnvReferences(event: string): string[] {
-  return [...new Set([...event.matchAll(EVENT_ENV_REFERENCE)].map((m) => m[1]))];
-}
-
 /** Why an event may not reference `name`, in words; undefined when it may. */
 export function eventEnvNameProblem(name: string): string | undefined {
   if (EVENT_ENV_NAME.test(name)) return undefined;
-  return `\${env:${name}} is refused: an event may reference only worker variables named SCF_EVENT_<NAME> (capitals, digits, _); set such a variable on the workers to the value the function should get, and reference it`;
+  return (
+    `\${env:${name}} is refused: it names ${JSON.stringify(name)}, and an event may reference only worker variables named ` +
+    `SCF_EVENT_<NAME> (capitals, digits, _), e.g. \${env:SCF_EVENT_API_TOKEN}; set such a variable on the workers to the value the function should get, and reference it`
+  );
 }

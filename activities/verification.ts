@@ -2,7 +2,8 @@
  * The verifyCase activity: invoke a qualifier with a case's event and judge its expectations here,
  * in the worker, never in workflow code (a user's pattern is untrusted code, and the answer may be
  * megabytes). The workflow gets a verdict: figures and a detail of at most 1 KB, scrubbed of
- * credentials, signed URLs' queries and the values of `${env:...}` references.
+ * credentials (activities/credentials.ts), signed URLs' queries and the values of `${env:...}`
+ * references (the workflow adds the FunctionRequestId after it).
  *
  * Failures (non-retryable, naming the case): `InvalidVerificationPattern` for a pattern RE2 refuses
  * or that is too big; `EventReferenceRefused` for an `${env:NAME}` whose name is not SCF_EVENT_* or
@@ -13,12 +14,16 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { VerificationCase } from '../workflows/definitions';
 import type { CaseVerdict, CheckVerificationInput, InvokeInput, InvokeOutcome, VerifyCaseInput } from './contract';
-import { scrubSecrets } from './error-table';
-import { checkPattern, EVENT_ENV_REFERENCE, eventEnvNameProblem, firstBrokenExpectation, healthPart } from './verification-rules';
+import { HIDDEN, scrubSecrets } from './credentials';
+import { checkPattern, EVENT_ENV_REFERENCE, EXCERPT_CHARS, eventEnvNameProblem, firstBrokenExpectation, healthPart } from './verification-rules';
 
 /** Longest detail a verdict carries, in UTF-8 bytes. */
 export const MAX_DETAIL_BYTES = 1024;
-const HIDDEN = '***';
+/**
+ * How much of RetMsg / ErrMsg is scrubbed before an excerpt is cut from it: a credential that
+ * straddles the cut is whole when scrubbed, so no prefix of it is quoted. Keeps the scrub short.
+ */
+const SCRUB_WINDOW_CHARS = 4096;
 
 export interface VerificationDeps {
   /** InvokeFunction, returning the whole answer (it stays in the activity). */
@@ -69,20 +74,16 @@ function hideValues(text: string, hidden: readonly string[]): string {
   return out;
 }
 
-/** Keys whose values are credentials, in `"key": "value"`, `key=value` or `key: value` form. */
-const CREDENTIAL_VALUE = /((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|key)["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;&}"']+)/gi;
 /** A URL's query (signed URLs carry their signature there). */
 const URL_QUERY = /(\bhttps?:\/\/[^\s"'?#<>]+)\?[^\s"'<>]*/gi;
 
 /**
- * A detail safe to record: `hidden` values replaced, credentials scrubbed (`AKID...` ids, values of
- * secret/password/token/key fields), URL queries dropped, cut to MAX_DETAIL_BYTES. Meant for short
- * text (a detail is built from excerpts): the patterns here run on at most a few KB.
+ * A detail safe to record: `hidden` values replaced, credentials scrubbed (activities/credentials.ts),
+ * URL queries dropped, cut to MAX_DETAIL_BYTES. Meant for short text (a detail is built from
+ * excerpts): the patterns here run on at most a few KB.
  */
 export function scrubDetail(text: string, hidden: readonly string[] = []): string {
-  const scrubbed = scrubSecrets(hideValues(text, hidden))
-    .replace(CREDENTIAL_VALUE, `$1${HIDDEN}`)
-    .replace(URL_QUERY, `$1?${HIDDEN}`);
+  const scrubbed = scrubSecrets(hideValues(text, hidden)).replace(URL_QUERY, `$1?${HIDDEN}`);
   return cutToBytes(scrubbed, MAX_DETAIL_BYTES);
 }
 
@@ -134,8 +135,9 @@ export function createVerifyCase(deps: VerificationDeps): (input: VerifyCaseInpu
     } catch (err) {
       throw withoutValues(err, values);
     }
-    // Values are hidden in the whole text before a detail quotes part of it: a cut must not leave half a value.
-    const excerpt = (text: string) => hideValues(text, values).slice(0, 200);
+    // Values are hidden in the whole text, and credentials scrubbed in a window of it, before a detail
+    // quotes part of it: a cut must not leave half a value or the prefix of a credential.
+    const excerpt = (text: string) => scrubSecrets(hideValues(text, values).slice(0, SCRUB_WINDOW_CHARS)).slice(0, EXCERPT_CHARS);
     const broken = firstBrokenExpectation(c, outcome, { excerpt });
     return {
       case: c.name,

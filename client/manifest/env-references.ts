@@ -10,7 +10,7 @@
  * `${ENV:`, `${ env:`) is a mistake and refused, rather than sent to the function as literal text.
  */
 
-import { EVENT_ENV_NAME, EVENT_ENV_REFERENCE as ENV_REFERENCE } from '../../activities/verification-rules';
+import { EVENT_ENV_REFERENCE as ENV_REFERENCE, eventEnvNameProblem } from '../../activities/verification-rules';
 
 /** Where something starts like a reference, however it is spelt. */
 const REFERENCE_START = /\$\{\s*env\b/gi;
@@ -21,11 +21,8 @@ export function envReferenceProblems(text: string): string[] {
   const wellFormed = new Set<number>();
   for (const match of text.matchAll(ENV_REFERENCE)) {
     wellFormed.add(match.index);
-    if (!EVENT_ENV_NAME.test(match[1])) {
-      problems.push(
-        `${match[0]} names ${JSON.stringify(match[1])}; a reference names a worker variable SCF_EVENT_<NAME> (capitals, digits, _), e.g. \${env:SCF_EVENT_API_TOKEN}`,
-      );
-    }
+    const refused = eventEnvNameProblem(match[1]);
+    if (refused) problems.push(refused);
   }
   for (const match of text.matchAll(REFERENCE_START)) {
     if (wellFormed.has(match.index)) continue;
@@ -33,9 +30,4 @@ export function envReferenceProblems(text: string): string[] {
     problems.push(`"${shown}" is not a well-formed reference; write exactly \${env:SCF_EVENT_<NAME>}`);
   }
   return problems;
-}
-
-/** `text` without its references: what is left is what the manifest itself carries. */
-export function withoutEnvReferences(text: string): string {
-  return text.replace(ENV_REFERENCE, '');
 }

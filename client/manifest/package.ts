@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { sha256OfFile } from '../../activities/artifact-store';
+import { isSignedUrlParameter } from '../../activities/credentials';
 import { base64Length, fitsZipFile, hasZipSignature, validatePackageRef } from '../../activities/packages';
 import { isPublicAddress } from '../../activities/url-policy';
 import type { CodePackage } from '../../workflows/definitions';
@@ -22,9 +23,6 @@ export interface PackageField {
   cos?: string;
   sha256?: string;
 }
-
-/** Query parameters that make a URL a credential (COS, S3 and generic signed URLs). */
-const SIGNED_URL_PARAMS = /^(q-signature|q-ak|x-amz-signature|x-amz-credential|signature|sign|token|x-cos-security-token)$/i;
 
 export interface PackageContext {
   /** The manifest's handler: its file must be at the zip's root. */
@@ -109,7 +107,7 @@ function urlIssues(location: string, simulatorHost: string | undefined): Manifes
 }
 
 function signedUrlIssues(location: string): ManifestIssue[] {
-  const signed = [...new URL(location).searchParams.keys()].find((key) => SIGNED_URL_PARAMS.test(key));
+  const signed = [...new URL(location).searchParams.keys()].find(isSignedUrlParameter);
   if (!signed) return [];
   return [
     {

@@ -3,40 +3,33 @@
  * written (flags applied) so every problem comes with the path the user wrote:
  * - keys that name JavaScript's object machinery (`__proto__`, `constructor`, `prototype`), anywhere,
  *   events included: code that merges an event naively would have its objects' prototype replaced;
- * - values that look like credentials (credentials.ts), unless `notSecrets` lists their path; a
+ * - values that look like credentials (activities/credentials.ts), unless `notSecrets` lists their path; a
  *   `notSecrets` entry that names no such value is refused too, so the list cannot go stale;
  * - `${env:...}` references (env-references.ts): well formed, `SCF_EVENT_*` names, and only in
  *   verification events, the one place the worker resolves them.
  * The package is left to package.ts, which knows URLs (signed URLs, user info) better.
  */
-import { credentialLooksLike, forEachLeaf } from './credentials';
+import { credentialLooksLike, forEachLeaf, MAX_NESTING } from '../../activities/credentials';
 import { envReferenceProblems } from './env-references';
 import type { ManifestIssue } from './issues';
 
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** `__proto__`-like keys anywhere in `value` (JSON text of objects included), by path. */
-function prototypeKeyIssues(value: unknown, path: string): ManifestIssue[] {
+/**
+ * `__proto__`-like keys anywhere in the manifest (JSON text of objects included), by path, and values
+ * nested deeper than the walkers look (what is below would pass every other check unseen).
+ */
+function prototypeKeyIssues(manifest: Record<string, unknown>): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
-  const visit = (node: unknown, at: string, depth: number): void => {
-    if (depth > 64 || !node || typeof node !== 'object') {
-      if (typeof node === 'string' && /^\s*[[{]/.test(node)) {
-        try {
-          visit(JSON.parse(node), at, depth + 1);
-        } catch {
-          // not JSON: the schema says so
-        }
-      }
-      return;
-    }
-    for (const [key, child] of Object.entries(node)) {
-      const childPath = Array.isArray(node) ? `${at}[${key}]` : at ? `${at}.${key}` : key;
-      if (!Array.isArray(node) && PROTOTYPE_KEYS.has(key)) {
-        issues.push({ path: childPath, message: `is a key that names JavaScript's object machinery (${key}); rename or remove it` });
-      } else visit(child, childPath, depth + 1);
-    }
+  const refused = (key: string, path: string) => {
+    if (!PROTOTYPE_KEYS.has(key)) return false;
+    issues.push({ path, message: `is a key that names JavaScript's object machinery (${key}); rename or remove it` });
+    return true;
   };
-  visit(value, path, 0);
+  const tooDeep = (path: string) => issues.push({ path, message: `is nested more than ${MAX_NESTING} levels; flatten it` });
+  for (const [field, value] of Object.entries(manifest)) {
+    if (!refused(field, field)) forEachLeaf(value, field, () => undefined, { skipKey: refused, tooDeep });
+  }
   return issues;
 }
 
@@ -89,8 +82,8 @@ function envReferenceIssues(manifest: Record<string, unknown>): ManifestIssue[] 
 /** Every problem with the manifest's values; `manifest` is the manifest as written, flags applied. */
 export function valueIssues(manifest: Record<string, unknown>): ManifestIssue[] {
   const notSecrets = Array.isArray(manifest.notSecrets) ? manifest.notSecrets.filter((p): p is string => typeof p === 'string') : [];
-  const prototypeIssues = prototypeKeyIssues(manifest, '');
-  // With a prototype key present, the rest is not worth walking: the manifest is refused already.
+  const prototypeIssues = prototypeKeyIssues(manifest);
+  // With a prototype key (or a value nested too deep) present, the rest is not worth walking: the manifest is refused already.
   if (prototypeIssues.length > 0) return prototypeIssues;
   return [...credentialIssues(manifest, notSecrets), ...envReferenceIssues(manifest)];
 }

@@ -5,10 +5,10 @@ import {
   SEED_CODES,
   classifyCode,
   describeScfError,
-  scrubSecrets,
   throttleRetryDelayMs,
   toApplicationFailure,
 } from '../../activities/error-table';
+import { scrubSecrets } from '../../activities/credentials';
 
 /** Mimics the SDK's TencentCloudSDKHttpException. */
 function sdkError(code: string | undefined, message: string, requestId = '', httpCode?: number): Error {

@@ -7,7 +7,6 @@ import { MAX_DETAIL_BYTES, scrubDetail } from '../../activities/verification';
 import {
   checkPattern,
   eventEnvNameProblem,
-  eventEnvReferences,
   firstBrokenExpectation,
   MAX_EXAMINED_CHARS,
   MAX_PATTERN_LENGTH,
@@ -109,6 +108,30 @@ describe('verifyCase', () => {
     expect(JSON.stringify(verdict).length).toBeLessThan(MAX_DETAIL_BYTES + 300);
   });
 
+  it('when a function answers a JSON string (its quotes escaped), then the credentials inside it are scrubbed too', async () => {
+    const { verify } = answering(JSON.stringify(JSON.stringify({ user: 'u', password: 'hunter2', SecretKey: 'Gu5t9xGARNpq86cd' })));
+    const verdict = await verify({ name: 'escaped', event: '{}', expect: { retMsgPattern: '^nope$' } });
+    expect(verdict.detail).toContain('\\"password\\"');
+    for (const secret of ['hunter2', 'Gu5t9xGARNpq86cd']) expect(verdict.detail).not.toContain(secret);
+  });
+
+  it('when a credential straddles where the excerpt is cut, then not even its prefix shows', async () => {
+    // 200 characters are quoted: the first leaves `"password":"hunt`, the second `AKIDabcd`.
+    for (const answer of ['p'.repeat(184) + '"password":"hunter2hunter2hunter2"', 'p'.repeat(192) + 'AKIDabcdefghijklmnopqrstuvwxyz123456']) {
+      const { verify } = answering(answer);
+      const verdict = await verify({ name: 'cut', event: '{}', expect: { retMsgPattern: '^nope$' } });
+      expect(verdict.detail).not.toMatch(/hunt|AKID[A-Za-z0-9]/);
+    }
+  });
+
+  it('when an answer carries Authorization headers, cookies or sessions, then their values are scrubbed', async () => {
+    const answer = 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl Cookie: sid=cookievalue123; {"session":"sess-value-456"} ' +
+      'seen: Basic dXNlcjpwYXNzd29yZDEyMzQ1Ng==';
+    const { verify } = answering(answer);
+    const verdict = await verify({ name: 'headers', event: '{}', expect: { retMsgPattern: '^nope$' } });
+    for (const secret of ['eyJhbGci', 'cookievalue123', 'sess-value-456', 'dXNlcjpw']) expect(verdict.detail).not.toContain(secret);
+  });
+
   it('when the event references SCF_EVENT_ variables, then the function gets their values, JSON-escaped, and the detail never shows them', async () => {
     const value = 'v"al\\ue-123';
     const { verify, events } = answering(JSON.stringify({ echo: { greeting: value } }), { env: { SCF_EVENT_GREETING: value } });
@@ -200,10 +223,23 @@ describe('verification rules', () => {
     expect(checkPattern('x'.repeat(MAX_PATTERN_LENGTH + 1))).toContain(`more than ${MAX_PATTERN_LENGTH}`);
   });
 
-  it('when an event has references, then they are listed once each and only SCF_EVENT_ names are allowed', () => {
-    expect(eventEnvReferences('{"a":"${env:SCF_EVENT_A}","b":"${env:X} ${env:SCF_EVENT_A}"}')).toEqual(['SCF_EVENT_A', 'X']);
+  it('when an event references variables, then only SCF_EVENT_ names are allowed', () => {
     expect(eventEnvNameProblem('SCF_EVENT_A1_B')).toBeUndefined();
     for (const name of ['TENCENTCLOUD_SECRET_KEY', 'SCF_EVENT_', 'scf_event_a', 'SCF_EVENT_a', '']) expect(eventEnvNameProblem(name)).toContain('refused');
+  });
+
+  it('when a history recorded before verify-in-activity replays, then the legacy judge judges as JavaScript did: lookarounds, no caps', () => {
+    const view = (retMsg: string) => ({ invokeResult: 0, retMsg, errMsg: '', durationMs: 1 });
+    const lookahead: VerificationCase = { name: 'look', event: '{}', expect: { retMsgPattern: '^(?=.*"ok")' } };
+    expect(firstBrokenExpectation(lookahead, view('{"ok":true}'), { legacy: true })).toBeUndefined();
+    expect(firstBrokenExpectation(lookahead, view('{"no":true}'), { legacy: true })).toContain('does not match');
+    expect(firstBrokenExpectation(lookahead, view('{"ok":true}'))).toContain('not a pattern RE2 accepts');
+    const long: VerificationCase = { name: 'long', event: '{}', expect: { retMsgPattern: `^(?:${'x?'.repeat(300)})$` } };
+    expect(firstBrokenExpectation(long, view(''), { legacy: true })).toBeUndefined();
+    expect(firstBrokenExpectation(long, view(''))).toContain(`more than ${MAX_PATTERN_LENGTH}`);
+    const big: VerificationCase = { name: 'big', event: '{}', expect: { retMsgPattern: '^a+$' } };
+    expect(firstBrokenExpectation(big, view('a'.repeat(MAX_EXAMINED_CHARS + 1)), { legacy: true })).toBeUndefined();
+    expect(firstBrokenExpectation(big, view('a'.repeat(MAX_EXAMINED_CHARS + 1)))).toContain(`more than the ${MAX_EXAMINED_CHARS}`);
   });
 
   it('when a detail is scrubbed, then hidden values, AKIDs, key values and URL queries go, and it fits 1 KB', () => {

@@ -35,6 +35,8 @@ const base = {
   verification: [{ name: 'answers', event: { ping: 1 } }],
 };
 const withEvent = (event: unknown) => ({ ...base, verification: [{ name: 'answers', event }] });
+/** `leaf` under `depth` levels of `{ a: ... }`. */
+const nested = (depth: number, leaf: unknown): unknown => (depth === 0 ? leaf : { a: nested(depth - 1, leaf) });
 const withExpect = (expect: Record<string, unknown>) => ({ ...base, verification: [{ name: 'answers', event: {}, expect }] });
 const withSteps = (steps: unknown[], extra: Record<string, unknown> = {}) => ({ ...base, alias: { name: 'live', steps, ...extra } });
 const withAlias = (alias: Record<string, unknown>) => ({ ...base, alias: { name: 'live', ...alias } });
@@ -183,10 +185,17 @@ export const CASES: BadInput[] = [
   { name: 'credentials in an event', manifest: withEvent({ dbCredentials: 'postgres:s3cr3t-pass' }), field: 'verification[0].event.dbCredentials' },
   { name: 'a passwd that is a long number', manifest: withEvent({ passwd: 1234567890 }), field: 'verification[0].event.passwd' },
   { name: 'a signed URL in an event', manifest: withEvent({ download: 'https://x.cos.ap-guangzhou.myqcloud.com/a.zip?sign=q-sign-algorithm%3Dsha1' }), field: 'verification[0].event.download', message: /signed URL \(sign=/ },
+  { name: 'a bearer token in an Authorization header of an event', manifest: withEvent({ headers: { Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl' } }), field: 'verification[0].event.headers.Authorization' },
+  { name: 'a bearer token under an innocent key', manifest: withEvent({ h: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln' }), field: 'verification[0].event.h', message: /bearer token/ },
+  { name: 'basic credentials under an innocent key', manifest: withEvent({ h: 'Basic dXNlcjpwYXNzd29yZDEyMzQ1Ng==' }), field: 'verification[0].event.h', message: /bearer token/ },
+  { name: 'a cookie in an event', manifest: withEvent({ Cookie: 'sid=0123456789abcdef' }), field: 'verification[0].event.Cookie' },
+  { name: 'a session id in an event', manifest: withEvent({ sessionId: 's-0123456789abcdef' }), field: 'verification[0].event.sessionId' },
+  { name: 'a password nested 70 levels deep', manifest: withEvent(nested(70, { password: 'hunter2hunter2' })), field: `verification[0].event${'.a'.repeat(63)}`, message: /is nested more than 64 levels; flatten it/ },
+  { name: 'a __proto__ nested 70 levels deep in JSON text', manifest: withEvent(`${'{"a":'.repeat(70)}{"__proto__":{"x":1}}${'}'.repeat(70)}`), field: `verification[0].event${'.a'.repeat(62)}`, message: /is nested more than 64 levels; flatten it/ },
   { name: 'a SecretId in the description', manifest: { ...base, description: `built with ${AKID}` }, field: 'description', message: /Tencent SecretId/ },
   { name: 'an access token in an expectation', manifest: withExpect({ retMsgJsonSubset: { access_token: 'ya29.a0AfH6SMBx3' } }), field: 'verification[0].expect.retMsgJsonSubset.access_token' },
   { name: 'a SecretId as a case name', manifest: { ...base, verification: [{ name: AKID }] }, field: 'verification[0].name' },
-  { name: 'a reference to a worker variable that is not SCF_EVENT_*', manifest: withEvent({ key: '${env:TENCENTCLOUD_SECRET_KEY}' }), field: 'verification[0].event.key', message: /names "TENCENTCLOUD_SECRET_KEY"; a reference names a worker variable SCF_EVENT_<NAME>/ },
+  { name: 'a reference to a worker variable that is not SCF_EVENT_*', manifest: withEvent({ key: '${env:TENCENTCLOUD_SECRET_KEY}' }), field: 'verification[0].event.key', message: /names "TENCENTCLOUD_SECRET_KEY", and an event may reference only worker variables named SCF_EVENT_<NAME>/ },
   { name: 'a reference to PATH', manifest: withEvent({ p: 'x ${env:PATH} y' }), field: 'verification[0].event.p', message: /names "PATH"/ },
   { name: 'an unclosed reference', manifest: withEvent({ token: '${env:SCF_EVENT_TOKEN' }), field: 'verification[0].event.token', message: /not a well-formed reference/ },
   { name: 'an empty reference', manifest: withEvent({ token: '${env:}' }), field: 'verification[0].event.token', message: /names ""/ },

@@ -5,7 +5,7 @@
  * converter) before they are searched: in a raw history they are bytes (base64 once serialised), so a
  * plain text search of `JSON.stringify(history)` finds nothing even when a secret is there.
  *
- * What counts as a secret: the values client/manifest/credentials.ts says look like credentials
+ * What counts as a secret: the values activities/credentials.ts says look like credentials
  * (Tencent SecretIds `AKID...`, signed-URL parameters `sign=`/`q-signature=`/`Signature=`, keys named
  * like secret/password/token/key holding long values), plus exact strings the caller knows are secret
  * (by default the simulator's SecretKey). Every string is searched, decoded payload or not: failure
@@ -18,7 +18,7 @@
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { decode } from '@temporalio/common/lib/internal-non-workflow';
-import { credentialLooksLike, forEachLeaf } from '../../client/manifest/credentials';
+import { credentialLooksLike, forEachLeaf } from '../../activities/credentials';
 import { DEFAULT_CREDENTIALS } from '../../simulator';
 
 export interface SecretFinding {
