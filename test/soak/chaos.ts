@@ -84,7 +84,9 @@ export class ChaosDriver {
     const start = Date.now();
     for (const [i, event] of this.plan.entries()) {
       const wait = start + event.atMs - Date.now();
-      if (wait > 0) await new Promise<void>((resolve) => {
+      // A stop() that landed while the last event was applied has already called wake(): check
+      // before waiting again, or nothing would wake this wait.
+      if (wait > 0 && !this.stopped) await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait);
         this.wake = () => {
           clearTimeout(timer);
