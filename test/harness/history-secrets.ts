@@ -70,6 +70,9 @@ export async function scanHistoryForSecrets(client: Client, workflowId: string, 
     forEachLeaf(value, path, (leaf, at, key) => {
       const looksLike = credentialLooksLike(leaf, key) ?? knownSecret(leaf);
       if (looksLike) found({ workflowId: id, where, path: at, looksLike });
+    }, {
+      // Nothing is skipped unseen: a value nested too deep to search is reported as a finding.
+      tooDeep: (at) => found({ workflowId: id, where, path: at, looksLike: 'a value nested too deep to search' }),
     });
   };
   const knownSecret = (leaf: unknown): string | undefined =>
