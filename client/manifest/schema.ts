@@ -10,8 +10,8 @@ import { checkDuration, formatDurationMs, parseDurationMs } from '../../workflow
 import {
   APPROVAL_TIMEOUT_DEFAULT_SECONDS,
   APPROVAL_TIMEOUT_MAX_SECONDS,
+  eventSizeProblem,
   MAX_BAKE_MS,
-  MAX_EVENT_BYTES,
   MAX_EXPECTED_DURATION_MS,
   MAX_TOTAL_BAKE_MS,
   MAX_VERIFICATION_CASES,
@@ -132,12 +132,9 @@ const VERIFICATION_SHAPE = {
         return z.NEVER;
       }
     }
-    const bytes = Buffer.byteLength(event);
-    if (bytes > MAX_EVENT_BYTES) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `is ${(bytes / 1024 / 1024).toFixed(1)} MiB as JSON; SCF's InvokeFunction takes an event of at most 6 MB. Make the event smaller`,
-      });
+    const tooBig = eventSizeProblem(event);
+    if (tooBig) {
+      ctx.addIssue({ code: 'custom', message: tooBig });
       return z.NEVER;
     }
     return event;
