@@ -35,6 +35,10 @@ export const MAX_BAKE_MS = 24 * 3_600_000;
 export const MAX_TOTAL_BAKE_MS = 72 * 3_600_000;
 /** `expect.maxDuration`: SCF runs an event function's invocation for at most 900 s. */
 export const MAX_EXPECTED_DURATION_MS = 900_000;
+/** `expect.maxDuration` at least: every invocation takes some time, 0 fails every release (schema.ts says why 1 ms). */
+export const MIN_EXPECTED_DURATION_MS = 1;
+/** `alias.approvalTimeout` at least: a person needs time to approve; less would time out after replicating everywhere. */
+export const MIN_APPROVAL_TIMEOUT_SECONDS = 60;
 /** Verification cases; each runs in every region and at every bake probe. */
 export const MAX_VERIFICATION_CASES = 20;
 
