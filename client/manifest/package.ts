@@ -14,7 +14,7 @@ import { base64Length, fitsZipFile, hasZipSignature, validatePackageRef } from '
 import { isPublicAddress } from '../../activities/url-policy';
 import type { CodePackage } from '../../workflows/definitions';
 import type { ManifestIssue } from './issues';
-import { listZipEntries, zipContentsProblem } from './zip-contents';
+import { listZipEntries, zipContentsProblem } from '../../activities/zip-contents';
 
 export interface PackageField {
   path?: string;
