@@ -96,7 +96,10 @@ function urlIssues(location: string, simulatorHost: string | undefined): Manifes
   if (url.protocol === 'http:' && !trusted) {
     return issue('is plain http (anyone on the way can read or change the zip, and workers fetch https only); use https://, or package.cos');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return [];
+  // The fix every refusal of a package.url offers: what the client and the workers both take.
+  const instead = 'use an unsigned https:// URL on an allowed host, or package.cos';
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return issue(`scheme "${url.protocol}" is not supported; ${instead}`);
+  if (url.username || url.password) return issue(`must not carry credentials in the URL (they would be recorded in workflow history); ${instead}`);
   if (trusted) return [];
   const hostname = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
   if (isIP(hostname)) {
