@@ -37,6 +37,7 @@ import { COS_HOST_PATTERNS, FetchPolicy, type LookupAll } from './url-policy';
 import type { RateLimiter } from './rate-limiter';
 import { type ScfClientFactory, ScfGateway } from './scf-client';
 import { createCheckVerification, createVerifyCase } from './verification';
+import { listZipBufferEntries, zipContentsProblem } from './zip-contents';
 
 export interface ActivityDeps {
   /** SDK clients per region, for one account. */
@@ -119,6 +120,27 @@ function invalidPackage(err: PackageError): ApplicationFailure {
     nonRetryable: !err.retryable,
     details: [{ field: err.field }],
   });
+}
+
+/**
+ * Refuses (non-retryable `InvalidPackage`, before any SCF call) a zip that SCF would refuse for the
+ * handler the function runs with after the update: empty, nested in a folder, no handler file at the
+ * root. Only zips the worker sends itself are seen; a cos:// package is read by SCF, not here.
+ */
+async function refuseZipWithoutHandler(zipBase64: string | undefined, input: UpdateCodeInput): Promise<void> {
+  if (zipBase64 === undefined || input.runsHandler === undefined) return;
+  let problem: string | undefined;
+  try {
+    problem = zipContentsProblem(await listZipBufferEntries(Buffer.from(zipBase64, 'base64')), input.runsHandler);
+  } catch (err) {
+    problem = `cannot be read as a zip (${(err as Error).message}); rebuild it`;
+  }
+  if (problem === undefined) return;
+  const whose =
+    input.handler === undefined
+      ? ` (${input.runsHandler} is the function's current handler, kept because the manifest sets none: set handler in the manifest to the file the zip has, or rebuild the zip)`
+      : '';
+  throw invalidPackage(new PackageError('pkg.location', `the zip for ${fnName(input.fn)}: ${problem}${whose}`));
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -389,6 +411,7 @@ export function createActivities(deps: ActivityDeps) {
         if (err instanceof PackageError) throw invalidPackage(err);
         throw err;
       }
+      await refuseZipWithoutHandler(prepared.params.ZipFile, input);
       const r = await gw.call(
         'UpdateFunctionCode',
         t(input.fn),

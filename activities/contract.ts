@@ -64,6 +64,12 @@ export interface UpdateCodeInput {
   pkg: CodePackage;
   /** e.g. `index.main_handler`; omitted keeps the function's handler. */
   handler?: string;
+  /**
+   * The handler the function runs with after the update: `handler`, else the function's current one
+   * (read just before, by the snapshot). A zip whose root lacks its file is refused (`InvalidPackage`)
+   * before the SCF call. Absent in inputs recorded before this field: then nothing is checked.
+   */
+  runsHandler?: string;
 }
 
 export interface PublishVersionInput {

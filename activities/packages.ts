@@ -68,7 +68,7 @@ export function validatePackageRef(pkg: Partial<CodePackage> | null | undefined)
   let ref: PackageRef | undefined;
   const loc = typeof pkg.location === 'string' ? pkg.location.trim() : '';
   if (!loc) {
-    issues.push({ field: 'pkg.location', message: 'is empty; give an absolute path, file://, http(s):// or cos://bucket/key?region=...' });
+    issues.push({ field: 'pkg.location', message: 'is empty; give an absolute path or file:// under SCF_PACKAGE_DIR, an https:// URL on an allowed host, or cos://bucket/key?region=...' });
   } else if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(loc)) {
     let url: URL | undefined;
     try {
@@ -88,7 +88,7 @@ export function validatePackageRef(pkg: Partial<CodePackage> | null | undefined)
         case 'http:':
         case 'https:':
           if (url.username || url.password) {
-            issues.push({ field: 'pkg.location', message: 'must not carry credentials in the URL (they would be recorded in workflow history); use a pre-signed URL or COS' });
+            issues.push({ field: 'pkg.location', message: 'must not carry credentials in the URL (they would be recorded in workflow history); use an unsigned https:// URL on an allowed host, or cos://bucket/key?region=...' });
           } else {
             ref = { kind: 'http', url: url.toString() };
           }
@@ -106,14 +106,14 @@ export function validatePackageRef(pkg: Partial<CodePackage> | null | undefined)
         default:
           issues.push({
             field: 'pkg.location',
-            message: `scheme "${url.protocol}" is not supported; use an absolute path, file://, http(s):// or cos://bucket/key?region=...`,
+            message: `scheme "${url.protocol}" is not supported; use an absolute path or file:// under SCF_PACKAGE_DIR, an https:// URL on an allowed host, or cos://bucket/key?region=...`,
           });
       }
     }
   } else if (path.isAbsolute(loc)) {
     ref = { kind: 'file', path: path.normalize(loc) };
   } else {
-    issues.push({ field: 'pkg.location', message: `"${loc}" is a relative path; the worker needs an absolute path (or file://, http(s)://, cos://)` });
+    issues.push({ field: 'pkg.location', message: `"${loc}" is a relative path; the worker needs an absolute path under SCF_PACKAGE_DIR (or file://, an https:// URL on an allowed host, cos://)` });
   }
   if (issues.length > 0 || !ref) return { ok: false, issues };
   return { ok: true, ref, sha256: sha.toLowerCase() };

@@ -32,17 +32,25 @@ export function parseDurationMs(value: string | number): number | undefined {
   return Number.isSafeInteger(Math.round(ms)) ? Math.round(ms) : undefined;
 }
 
+/** Why a value is not a duration a field takes: callers word the unreadable case their own way. */
+export type DurationProblemKind = 'unreadable' | 'too-long' | 'too-short';
+
 /**
- * A duration within `[0, maxMs]`, or the reason it is not one (for the caller to put after the
- * field's or variable's name). The over-the-maximum message reminds that a bare number is seconds:
- * the usual way to get there is a count of milliseconds written without `ms`.
+ * A duration within `[minMs, maxMs]`, or the reason it is not one and its kind (for the caller to put
+ * after the field's or variable's name). The over-the-maximum message reminds that a bare number is
+ * seconds: the usual way to get there is a count of milliseconds written without `ms`. `minMs` is for
+ * fields where a shorter time cannot work (a 0 ms bound on an invocation fails every release).
  */
-export function checkDuration(value: unknown, maxMs: number): { ms: number } | { problem: string } {
+export function checkDuration(value: unknown, maxMs: number, minMs = 0): { ms: number } | { problem: string; kind: DurationProblemKind } {
   const ms = typeof value === 'number' || typeof value === 'string' ? parseDurationMs(value) : undefined;
-  if (ms === undefined) return { problem: `"${String(value)}" is not a duration; write ${DURATION_GRAMMAR}` };
+  if (ms === undefined) return { kind: 'unreadable', problem: `"${String(value)}" is not a duration; write ${DURATION_GRAMMAR}` };
   if (ms > maxMs) {
-    return { problem: `is ${formatDurationMs(ms)}, more than the maximum ${formatDurationMs(maxMs)} (a bare number is seconds; write e.g. 500ms for milliseconds)` };
+    return {
+      kind: 'too-long',
+      problem: `is ${formatDurationMs(ms)}, more than the maximum ${formatDurationMs(maxMs)} (a bare number is seconds; write e.g. 500ms for milliseconds)`,
+    };
   }
+  if (ms < minMs) return { kind: 'too-short', problem: `is ${formatDurationMs(ms)}, less than the minimum ${formatDurationMs(minMs)}` };
   return { ms };
 }
 

@@ -86,7 +86,11 @@ export async function putCode(d: RegionDeployment, ctx: DeployContext): Promise<
   if (d.action === 'update-in-place') {
     const snapshot = await step('snapshot-code', fn.region, () => read.snapshotCode({ fn }));
     ctx.saga.add(restoreCodeUndo(fn, snapshot));
-    await step('update-code', fn.region, () => mutation.updateFunctionCode({ fn, pkg: ctx.pkg, handler: ctx.handler }));
+    // The handler it runs with afterwards (the manifest's, else its own): the activity refuses a zip without its file.
+    const runsHandler = ctx.handler ?? snapshot.handler;
+    await step('update-code', fn.region, () =>
+      mutation.updateFunctionCode({ fn, pkg: ctx.pkg, handler: ctx.handler, ...(runsHandler !== undefined && { runsHandler }) }),
+    );
   } else {
     if (!d.copySource) throw new Error(`${d.action} in ${fn.region} needs a copy source`);
     const override = d.action === 'override-by-copy';

@@ -5,7 +5,7 @@ import { FunctionBusyError, ReleaseNotFoundError, type ReleaseRef } from '../api
 import { connectTemporal, type TemporalTarget } from '../connection';
 import { CliError, EXIT } from '../exit-codes';
 import { ManifestError } from '../manifest';
-import { checkDuration, DURATION_GRAMMAR, parseDurationMs } from '../../workflows/durations';
+import { checkDuration, DURATION_GRAMMAR } from '../../workflows/durations';
 
 /** The exit code for an error a command let escape; prints it to stderr (commander prints its own). */
 export function failWith(err: unknown): number {
@@ -71,8 +71,9 @@ export function releaseRef(id: string | undefined, options: ReleaseRefOptions): 
 
 /** A flag's duration in the one grammar (workflows/durations.ts), in ms; refused (64) naming the flag. */
 export function durationFlag(flag: string, text: string, maxMs: number): number {
-  if (parseDurationMs(text) === undefined) throw new CliError(`${flag} takes ${DURATION_GRAMMAR}, not "${text}"`, EXIT.INVALID_INPUT);
   const checked = checkDuration(text, maxMs);
-  if ('problem' in checked) throw new CliError(`${flag} ${checked.problem}`, EXIT.INVALID_INPUT);
+  if ('problem' in checked) {
+    throw new CliError(checked.kind === 'unreadable' ? `${flag} takes ${DURATION_GRAMMAR}, not "${text}"` : `${flag} ${checked.problem}`, EXIT.INVALID_INPUT);
+  }
   return checked.ms;
 }

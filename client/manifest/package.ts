@@ -15,7 +15,7 @@ import { base64Length, fitsZipFile, hasZipSignature, validatePackageRef } from '
 import { isPublicAddress } from '../../activities/url-policy';
 import type { CodePackage } from '../../workflows/definitions';
 import type { ManifestIssue } from './issues';
-import { listZipEntries, zipContentsProblem } from './zip-contents';
+import { listZipEntries, zipContentsProblem } from '../../activities/zip-contents';
 
 export interface PackageField {
   path?: string;
@@ -94,7 +94,10 @@ function urlIssues(location: string, simulatorHost: string | undefined): Manifes
   if (url.protocol === 'http:' && !trusted) {
     return issue('is plain http (anyone on the way can read or change the zip, and workers fetch https only); use https://, or package.cos');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return [];
+  // The fix every refusal of a package.url offers: what the client and the workers both take.
+  const instead = 'use an unsigned https:// URL on an allowed host, or package.cos';
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return issue(`scheme "${url.protocol}" is not supported; ${instead}`);
+  if (url.username || url.password) return issue(`must not carry credentials in the URL (they would be recorded in workflow history); ${instead}`);
   if (trusted) return [];
   const hostname = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
   if (isIP(hostname)) {

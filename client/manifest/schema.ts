@@ -6,15 +6,17 @@
 import { checkPattern } from '../../activities/verification-rules';
 import { z } from 'zod';
 import type { TrafficStep, VerificationCase } from '../../workflows/definitions';
-import { checkDuration, formatDurationMs, parseDurationMs } from '../../workflows/durations';
+import { checkDuration, formatDurationMs } from '../../workflows/durations';
 import {
   APPROVAL_TIMEOUT_DEFAULT_SECONDS,
   APPROVAL_TIMEOUT_MAX_SECONDS,
+  eventSizeProblem,
   MAX_BAKE_MS,
-  MAX_EVENT_BYTES,
   MAX_EXPECTED_DURATION_MS,
   MAX_TOTAL_BAKE_MS,
   MAX_VERIFICATION_CASES,
+  MIN_APPROVAL_TIMEOUT_SECONDS,
+  MIN_EXPECTED_DURATION_MS,
 } from './limits';
 import { isScfRegion, SCF_REGIONS } from './regions';
 
@@ -40,18 +42,45 @@ const region = text(`use one of: ${SCF_REGIONS.join(', ')}`).refine(isScfRegion,
   error: (issue) => `"${String(issue.input)}" is not an SCF region; use one of: ${SCF_REGIONS.join(', ')}`,
 });
 
-/** A duration in the one grammar (durations.ts: `30s`, `2m`, `1h`, `500ms`, a bare number is seconds) up to `maxMs`, to milliseconds. */
-function durationMs(fix: string, maxMs: number) {
+/** A floor for a duration field: its least value and why less cannot work, for the refusal. */
+interface DurationFloor {
+  ms: number;
+  why: string;
+}
+
+/**
+ * A duration in the one grammar (durations.ts: `30s`, `2m`, `1h`, `500ms`, a bare number is seconds)
+ * within `[min.ms, maxMs]`, to milliseconds.
+ */
+function durationMs(fix: string, maxMs: number, min?: DurationFloor) {
   return z.unknown().transform((value, ctx): number => {
-    const readable = (typeof value === 'number' || typeof value === 'string') && parseDurationMs(value) !== undefined;
-    const checked = checkDuration(value, maxMs);
+    const checked = checkDuration(value, maxMs, min?.ms);
     if ('problem' in checked) {
-      ctx.addIssue({ code: 'custom', message: readable ? `${checked.problem}; ${fix}` : `"${String(value)}" is not a duration; ${fix}` });
+      const message =
+        checked.kind === 'unreadable' ? `"${String(value)}" is not a duration; ${fix}`
+        : checked.kind === 'too-short' ? `${checked.problem} (${min!.why}); ${fix}`
+        : `${checked.problem}; ${fix}`;
+      ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     }
     return checked.ms;
   });
 }
+
+/**
+ * Every invocation takes some time, so a 0 bound fails every release after the primary was updated
+ * and published. 1 ms is the grammar's resolution (durations are whole ms): the least bound a fast
+ * function can meet, so no tight bound someone means is refused.
+ */
+const MIN_EXPECTED_DURATION: DurationFloor = {
+  ms: MIN_EXPECTED_DURATION_MS,
+  why: 'every invocation takes longer than 0 ms, so a release with this bound would update and publish the primary, then roll it back',
+};
+/** The gate waits for a person; less than a minute would time out before anyone could approve, after replicating everywhere. */
+const MIN_APPROVAL_TIMEOUT: DurationFloor = {
+  ms: MIN_APPROVAL_TIMEOUT_SECONDS * 1000,
+  why: 'nobody can approve that fast: the release would replicate everywhere, then time out and undo it all',
+};
 
 /** Handler paths stay inside the zip: no `..` segment, no absolute path, no backslash. */
 function handlerStaysInZip(handler: string): boolean {
@@ -115,7 +144,7 @@ const EXPECT_SHAPE = {
       if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (in YAML double quotes escape \\ twice)` });
     })
     .optional(),
-  maxDuration: durationMs('write e.g. 500ms, 3s or a number of seconds', MAX_EXPECTED_DURATION_MS).optional(),
+  maxDuration: durationMs('write e.g. 500ms, 3s or a number of seconds', MAX_EXPECTED_DURATION_MS, MIN_EXPECTED_DURATION).optional(),
 };
 
 const VERIFICATION_SHAPE = {
@@ -132,12 +161,9 @@ const VERIFICATION_SHAPE = {
         return z.NEVER;
       }
     }
-    const bytes = Buffer.byteLength(event);
-    if (bytes > MAX_EVENT_BYTES) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `is ${(bytes / 1024 / 1024).toFixed(1)} MiB as JSON; SCF's InvokeFunction takes an event of at most 6 MB. Make the event smaller`,
-      });
+    const tooBig = eventSizeProblem(event);
+    if (tooBig) {
+      ctx.addIssue({ code: 'custom', message: tooBig });
       return z.NEVER;
     }
     return event;
@@ -214,6 +240,7 @@ const ALIAS_SHAPE = {
   approvalTimeout: durationMs(
     `write e.g. 30m, 4h, 2d (default ${formatDurationMs(APPROVAL_TIMEOUT_DEFAULT_SECONDS * 1000)}, at most ${formatDurationMs(APPROVAL_TIMEOUT_MAX_SECONDS * 1000)})`,
     APPROVAL_TIMEOUT_MAX_SECONDS * 1000,
+    MIN_APPROVAL_TIMEOUT,
   ).optional(),
 };
 

@@ -33,12 +33,15 @@ function prototypeKeyIssues(manifest: Record<string, unknown>): ManifestIssue[] 
   return issues;
 }
 
-function credentialIssues(manifest: Record<string, unknown>, notSecrets: readonly string[]): ManifestIssue[] {
+/**
+ * Credential-looking values in `fields` (path, value). `notSecrets` lists the paths marked as test
+ * data; undefined where the input has no way to mark one (`sync --verify-event`), so no message offers it.
+ */
+function credentialIssues(fields: ReadonlyArray<[string, unknown]>, notSecrets: readonly string[] | undefined): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
   const marked = new Set(notSecrets);
   const used = new Set<string>();
-  for (const [field, value] of Object.entries(manifest)) {
-    if (field === 'package' || field === 'notSecrets') continue;
+  for (const [field, value] of fields) {
     forEachLeaf(value, field, (leaf, path, key) => {
       const looksLike = credentialLooksLike(leaf, key);
       // A malformed reference is reported as one (envReferenceIssues), not as the credential it is not.
@@ -51,12 +54,12 @@ function credentialIssues(manifest: Record<string, unknown>, notSecrets: readonl
         path,
         message:
           `looks like ${looksLike}, which would be stored in workflow history in clear; put the value in the worker's environment ` +
-          `as SCF_EVENT_<NAME> and write \${env:SCF_EVENT_<NAME>} here (resolved on the worker, never recorded), ` +
-          `or, if it is test data and not a secret, add "${path}" to notSecrets`,
+          `as SCF_EVENT_<NAME> and write \${env:SCF_EVENT_<NAME>} here (resolved on the worker, never recorded)` +
+          (notSecrets ? `, or, if it is test data and not a secret, add "${path}" to notSecrets` : ''),
       });
     });
   }
-  notSecrets.forEach((path, i) => {
+  notSecrets?.forEach((path, i) => {
     if (!used.has(path)) issues.push({ path: `notSecrets[${i}]`, message: `"${path}" names no credential-looking value; remove it` });
   });
   return issues;
@@ -64,12 +67,13 @@ function credentialIssues(manifest: Record<string, unknown>, notSecrets: readonl
 
 const IN_EVENT = /^verification\[\d+\]\.event(?:$|[.[])/;
 
-function envReferenceIssues(manifest: Record<string, unknown>): ManifestIssue[] {
+/** `${env:...}` references in `fields` (path, value): well formed, and only where `inEvent(path)`. */
+function envReferenceIssues(fields: ReadonlyArray<[string, unknown]>, inEvent: (path: string) => boolean): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
-  for (const [field, value] of Object.entries(manifest)) {
+  for (const [field, value] of fields) {
     forEachLeaf(value, field, (leaf, path) => {
       if (typeof leaf !== 'string' || !/\$\{\s*env\b/i.test(leaf)) return;
-      if (!IN_EVENT.test(path)) {
+      if (!inEvent(path)) {
         issues.push({ path, message: 'holds an ${env:...} reference, but only verification events resolve them (on the worker); remove it' });
         return;
       }
@@ -85,5 +89,19 @@ export function valueIssues(manifest: Record<string, unknown>): ManifestIssue[] 
   const prototypeIssues = prototypeKeyIssues(manifest);
   // With a prototype key (or a value nested too deep) present, the rest is not worth walking: the manifest is refused already.
   if (prototypeIssues.length > 0) return prototypeIssues;
-  return [...credentialIssues(manifest, notSecrets), ...envReferenceIssues(manifest)];
+  const fields = Object.entries(manifest);
+  return [
+    ...credentialIssues(fields.filter(([field]) => field !== 'package' && field !== 'notSecrets'), notSecrets),
+    ...envReferenceIssues(fields, (path) => IN_EVENT.test(path)),
+  ];
+}
+
+/**
+ * The same checks on a verification event given outside a manifest (`sync --verify-event`), its
+ * problems named from `path` (e.g. `--verify-event #1`); such an event has no notSecrets to mark test data.
+ */
+export function eventValueIssues(event: unknown, path: string): ManifestIssue[] {
+  const prototypeIssues = prototypeKeyIssues(event, path);
+  if (prototypeIssues.length > 0) return prototypeIssues;
+  return [...credentialIssues([[path, event]], undefined), ...envReferenceIssues([[path, event]], () => true)];
 }

@@ -4,8 +4,10 @@
  */
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../exit-codes';
+import { eventSizeProblem, inputSizeIssues } from '../manifest/limits';
 import { isScfRegion, SCF_REGIONS } from '../manifest/regions';
 import { ALIAS_NAME, ALIAS_NAME_RULE, FUNCTION_NAME, FUNCTION_NAME_RULE, NAMESPACE, NAMESPACE_RULE } from '../manifest/schema';
+import { eventValueIssues } from '../manifest/value-checks';
 import type { SyncInput, SyncSelector, VerificationCase } from '../../workflows/definitions';
 
 export interface SyncFlags {
@@ -37,16 +39,32 @@ export function addSyncFlags(command: Command): Command {
     );
 }
 
-/** `--verify-event` values as verification cases; refuses text that is not JSON, naming the flag. */
+/**
+ * `--verify-event` values as verification cases, refused (naming `--verify-event #n`) unless each
+ * passes what the manifest's verification events must pass: JSON, within SCF's 6 MB, no
+ * `__proto__`-like key, no credential-looking value, well-formed `${env:SCF_EVENT_*}` references only
+ * (manifest/value-checks.ts, limits.ts); and all of them together within a workflow input's size.
+ */
 function verificationFromEvents(events: readonly string[] = []): VerificationCase[] {
-  return events.map((event, i) => {
+  const flagOf = (i: number) => `--verify-event #${i + 1}`;
+  const cases = events.map((event, i): VerificationCase => {
+    let parsed: unknown;
     try {
-      JSON.parse(event);
+      parsed = JSON.parse(event);
     } catch (err) {
-      throw new CliError(`--verify-event #${i + 1} is not JSON (${(err as Error).message}); pass the event as JSON text, e.g. '{"ping":1}'`, EXIT.INVALID_INPUT);
+      throw new CliError(`${flagOf(i)} is not JSON (${(err as Error).message}); pass the event as JSON text, e.g. '{"ping":1}'`, EXIT.INVALID_INPUT);
     }
+    const tooBig = eventSizeProblem(event);
+    const issues = tooBig ? [{ path: flagOf(i), message: tooBig }] : eventValueIssues(parsed, flagOf(i));
+    if (issues.length > 0) throw new CliError(issues.map((issue) => `${issue.path}: ${issue.message}`).join('\n'), EXIT.INVALID_INPUT);
     return { name: `event-${i + 1}`, event, expect: { invokeResult: 0 } };
   });
+  const [tooBig] = inputSizeIssues({ verification: cases });
+  if (tooBig) {
+    const at = Number(/^verification\[(\d+)\]/.exec(tooBig.path)?.[1] ?? 0);
+    throw new CliError(`${flagOf(at)}: ${tooBig.message}`, EXIT.INVALID_INPUT);
+  }
+  return cases;
 }
 
 function parseSelector(text: string): SyncSelector {

@@ -50,11 +50,11 @@ describe('validatePackageRef (pure)', () => {
 
   test.each([
     ['relative/code.zip', good, /relative path/],
-    ['ftp://host/code.zip', good, /scheme "ftp:" is not supported/],
+    ['ftp://host/code.zip', good, /scheme "ftp:" is not supported; use an absolute path or file:\/\/ under SCF_PACKAGE_DIR, an https:\/\/ URL on an allowed host, or cos:\/\//],
     ['s3://bucket/key', good, /not supported/],
     ['cos://code-1250000000/key.zip', good, /region/],
     ['cos://BadBucket/key.zip?region=ap-guangzhou', good, /bucket/],
-    ['https://user:pw@example.com/code.zip', good, /credentials/],
+    ['https://user:pw@example.com/code.zip', good, /credentials.*; use an unsigned https:\/\/ URL on an allowed host, or cos:\/\/bucket\/key\?region=/],
     ['', good, /empty/],
     ['/abs/code.zip', 'nothex', /pkg.sha256/],
     ['/abs/code.zip', undefined, /pkg.sha256/],

@@ -222,6 +222,11 @@ export const CASES: BadInput[] = [
   { name: 'bakes of 96h in all', manifest: withSteps([{ percent: 10, bake: '24h' }, { percent: 20, bake: '24h' }, { percent: 50, bake: '24h' }, { percent: 100, bake: '24h' }]), field: 'alias.steps', message: /bake 4d in all, more than the 3d/ },
   { name: 'an approval timeout of 8 days', manifest: withAlias({ requireApproval: true, approvalTimeout: '8d' }), field: 'alias.approvalTimeout', message: /more than the maximum 7d/ },
   { name: 'an approval timeout without an approval gate', manifest: withAlias({ approvalTimeout: '1h' }), field: 'alias.approvalTimeout', message: /requireApproval is not true/ },
+  { name: 'a maxDuration of 0', manifest: withExpect({ maxDuration: 0 }), field: 'verification[0].expect.maxDuration', message: /is 0ms, less than the minimum 1ms \(every invocation takes longer than 0 ms.*roll it back\); write e\.g\. 500ms/ },
+  { name: 'a maxDuration of "0ms"', manifest: withExpect({ maxDuration: '0ms' }), field: 'verification[0].expect.maxDuration', message: /less than the minimum 1ms/ },
+  { name: 'an approval timeout of 0', manifest: withAlias({ requireApproval: true, approvalTimeout: 0 }), field: 'alias.approvalTimeout', message: /is 0ms, less than the minimum 1m \(nobody can approve that fast.*undo it all\); write e\.g\. 30m/ },
+  { name: 'an approval timeout of 400ms', manifest: withAlias({ requireApproval: true, approvalTimeout: '400ms' }), field: 'alias.approvalTimeout', message: /is 400ms, less than the minimum 1m/ },
+  { name: 'an approval timeout of 59 seconds', manifest: withAlias({ requireApproval: true, approvalTimeout: 59 }), field: 'alias.approvalTimeout', message: /is 59s, less than the minimum 1m/ },
   { name: 'a maxDuration over SCF\'s 900 s', manifest: withExpect({ maxDuration: '901s' }), field: 'verification[0].expect.maxDuration', message: /more than the maximum 15m/ },
 
   // --- other shapes

@@ -3,6 +3,7 @@
  * connects to anything. Temporal is pointed at a closed port, so a command that connected first
  * would end with exit 1 and "cannot reach Temporal" instead.
  */
+import { syncInputFromFlags } from '../../client/schedules/sync-options';
 import { spawnCli, type SpawnedCliRun } from '../harness/run-cli';
 
 const UNREACHABLE = { TEMPORAL_ADDRESS: '127.0.0.1:1' };
@@ -63,5 +64,40 @@ describe('bad input', () => {
     expectRefused(namespace, '--namespace: "bad name!" is not an SCF namespace; a namespace must be 1-30 letters, digits, - or _');
     expectRefused(functions, '--functions: "9lives" is not an SCF function name; a name must be 2-60 characters');
     expectRefused(alias, '--what: the alias name "9x" must start with a letter');
+  });
+});
+
+describe('sync --verify-event', () => {
+  const run = ['sync', 'run', '--source', 'ap-guangzhou', '--targets', 'ap-shanghai', '--functions', 'fn-a'];
+  const create = ['sync', 'schedule', 'create', 'nightly', '--cron', '0 3 * * *', '--source', 'ap-guangzhou', '--targets', 'ap-shanghai', '--functions', 'fn-a'];
+
+  it('when an event carries a credential, a __proto__ key or a malformed ${env:} reference, then sync run and schedule create exit 64 naming the event without connecting', async () => {
+    const secret = JSON.stringify({ SecretId: `AKID${'x'.repeat(32)}` });
+    const [runSecret, createSecret, proto, env, ok] = await Promise.all([
+      spawnCli([...run, '--verify-event', '{"ping":1}', '--verify-event', secret], UNREACHABLE),
+      spawnCli([...create, '--verify-event', secret], UNREACHABLE),
+      spawnCli([...run, '--verify-event', '{"__proto__":{"admin":true}}'], UNREACHABLE),
+      spawnCli([...run, '--verify-event', '{"token":"${env:HOME}"}'], UNREACHABLE),
+      spawnCli([...run, '--verify-event', '{"token":"${env:SCF_EVENT_TOKEN}"}'], UNREACHABLE),
+    ]);
+    expectRefused(runSecret, /--verify-event #2\.SecretId: looks like a Tencent SecretId \(AKID\.\.\.\).*write \$\{env:SCF_EVENT_<NAME>\}/);
+    expect(runSecret.stderr).not.toContain('notSecrets');
+    expectRefused(createSecret, /--verify-event #1\.SecretId: looks like a Tencent SecretId/);
+    expectRefused(proto, /--verify-event #1\.__proto__: is a key that names JavaScript's object machinery/);
+    expectRefused(env, /--verify-event #1\.token: \$\{env:HOME\} names "HOME"; a reference names a worker variable SCF_EVENT_<NAME>/);
+    // A well-formed reference passes the checks, so this run gets as far as connecting.
+    expect(ok.stderr).toContain('cannot reach Temporal');
+  });
+
+  it('when the events together are too big for a workflow input, then sync run exits 64 naming the biggest', async () => {
+    const big = JSON.stringify({ data: 'x'.repeat(100 * 1024) });
+    const events = Array.from({ length: 11 }, () => ['--verify-event', big]).flat();
+    expectRefused(await spawnCli([...run, ...events], UNREACHABLE), /--verify-event #1: is 101 KiB, and the whole release input is 1\.1 MiB/);
+  });
+
+  it('when an event is over SCF\'s 6 MB, then the sync flags are refused naming it', () => {
+    const flags = { source: 'ap-guangzhou', targets: 'ap-shanghai', functions: 'fn-a', namespace: 'default', what: 'latest-version', concurrency: '8' };
+    const huge = JSON.stringify({ data: 'x'.repeat(6 * 1024 * 1024) });
+    expect(() => syncInputFromFlags({ ...flags, verifyEvent: [huge] })).toThrow(/--verify-event #1: is 6\.0 MiB as JSON; SCF's InvokeFunction takes an event of at most 6 MB/);
   });
 });

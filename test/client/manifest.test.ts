@@ -161,6 +161,18 @@ describe('building the ReleaseInput', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('when durations sit at their floors (bake 0, maxDuration 1ms, approvalTimeout 1m), then they are accepted', async () => {
+    const { input } = await buildRelease({
+      file: manifestFile({
+        ...base,
+        verification: [{ expect: { maxDuration: '1ms' } }],
+        alias: { name: 'live', requireApproval: true, approvalTimeout: '1m', steps: [{ percent: 100, bake: 0 }] },
+      }),
+    });
+    expect(input.verification[0].expect.maxDurationMs).toBe(1);
+    expect(input.alias).toMatchObject({ approvalTimeoutSeconds: 60, steps: [{ percent: 100, bakeSeconds: 0 }] });
+  });
+
   it('when two releases start in order, then their ids sort in the same order', async () => {
     const file = manifestFile(base);
     const first = await buildRelease({ file, now: new Date('2026-11-25T06:01:02Z') });

@@ -11,7 +11,7 @@ import yazl from 'yazl';
 import { registerReleaseCommand } from '../../client/commands/release';
 import { buildRelease, ManifestError } from '../../client/manifest';
 import { createZip } from '../../simulator';
-import { SA_FUNCTION } from '../../workflows/definitions';
+import { eventually } from '../harness/eventually';
 import { runCli } from '../harness/run-cli';
 import { useScfWorld } from '../harness/use-scf-world';
 
@@ -138,7 +138,9 @@ describe('package URLs', () => {
     ['https://metadata.google.internal/fn.zip', /not a public host name/],
     ['https://printer.local/fn.zip', /not a public host name/],
     ['http://example.com/fn.zip', /plain http/],
-    ['https://user:pw@example.com/fn.zip', /credentials/],
+    ['https://user:pw@example.com/fn.zip', /credentials.*; use an unsigned https:\/\/ URL on an allowed host, or package\.cos$/],
+    ['ftp://example.com/fn.zip', /scheme "ftp:" is not supported; use an unsigned https:\/\/ URL on an allowed host, or package\.cos$/],
+    ['gopher://example.com/fn.zip', /scheme "gopher:" is not supported; use an unsigned https:\/\/ URL on an allowed host, or package\.cos$/],
     ['cos://code-1250000000/fn.zip?region=ap-guangzhou', /is a cos:\/\/ location; set it as package.cos/],
   ])('when package.url is %s, then it is refused naming package.url', async (url, message) => {
     const err = await refusal({ package: { url, sha256: SHA } });
@@ -169,7 +171,7 @@ describe('the release command with a hostile package', () => {
     ['the metadata service', () => ({ package: { url: 'http://169.254.169.254/latest/meta-data/', sha256: SHA } }), 'package.url', 'plain http'],
     ['loopback over https', () => ({ package: { url: 'https://127.0.0.1:7233/fn.zip', sha256: SHA } }), 'package.url', 'points at 127.0.0.1'],
   ])('when the package is %s, then release exits 64 naming the field, starts nothing and calls no mutating SCF action', async (_what, manifest, field, message) => {
-    const { world, env } = t;
+    const { world } = t;
     const fn = `pkg-${++counter}-${Date.now().toString(36)}`;
     world.sim.admin.seedFunction({ region: 'ap-guangzhou', functionName: fn, files: { 'index.js': 'exports.main_handler = async () => 1' }, handler: 'index.main_handler' });
     world.sim.admin.clearRequestLog();
@@ -178,9 +180,20 @@ describe('the release command with a hostile package', () => {
     expect(run.exitCode).toBe(64);
     expect(run.stderr).toContain(`${field}: `);
     expect(run.stderr).toContain(message);
-    expect((await env.client.workflow.count(`${SA_FUNCTION.name} = '${fn}'`)).count).toBe(0);
     expect(world.sim.admin.requestLog().filter((e) => MUTATING.test(e.action))).toEqual([]);
     expect(world.sim.admin.requestLog()).toEqual([]);
+  });
+
+  test('when every hostile package has been tried, then no workflow started on their task queue', async () => {
+    const { world, env } = t;
+    // A control that does start one (a read-only plan): once it is visible, anything a case had started would be too.
+    const fn = `pkg-control-${Date.now().toString(36)}`;
+    world.sim.admin.seedFunction({ region: 'ap-guangzhou', functionName: fn, files: { 'index.js': 'exports.main_handler = async () => 1' }, handler: 'index.main_handler' });
+    const control = await runCli(registerReleaseCommand, ['release', '-f', manifestFile({ function: fn, package: { path: ZIPS.good } }), '--task-queue', world.taskQueue, '--plan']);
+    expect(control.exitCode).toBe(0);
+    const query = `TaskQueue = '${world.taskQueue}'`;
+    const { count } = await eventually(() => env.client.workflow.count(query), (c) => c.count >= 1);
+    expect(count).toBe(1);
   });
 });
 

@@ -221,6 +221,25 @@ describe('a release that fails', () => {
     expect(world.sim.admin.getFunction(PRIMARY, 'default', functionName)!.status).toBe('Active');
   });
 
+  it('when the manifest sets no handler and the zip lacks the function\'s handler file, then the release ends before any UpdateFunctionCode, naming the handler', async () => {
+    const { env, world } = t;
+    const functionName = uniqueFunctionName('no-handler-file');
+    await seedWorld(world, functionName); // handler index.main_handler
+    const oldSha = latestSha(world, PRIMARY, functionName);
+    world.sim.admin.clearRequestLog();
+
+    const pkg = world.makePackage({ 'app.js': 'exports.main_handler = async () => 1;\n' });
+    const handle = await startRelease(env, world, releaseInput(functionName, pkg, { handler: undefined }));
+    const result = await world.runWorker(() => handle.result());
+
+    expect(result.status).toBe('RolledBack');
+    expect(result.error).toMatchObject({ type: 'InvalidPackage', region: PRIMARY });
+    expect(result.error?.message).toMatch(/has no `index\.<ext>` for handler index\.main_handler .*files at the root: app\.js/);
+    expect(result.error?.message).toContain("index.main_handler is the function's current handler, kept because the manifest sets none: set handler in the manifest");
+    expect(world.sim.admin.requestLog().filter((e) => e.function === functionName && /^(Update|Publish|Copy|Create|Delete|Put)/.test(e.action))).toEqual([]);
+    expect(latestSha(world, PRIMARY, functionName)).toBe(oldSha);
+  });
+
   it('when a compensation itself fails, then the others still run and the release ends RollbackFailed with what a person must do', async () => {
     const { world } = t;
     const functionName = uniqueFunctionName('rollback-fails');

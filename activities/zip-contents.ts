@@ -1,8 +1,12 @@
 /**
- * What a local zip holds, checked before a release starts: SCF refuses an empty zip, and a zip
- * without the handler's file at its root (the commonest packaging mistake: `zip -r fn.zip fn/`, which
- * puts everything under `fn/`), only once the update is under way, and the release then rolls the
- * primary back. Only the central directory is read (yauzl); nothing is extracted.
+ * What a zip holds, checked before it goes to SCF: SCF refuses an empty zip, and a zip without the
+ * handler's file at its root (the commonest packaging mistake: `zip -r fn.zip fn/`, which puts
+ * everything under `fn/`), only once the update is under way, and the release then rolls the primary
+ * back. Pure apart from reading the zip's central directory (yauzl); nothing is extracted.
+ *
+ * Both sides use it: the client on a local zip before it starts a release (manifest/package.ts), and
+ * the updateFunctionCode activity on the bytes it is about to send, with the handler the update runs
+ * with, which only the worker knows when the manifest leaves the function's own handler in place.
  */
 import yauzl from 'yauzl';
 
@@ -11,21 +15,29 @@ const DEFAULT_HANDLER = 'index.main_handler';
 /** Entries that archivers add and that are not the code (ignored when looking for a single folder). */
 const NOISE = /^(__MACOSX\/|\.DS_Store$)/;
 
-/** The entry names (directories end with `/`), or throws yauzl's error (not a zip, a `../` or absolute name, ...). */
-export function listZipEntries(file: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, autoClose: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error('cannot open the zip'));
-      const names: string[] = [];
-      zip.on('entry', (entry: yauzl.Entry) => {
-        names.push(entry.fileName);
-        zip.readEntry();
-      });
-      zip.on('end', () => resolve(names));
-      zip.on('error', reject);
+/** Reads every entry name of an opened zip. */
+function entryNames(resolve: (names: string[]) => void, reject: (err: Error) => void): (err: Error | null, zip?: yauzl.ZipFile) => void {
+  return (err, zip) => {
+    if (err || !zip) return reject(err ?? new Error('cannot open the zip'));
+    const names: string[] = [];
+    zip.on('entry', (entry: yauzl.Entry) => {
+      names.push(entry.fileName);
       zip.readEntry();
     });
-  });
+    zip.on('end', () => resolve(names));
+    zip.on('error', reject);
+    zip.readEntry();
+  };
+}
+
+/** The entry names (directories end with `/`), or throws yauzl's error (not a zip, a `../` or absolute name, ...). */
+export function listZipEntries(file: string): Promise<string[]> {
+  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: true }, entryNames(resolve, reject)));
+}
+
+/** As listZipEntries, for a zip in memory (the bytes the activity sends as ZipFile). */
+export function listZipBufferEntries(bytes: Buffer): Promise<string[]> {
+  return new Promise((resolve, reject) => yauzl.fromBuffer(bytes, { lazyEntries: true }, entryNames(resolve, reject)));
 }
 
 /** Why SCF would refuse these entries for `handler`, or undefined. */
