@@ -19,7 +19,7 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * `__proto__`-like keys anywhere in the manifest (JSON text of objects included), by path, and values
  * nested deeper than the walkers look (what is below would pass every other check unseen).
  */
-function prototypeKeyIssues(manifest: Record<string, unknown>): ManifestIssue[] {
+function prototypeKeyIssues(fields: ReadonlyArray<[string, unknown]>): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
   const refused = (key: string, path: string) => {
     if (!PROTOTYPE_KEYS.has(key)) return false;
@@ -27,7 +27,7 @@ function prototypeKeyIssues(manifest: Record<string, unknown>): ManifestIssue[] 
     return true;
   };
   const tooDeep = (path: string) => issues.push({ path, message: `is nested more than ${MAX_NESTING} levels; flatten it` });
-  for (const [field, value] of Object.entries(manifest)) {
+  for (const [field, value] of fields) {
     if (!refused(field, field)) forEachLeaf(value, field, () => undefined, { skipKey: refused, tooDeep });
   }
   return issues;
@@ -86,10 +86,10 @@ function envReferenceIssues(fields: ReadonlyArray<[string, unknown]>, inEvent: (
 /** Every problem with the manifest's values; `manifest` is the manifest as written, flags applied. */
 export function valueIssues(manifest: Record<string, unknown>): ManifestIssue[] {
   const notSecrets = Array.isArray(manifest.notSecrets) ? manifest.notSecrets.filter((p): p is string => typeof p === 'string') : [];
-  const prototypeIssues = prototypeKeyIssues(manifest);
+  const fields = Object.entries(manifest);
+  const prototypeIssues = prototypeKeyIssues(fields);
   // With a prototype key (or a value nested too deep) present, the rest is not worth walking: the manifest is refused already.
   if (prototypeIssues.length > 0) return prototypeIssues;
-  const fields = Object.entries(manifest);
   return [
     ...credentialIssues(fields.filter(([field]) => field !== 'package' && field !== 'notSecrets'), notSecrets),
     ...envReferenceIssues(fields, (path) => IN_EVENT.test(path)),
@@ -101,7 +101,7 @@ export function valueIssues(manifest: Record<string, unknown>): ManifestIssue[] 
  * problems named from `path` (e.g. `--verify-event #1`); such an event has no notSecrets to mark test data.
  */
 export function eventValueIssues(event: unknown, path: string): ManifestIssue[] {
-  const prototypeIssues = prototypeKeyIssues(event, path);
+  const prototypeIssues = prototypeKeyIssues([[path, event]]);
   if (prototypeIssues.length > 0) return prototypeIssues;
   return [...credentialIssues([[path, event]], undefined), ...envReferenceIssues([[path, event]], () => true)];
 }
