@@ -84,7 +84,7 @@ describe('sync --verify-event', () => {
     expect(runSecret.stderr).not.toContain('notSecrets');
     expectRefused(createSecret, /--verify-event #1\.SecretId: looks like a Tencent SecretId/);
     expectRefused(proto, /--verify-event #1\.__proto__: is a key that names JavaScript's object machinery/);
-    expectRefused(env, /--verify-event #1\.token: \$\{env:HOME\} names "HOME"; a reference names a worker variable SCF_EVENT_<NAME>/);
+    expectRefused(env, /--verify-event #1\.token: \$\{env:HOME\} is refused: it names "HOME", and an event may reference only worker variables named SCF_EVENT_<NAME>/);
     // A well-formed reference passes the checks, so this run gets as far as connecting.
     expect(ok.stderr).toContain('cannot reach Temporal');
   });

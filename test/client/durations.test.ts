@@ -41,7 +41,7 @@ describe('the duration grammar', () => {
 
   test('when a duration is under the field\'s minimum or unreadable, then the problem says which', () => {
     expect(checkDuration('400ms', 3_600_000, 60_000)).toEqual({ kind: 'too-short', problem: 'is 400ms, less than the minimum 1m' });
-    expect(checkDuration(0, 3_600_000, 1)).toEqual({ kind: 'too-short', problem: 'is 0ms, less than the minimum 1ms' });
+    expect(checkDuration(0, 3_600_000, 1)).toEqual({ kind: 'too-short', problem: 'is 0s, less than the minimum 1ms' });
     expect(checkDuration('1m', 3_600_000, 60_000)).toEqual({ ms: 60_000 });
     expect(checkDuration(0, 3_600_000)).toEqual({ ms: 0 });
     expect(checkDuration('soon', 3_600_000)).toEqual({ kind: 'unreadable', problem: expect.stringMatching(/"soon" is not a duration/) });
