@@ -35,7 +35,7 @@ const logLines: Array<Record<string, unknown>> = [];
 
 function makeActivities(opts: { limiter?: RateLimiter; waitPolicy?: { initialMs: number; maxMs: number } } = {}) {
   const scf = createScfClientFactory(
-    { endpoint: sim.endpoint, protocol: 'http://', timeoutMs: 5000, credentials: 'default', account: 'sim' },
+    { endpoint: sim.endpoint, protocol: 'http://', timeoutMs: 30_000, credentials: 'default', account: 'sim' },
     { credential: { secretId: DEFAULT_CREDENTIALS.secretId, secretKey: DEFAULT_CREDENTIALS.secretKey } },
   );
   const logger = pino({ level: 'info' }, { write: (line: string) => logLines.push(JSON.parse(line)) });
@@ -100,17 +100,17 @@ describe('activities against the simulator', () => {
     const pkg = await zipFile('basic-v2.zip', 'exports.main_handler = async (e) => ({ ok: true, v: 2 })');
     const upd = await a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 }, handler: HANDLER });
     expect(upd.requestId).toBeTruthy();
-    expect((await a.waitForActive({ fn, maxWaitMs: 5000 })).status).toBe('Active');
+    expect((await a.waitForActive({ fn, maxWaitMs: 30_000 })).status).toBe('Active');
     expect((await a.getFunctionAddress({ fn })).codeSha256).toBe(pkg.sha256);
 
     // The same package again: harmless, same code.
     await a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 } });
-    await a.waitForActive({ fn, maxWaitMs: 5000 });
+    await a.waitForActive({ fn, maxWaitMs: 30_000 });
     expect((await a.getFunctionAddress({ fn })).codeSha256).toBe(pkg.sha256);
 
     const v = await a.publishVersion({ fn, releaseId: 'rel-basic', description: 'v2' });
     expect(v).toMatchObject({ reused: false });
-    await a.waitForActive({ fn, qualifier: v.version, maxWaitMs: 5000 });
+    await a.waitForActive({ fn, qualifier: v.version, maxWaitMs: 30_000 });
     expect(await a.publishVersion({ fn, releaseId: 'rel-basic', description: 'v2' })).toEqual({ version: v.version, reused: true });
     const versions = await a.listVersions({ fn });
     expect(versions.filter((x) => x.description.startsWith('[scf-release:rel-basic]'))).toHaveLength(1);
@@ -121,7 +121,7 @@ describe('activities against the simulator', () => {
     // createAlias twice with the same routing: returns the alias.
     expect(await a.createAlias({ fn, name: 'live', functionVersion: v.version })).toMatchObject({ functionVersion: v.version });
     const v2 = await a.publishVersion({ fn, releaseId: 'rel-basic-2' });
-    await a.waitForActive({ fn, qualifier: v2.version, maxWaitMs: 5000 });
+    await a.waitForActive({ fn, qualifier: v2.version, maxWaitMs: 30_000 });
     const shifted = await a.updateAlias({ fn, name: 'live', functionVersion: v.version, additionalVersionWeights: [{ version: v2.version, weight: 0.25 }] });
     expect(shifted.additionalVersionWeights).toEqual([{ version: v2.version, weight: 0.25 }]);
     await expect(a.updateAlias({ fn, name: 'live', functionVersion: v.version, additionalVersionWeights: [{ version: v2.version, weight: 25 }] })).rejects.toMatchObject({
@@ -221,7 +221,7 @@ describe('activities against the simulator', () => {
     expect(first.copied).toBe(true);
     expect(first.notCopied).toContain('trigger timer:every-minute');
     const target = fnRef('copy-src', 'ap-shanghai');
-    await a.waitForActive({ fn: target, maxWaitMs: 5000 });
+    await a.waitForActive({ fn: target, maxWaitMs: 30_000 });
     const srcSha = (await a.getFunctionAddress({ fn: source })).codeSha256;
     expect((await a.getFunctionAddress({ fn: target })).codeSha256).toBe(srcSha);
     const again = await a.copyFunction({ source, targetRegion: 'ap-shanghai', targetNamespace: NS, override: false, expectedSha256: srcSha });
@@ -229,7 +229,7 @@ describe('activities against the simulator', () => {
     expect(sim.admin.requestLog().filter((e) => e.action === 'CopyFunction' && e.function === 'copy-src')).toHaveLength(1);
 
     await a.deleteFunction({ fn: target });
-    await sim.admin.waitForStatus({ region: 'ap-shanghai', namespace: NS, functionName: 'copy-src', statuses: ['Deleted'], timeoutMs: 2000 });
+    await sim.admin.waitForStatus({ region: 'ap-shanghai', namespace: NS, functionName: 'copy-src', statuses: ['Deleted'], timeoutMs: 30_000 });
     await a.deleteFunction({ fn: target }); // absent: a success
   });
 
@@ -246,9 +246,9 @@ describe('activities against the simulator', () => {
     expect(f.nonRetryable).toBe(false);
     expect(f.message).toContain(`${REGION}/${NS}/busy`);
     expect(f.details?.[0]).toMatchObject({ requestId: expect.any(String) });
-    await a.waitForActive({ fn, maxWaitMs: 5000 });
+    await a.waitForActive({ fn, maxWaitMs: 30_000 });
     await a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 } });
-    expect((await a.waitForActive({ fn, maxWaitMs: 5000 })).status).toBe('Active');
+    expect((await a.waitForActive({ fn, maxWaitMs: 30_000 })).status).toBe('Active');
   });
 
   test('when the update fails on SCF, then waitForActive fails non-retryably with the StatusReasons', async () => {
@@ -258,7 +258,7 @@ describe('activities against the simulator', () => {
     sim.admin.failNextUpdate({ region: REGION, namespace: NS, functionName: 'broken', errorCode: 'InstallDependencyFailed', errorMessage: 'npm install failed' });
     const pkg = await zipFile('broken.zip', 'exports.main_handler = async () => ({ broken: true })');
     await a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 } });
-    const f = await failureOf(a.waitForActive({ fn, maxWaitMs: 5000 }));
+    const f = await failureOf(a.waitForActive({ fn, maxWaitMs: 30_000 }));
     expect(f.type).toBe('FunctionUpdateFailed');
     expect(f.nonRetryable).toBe(true);
     expect((f.details?.[0] as { statusReasons: unknown[] }).statusReasons).toEqual([{ errorCode: 'InstallDependencyFailed', errorMessage: 'npm install failed' }]);
@@ -371,11 +371,11 @@ describe('activities against the simulator', () => {
 
     const pkg = await zipFile('snap-v2.zip', 'exports.main_handler = async () => ({ v: 2 })');
     await a.updateFunctionCode({ fn, pkg: { location: pkg.location, sha256: pkg.sha256 } });
-    await a.waitForActive({ fn, maxWaitMs: 5000 });
+    await a.waitForActive({ fn, maxWaitMs: 30_000 });
     expect((await a.getFunctionAddress({ fn })).codeSha256).toBe(pkg.sha256);
 
     await a.restoreCode({ snapshot: snap });
-    await a.waitForActive({ fn, maxWaitMs: 5000 });
+    await a.waitForActive({ fn, maxWaitMs: 30_000 });
     expect((await a.getFunctionAddress({ fn })).codeSha256).toBe(original);
   });
 });
