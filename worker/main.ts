@@ -3,9 +3,10 @@
  * SIGINT/SIGTERM shut it down gracefully: polling stops, in-flight activities get the grace time
  * (SCF_RELEASE_SHUTDOWN_GRACE_TIME, default 10 s) to finish, the process exits 0, and whatever is left
  * resumes on another worker (every activity is safe to run again). A second signal while draining
- * (more than a second after the first) exits at once (status 130 / 143). A worker killed outright
- * (SIGKILL, OOM) loses nothing either: its workflow task times out and goes to another worker, and its
- * activities are retried once their heartbeat or start-to-close timeout expires.
+ * (more than a second after the first: worker/shutdown-signals.ts) exits at once (status 130 / 143).
+ * A worker killed outright (SIGKILL, OOM) loses nothing either: its workflow task times out and goes
+ * to another worker, and its activities are retried once their heartbeat or start-to-close timeout
+ * expires.
  *
  * Run under `tsx` (`npm run worker`) the worker is a *child* of the tsx process: tsx forwards SIGINT/
  * SIGTERM, but a SIGKILL of the tsx process leaves the worker running. Supervisors should signal the
@@ -15,6 +16,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities, createDefaultActivityDeps } from '../activities';
 import { describeWorkerConfig, loadWorkerConfig } from './config';
 import { createReleaseWorker } from './create-worker';
+import { shutdownSignalPolicy } from './shutdown-signals';
 import { createWorkerLogger, installSdkLogging } from './logger';
 
 async function main(): Promise<void> {
@@ -37,18 +39,15 @@ async function main(): Promise<void> {
   // The SDK's Runtime also listens for these signals (and shuts its workers down on the next tick);
   // whichever comes first wins, and shutdown() is only called on a RUNNING worker (it throws otherwise,
   // which inside a signal handler would crash the process with status 1 instead of draining).
-  // A signal sent to the process group (Ctrl-C) can reach the worker twice under tsx (directly, and
-  // relayed by tsx when the worker's acknowledgement is late): a repeat within a second is that, not a
-  // request to force the exit.
-  let firstSignalAt: number | undefined;
+  const onSignal = shutdownSignalPolicy();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (firstSignalAt !== undefined) {
-        if (Date.now() - firstSignalAt < 1000) return;
+      const action = onSignal();
+      if (action === 'ignore') return;
+      if (action === 'exit') {
         logger.warn({ signal }, 'second signal while draining: exiting now, in-flight activities will be retried elsewhere');
         process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
       }
-      firstSignalAt = Date.now();
       logger.info({ signal, graceTime: config.shutdownGraceTime }, 'shutting down: finishing in-flight tasks');
       if (worker.getState() === 'RUNNING') worker.shutdown();
     });

@@ -12,14 +12,19 @@ const body = Buffer.from('PK\u0003\u0004 pretend zip body '.repeat(100), 'latin1
 let server: http.Server;
 let base: string;
 let policy: FetchPolicy;
-const timers = new Set<NodeJS.Timeout>();
+/** Requests for /slow: never answered, so only a cancellation can end such a download. */
+const slowRequests: http.ServerResponse[] = [];
+let slowArrived: () => void = () => {};
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === '/code.zip') return void res.end(body);
     if (req.url === '/same-host-redirect') return void res.writeHead(302, { location: '/code.zip' }).end();
     if (req.url === '/other-host-redirect') return void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }).end();
-    if (req.url === '/slow') return void timers.add(setTimeout(() => res.end(body), 5000));
+    if (req.url === '/slow') {
+      slowRequests.push(res);
+      return void slowArrived();
+    }
     if (req.url === '/chunked') {
       res.writeHead(200);
       res.write(body.subarray(0, 1000));
@@ -33,7 +38,7 @@ beforeAll(async () => {
   policy = new FetchPolicy({ hosts: [], listName: 'SCF_PACKAGE_HOSTS', trustedHosts: [new URL(base).host] });
 });
 afterAll(() => {
-  for (const t of timers) clearTimeout(t);
+  for (const res of slowRequests) res.destroy();
   server.closeAllConnections();
   server.close();
 });
@@ -81,12 +86,15 @@ describe('downloadToFile', () => {
     await expect(downloadToFile(`${base}/chunked`, dest, { maxBytes: 1 << 20, policy })).resolves.toEqual({ sha256: createHash('sha256').update(body).digest('hex'), bytes: body.length });
   });
 
-  test('when the download is cancelled, then it rejects promptly', async () => {
+  test('when the download is cancelled while its request is in flight, then it rejects with the cancellation and leaves no file', async () => {
     const ac = new AbortController();
+    const arrived = new Promise<void>((resolve) => (slowArrived = resolve));
     const p = downloadToFile(`${base}/slow`, path.join(dir, 'e.zip'), { maxBytes: 1 << 20, signal: ac.signal, policy });
-    setTimeout(() => ac.abort(new Error('cancelled')), 50);
-    // The slow body would arrive whole after 5 s (a success): a rejection with our reason is the cancellation's.
+    await arrived;
+    ac.abort(new Error('cancelled'));
+    // The server never answers /slow: a rejection with our reason can only be the cancellation's.
     await expect(p).rejects.toThrow('cancelled');
+    expect(existsSync(path.join(dir, 'e.zip'))).toBe(false);
   });
 });
 

@@ -69,30 +69,46 @@ describe('waitForActive', () => {
     expect(err.message).toContain('still Updating');
   });
 
-  test('when the activity is cancelled mid-wait, then it stops promptly with a CancelledFailure', async () => {
-    const { activities, calls } = activitiesWith(statuses('Updating'), { waitPolicy: { initialMs: 1000, maxMs: 1000 } });
-    const env = new MockActivityEnvironment();
-    const p = env.run(activities.waitForActive, { fn, maxWaitMs: 60_000 });
-    await new Promise((r) => setTimeout(r, 100));
-    const cancelledAt = Date.now();
-    env.cancel();
-    const err = await p.catch((e) => e);
-    expect(err).toBeInstanceOf(CancelledFailure);
-    expect(Date.now() - cancelledAt).toBeLessThan(200);
-    expect(calls).toHaveLength(1);
+  test('when the activity is cancelled mid-wait, then it stops at once with a CancelledFailure and polls no more', async () => {
+    // Fake timers: the clock moves only when the test moves it, so "at once" means "before the next
+    // poll was due", whatever the machine's speed.
+    jest.useFakeTimers();
+    try {
+      const { activities, calls } = activitiesWith(statuses('Updating'), { waitPolicy: { initialMs: 1000, maxMs: 1000 } });
+      const env = new MockActivityEnvironment();
+      // The activity heartbeats after each poll, just before it sleeps until the next one.
+      const waiting = new Promise((resolve) => env.once('heartbeat', resolve));
+      let outcome: unknown = 'still running';
+      void env.run(activities.waitForActive, { fn, maxWaitMs: 60_000 }).then(
+        () => (outcome = 'returned'),
+        (err: unknown) => (outcome = err),
+      );
+      await waiting;
+      env.cancel();
+      // Just short of the next poll: only an interrupted sleep can have ended the wait by now.
+      await jest.advanceTimersByTimeAsync(999);
+      expect(outcome).toBeInstanceOf(CancelledFailure);
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(calls).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test('when the activity is cancelled during an SCF call, then the in-flight request is aborted', async () => {
     let sawAbort = false;
+    let inFlight!: () => void;
+    const called = new Promise<void>((resolve) => (inFlight = resolve));
     const { activities } = activitiesWith((_a, _r, signal) => new Promise((_resolve, reject) => {
       signal?.addEventListener('abort', () => {
         sawAbort = true;
         reject(new Error('The user aborted a request.'));
       });
+      inFlight();
     }));
     const env = new MockActivityEnvironment();
     const p = env.run(activities.waitForActive, { fn, maxWaitMs: 60_000 });
-    await new Promise((r) => setTimeout(r, 50));
+    await called;
     env.cancel();
     const err = await p.catch((e) => e);
     expect(err).toBeInstanceOf(CancelledFailure);

@@ -54,9 +54,11 @@ describe('scf-release history', () => {
         ...(seed.version ? [{ key: SA_VERSION, value: seed.version }] : []),
       ];
       const handle = await env.client.workflow.start(seed.type, { workflowId: seed.id, taskQueue, typedSearchAttributes: attributes, memo: { summary: `seeded ${seed.id}` } });
+      const { startTime } = await handle.describe();
       await handle.terminate('seeded for the history test');
-      // StartTime has millisecond precision; keep the seeds strictly ordered.
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // StartTime has millisecond precision: the next seed starts once the clock is past this one's
+      // millisecond, so the seeds are strictly ordered.
+      while (Date.now() <= startTime.getTime()) await new Promise((resolve) => setTimeout(resolve, 1));
     }
     await eventually(
       async () => (await env.client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Terminated"`)).count,

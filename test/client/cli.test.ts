@@ -10,11 +10,14 @@ import YAML from 'yaml';
 import { SA_FUNCTION, SA_KIND, SA_STARTED_BY } from '../../workflows/definitions';
 import { eventually } from '../harness/eventually';
 import { spawnCli } from '../harness/run-cli';
+import { uniqueTaskQueue } from '../harness/temporal';
 import { useScfWorld } from '../harness/use-scf-world';
 
 const V1 = { 'index.js': "exports.main_handler = async (event) => ({ ok: true, version: 'v1' });\n" };
 const V2 = { 'index.js': "exports.main_handler = async (event) => ({ ok: true, version: 'v2', echo: event });\n" };
 const MUTATING = /^(Create|Update|Delete|Publish|Copy|Put)/;
+/** The type of the workflows workflowsOf starts (and no worker runs) to know visibility has caught up. */
+const VISIBILITY_CONTROL = 'visibilityControl';
 
 describe('the scf-release CLI', () => {
   const t = useScfWorld();
@@ -45,8 +48,23 @@ describe('the scf-release CLI', () => {
     return { fn, file, sha256: pkg.sha256 };
   }
 
+  /**
+   * How many workflows of `fn` were started, counted once visibility (eventually consistent) has caught
+   * up: a control workflow of `fn`, started now on a queue nobody polls, becomes visible only after
+   * whatever was started before it (the bad-input corpus counts the same way).
+   */
   async function workflowsOf(fn: string): Promise<number> {
-    return (await t.env.client.workflow.count(`${SA_FUNCTION.name} = '${fn}'`)).count;
+    const control = await t.env.client.workflow.start(VISIBILITY_CONTROL, {
+      workflowId: `control/${fn}/${randomUUID().slice(0, 8)}`,
+      taskQueue: uniqueTaskQueue('cli-control'),
+      typedSearchAttributes: [{ key: SA_FUNCTION, value: fn }],
+    });
+    try {
+      await eventually(() => t.env.client.workflow.count(`WorkflowId = '${control.workflowId}'`), (c) => c.count === 1);
+      return (await t.env.client.workflow.count(`${SA_FUNCTION.name} = '${fn}' AND WorkflowType != '${VISIBILITY_CONTROL}'`)).count;
+    } finally {
+      await control.terminate('visibility control: counted');
+    }
   }
 
   it('when the manifest is invalid, then it exits 64 naming the field and nothing is started', async () => {
@@ -63,7 +81,6 @@ describe('the scf-release CLI', () => {
     expect(run.code).toBe(64);
     expect(run.stderr).toMatch(/alias\.steps\[1\]\.percent: is 20, not more than the previous step's 30; percentages must strictly increase/);
     expect(run.stderr).toContain('nothing was started');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await workflowsOf(fn)).toBe(0);
     expect(world.sim.admin.requestLog()).toEqual([]);
   });

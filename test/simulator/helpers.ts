@@ -42,7 +42,7 @@ export async function expectCode(p: Promise<unknown>, code: string): Promise<unk
 
 export type GetFunctionResponse = Awaited<ReturnType<ScfClientT['GetFunction']>>;
 
-export async function waitStatus(client: ScfClientT, name: string, status: string, ns = 'default', timeoutMs = 5000): Promise<GetFunctionResponse> {
+export async function waitStatus(client: ScfClientT, name: string, status: string, ns = 'default', timeoutMs = 30_000): Promise<GetFunctionResponse> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const f = await client.GetFunction({ FunctionName: name, Namespace: ns });

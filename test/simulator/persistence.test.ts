@@ -26,7 +26,7 @@ describe('SCF simulator dataDir', () => {
     running.push(first);
     change(first.admin);
     const stateFile = path.join(dataDir, 'scf-simulator-state.json');
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 30_000;
     while (!existsSync(stateFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     const second = await startFast({ dataDir });
     running.push(second);

@@ -67,7 +67,12 @@ describe('scf-release sync schedule', () => {
     expect(first.runningWorkflowIds[0]).toMatch(new RegExp(`^sync/${scheduleId}-`));
 
     expect(await runCli(sync, ['sync', 'schedule', 'trigger', scheduleId])).toMatchObject({ exitCode: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The server has handled the second trigger once it counts it as skipped for the overlap.
+    const skipped = await eventually(
+      async () => (await env.client.schedule.getHandle(scheduleId).describe()).info.numActionsSkippedOverlap,
+      (n) => n === 1,
+    );
+    expect(skipped).toBe(1);
     const after = await describeSyncSchedule(env.client, scheduleId);
     expect(after.runningWorkflowIds).toEqual(first.runningWorkflowIds);
     expect(after.recentRuns).toHaveLength(1);
