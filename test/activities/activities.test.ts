@@ -2,12 +2,12 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationFailure } from '@temporalio/common';
 import pino from 'pino';
 import { createDefaultActivityDeps } from '../../activities';
 import { loadScfConfig } from '../../activities/config';
 import { ZIPFILE_MAX_RAW_BYTES } from '../../activities/packages';
 import { activitiesWith, sdkError, tempDir } from './fake-scf';
+import { failureOf } from '../harness/failure-of';
 
 const fn = { region: 'ap-guangzhou', namespace: 'default', functionName: 'hello' };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -17,15 +17,6 @@ function capturingLogger() {
   const lines: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
   return { logger, lines };
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
 }
 
 /**

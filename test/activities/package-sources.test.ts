@@ -13,19 +13,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { LookupAll } from '../../activities/url-policy';
 import { createZip } from '../../simulator';
 import { activitiesWith, tempDir } from './fake-scf';
+import { failureOf } from '../harness/failure-of';
 
 const fn = { region: 'ap-guangzhou', namespace: 'default', functionName: 'hello' };
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const zip = createZip({ 'index.js': 'exports.main_handler = async () => 1' });
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
 
 /** A DNS stand-in: names to addresses; records what was asked. */
 function fakeDns(table: Record<string, string[]>): { lookup: LookupAll; asked: string[] } {

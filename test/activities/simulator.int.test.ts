@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment as BaseMockEnv } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
@@ -15,6 +15,7 @@ import { createScfClientFactory } from '../../activities/scf-client';
 import { createDefaultActivityDeps, loadScfConfig } from '../../activities';
 import { DEFAULT_CREDENTIALS, createZip, startSimulator, type RunningSimulator } from '../../simulator';
 import { tempDir } from './fake-scf';
+import { failureOf } from '../harness/failure-of';
 
 /** The mock environment, without its WARN line for every expected activity failure. */
 class MockActivityEnvironment extends BaseMockEnv {
@@ -63,17 +64,6 @@ async function zipFile(name: string, body: string): Promise<{ location: string; 
   const location = path.join(dir, name);
   writeFileSync(location, bytes);
   return { location, sha256: sha(bytes), bytes };
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
 }
 
 const logFor = (functionName: string) => sim.admin.requestLog().filter((e) => e.function === functionName);

@@ -20,6 +20,7 @@ import { harnessInfo, uniqueTaskQueue } from '../harness/temporal';
 import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, EXISTING, MISSING, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { countRequests, latestSha, startRelease, waitForRequest } from './world-helpers';
+import { lineReader } from '../harness/line-reader';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** The log line of the worker's first shutdown signal (worker/main.ts). */
@@ -53,13 +54,10 @@ function spawnWorker(env: Record<string, string>): WorkerProcess {
   });
   let output = '';
   let onLine: (line: string) => void = () => {};
-  let pending = '';
+  const readLines = lineReader((line) => onLine(line));
   const consume = (chunk: Buffer) => {
     output += chunk.toString();
-    pending += chunk.toString();
-    const lines = pending.split('\n');
-    pending = lines.pop()!;
-    for (const line of lines) onLine(line);
+    readLines(chunk);
   };
   child.stdout!.on('data', consume);
   child.stderr!.on('data', consume);

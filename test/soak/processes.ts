@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startDevServer, type RunningDevServer } from '../../client/dev/temporal-server';
 import type { RequestLogEntry } from '../../simulator';
 import type { SimulatorStateSnapshot } from './auditor';
+import { lineReader } from '../harness/line-reader';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -39,13 +40,10 @@ function spawnLogged(args: string[], env: NodeJS.ProcessEnv, logFile: string, on
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  let pending = '';
+  const readLines = lineReader(onLine);
   const consume = (chunk: Buffer) => {
     log.write(chunk);
-    pending += chunk.toString();
-    const lines = pending.split('\n');
-    pending = lines.pop()!;
-    for (const line of lines) onLine(line);
+    readLines(chunk);
   };
   child.stdout!.on('data', consume);
   child.stderr!.on('data', consume);
