@@ -14,6 +14,9 @@
  *   const scan = await scanHistoryForSecrets(client, workflowId);
  *   expect(scan.findings).toEqual([]);
  *   expect(scan.payloadsDecoded).toBeGreaterThan(0); // it really looked
+ *
+ * Its `payloads` (every decoded payload as JSON) are also what a test searches for a value that must
+ * not reach history at all (a signed URL, a function's answer, an event's resolved reference).
  */
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
@@ -38,7 +41,9 @@ export interface HistoryScan {
   payloadsDecoded: number;
   /** Payloads the converter could not decode; their bytes were searched as UTF-8 text instead. */
   payloadsUndecodable: number;
-  /** Every decoded value, as JSON, for "it really read the runs" assertions. */
+  /** Every decoded payload, as JSON, one entry per payload: for "no payload holds X" and size assertions. */
+  payloads: string[];
+  /** `payloads` joined by newlines, for "it really read the runs" assertions. */
   decodedText: string;
   workflowIds: string[];
 }
@@ -60,13 +65,12 @@ const PROTO_NOISE = new Set(['taskToken', 'nextPageToken', 'continuedExecutionRu
 export async function scanHistoryForSecrets(client: Client, workflowId: string, options: ScanOptions = {}): Promise<HistoryScan> {
   const secrets = options.secrets ?? [DEFAULT_CREDENTIALS.secretKey];
   const converter = client.options.loadedDataConverter;
-  const scan: HistoryScan = { findings: [], payloadsDecoded: 0, payloadsUndecodable: 0, decodedText: '', workflowIds: [] };
-  const decodedParts: string[] = [];
+  const scan: HistoryScan = { findings: [], payloadsDecoded: 0, payloadsUndecodable: 0, payloads: [], decodedText: '', workflowIds: [] };
 
   let activity: string | undefined;
   const found = (finding: SecretFinding) => scan.findings.push(activity ? { ...finding, activity } : finding);
   const checkDecoded = (value: unknown, id: string, where: string, path: string) => {
-    decodedParts.push(JSON.stringify(value) ?? '');
+    scan.payloads.push(JSON.stringify(value) ?? '');
     forEachLeaf(value, path, (leaf, at, key) => {
       const looksLike = credentialLooksLike(leaf, key) ?? knownSecret(leaf);
       if (looksLike) found({ workflowId: id, where, path: at, looksLike });
@@ -137,6 +141,6 @@ export async function scanHistoryForSecrets(client: Client, workflowId: string, 
   };
 
   await visit(workflowId);
-  scan.decodedText = decodedParts.join('\n');
+  scan.decodedText = scan.payloads.join('\n');
   return scan;
 }

@@ -6,10 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { MUTATING } from '../../simulator/actions';
 import type { VerificationCase } from '../../workflows/definitions';
+import { scanHistoryForSecrets } from '../harness/history-secrets';
 import { useScfWorld } from '../harness/use-scf-world';
 import { CASES, OLD_CODE, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
-import { decodedPayloads } from './history-payloads';
 import { countRequests, latestSha, startRelease } from './world-helpers';
 
 describe('verification of a release', () => {
@@ -52,7 +53,7 @@ describe('verification of a release', () => {
     expect(result.error).toBeUndefined();
     expect(result.status).toBe('Succeeded');
     expect(result.regions[0].verification).toEqual([expect.objectContaining({ case: 'healthy', passed: true })]);
-    const payloads = await decodedPayloads(t.env.client, handle.workflowId);
+    const { payloads } = await scanHistoryForSecrets(t.env.client, handle.workflowId);
     expect(payloads.some((p) => p.includes(result.functionName))).toBe(true); // the decoding really reads the payloads
     expect(payloads.filter((p) => p.includes('x'.repeat(4096)))).toEqual([]);
     expect(Math.max(...payloads.map((p) => p.length))).toBeLessThan(64 * 1024);
@@ -90,7 +91,7 @@ describe('verification of a release', () => {
       expect(result.regions[0].verification?.[0]).toMatchObject({ case: 'greets', passed: true });
       expect(result.error?.message).toContain('quotes it');
       expect(JSON.stringify(result)).not.toContain(secret);
-      const payloads = await decodedPayloads(t.env.client, handle.workflowId);
+      const { payloads } = await scanHistoryForSecrets(t.env.client, handle.workflowId);
       expect(payloads.some((p) => p.includes('${env:SCF_EVENT_TEST_GREETING}'))).toBe(true);
       expect(payloads.filter((p) => p.includes(secret))).toEqual([]);
     });
@@ -113,13 +114,12 @@ describe('verification of a release', () => {
       }
     });
 
-    /** Every request (whatever its outcome) that changes the function, or invokes it. */
-    const MUTATING = new Set(['UpdateFunctionCode', 'PublishVersion', 'CopyFunction', 'CreateAlias', 'UpdateAlias', 'DeleteAlias', 'DeleteFunction', 'InvokeFunction']);
+    /** Every request (whatever its outcome) that changes the function (the simulator's list), or invokes it. */
     const changesTo = (functionName: string, since: number) =>
       t.world.sim.admin
         .requestLog()
         .slice(since)
-        .filter((e) => e.function === functionName && MUTATING.has(e.action))
+        .filter((e) => e.function === functionName && (MUTATING.has(e.action) || e.action === 'InvokeFunction' || e.action === 'Invoke'))
         .map((e) => `${e.action} ${e.region}`);
 
     it('when a case of a release with targets and an alias references an SCF_EVENT_ variable no worker has, then the release ends in preflight naming it, before any change', async () => {
