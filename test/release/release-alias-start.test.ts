@@ -8,6 +8,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { AliasInput } from '../../activities/contract';
 import { approveSignal, progressQuery, type ReleaseInput } from '../../workflows/definitions';
+import { eventually } from '../harness/eventually';
 import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, EXISTING, PRIMARY, maybeRecordHistory, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { latestSha, startRelease } from './world-helpers';
@@ -110,7 +111,8 @@ describe('a release that creates its alias after a release that did not land', (
       alias: { name: ALIAS, requireApproval: true, steps: [{ percent: 50, bakeSeconds: 1 }, { percent: 100, bakeSeconds: 0 }] },
     }));
     await world.runWorker(async () => {
-      while (!(await handle.query(progressQuery)).awaitingApproval) await new Promise((r) => setTimeout(r, 100));
+      const waiting = await eventually(() => handle.query(progressQuery), (p) => p.awaitingApproval, 60_000);
+      expect(waiting.awaitingApproval).toBe(true);
       // The bake after the 50 % step fails in the target, so the release rolls back.
       world.sim.admin.failNext({ action: 'InvokeFunction', count: 100, code: 'InvalidParameterValue.Param', region: EXISTING });
       await handle.signal(approveSignal, { by: 'jest' });

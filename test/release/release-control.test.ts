@@ -57,10 +57,8 @@ describe('controlling a release', () => {
     const firstHandle = await startRelease(env, world, first);
 
     await world.runWorker(async () => {
-      for (;;) {
-        if ((await firstHandle.query(progressQuery)).awaitingApproval) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const waiting = await eventually(() => firstHandle.query(progressQuery), (p) => p.awaitingApproval, 60_000);
+      expect(waiting.awaitingApproval).toBe(true);
       const holder = await env.client.workflow.getHandle(functionLockId('default', functionName)).query(lockHolderQuery);
       expect(holder).toMatchObject({ holderWorkflowId: releaseWorkflowId('default', functionName, first.releaseId), kind: 'release' });
 

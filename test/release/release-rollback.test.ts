@@ -1,4 +1,5 @@
 import { approveSignal, progressQuery, SA_STATUS, type ReleaseInput } from '../../workflows/definitions';
+import { eventually } from '../harness/eventually';
 import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, EXISTING, MISSING, OLD_CODE, PRIMARY, maybeRecordHistory, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { countRequests, latestSha, startRelease } from './world-helpers';
@@ -20,7 +21,8 @@ describe('a release that fails', () => {
     });
     const handle = await startRelease(env, world, input);
     await world.runWorker(async () => {
-      while (!(await handle.query(progressQuery)).awaitingApproval) await new Promise((r) => setTimeout(r, 100));
+      const waiting = await eventually(() => handle.query(progressQuery), (p) => p.awaitingApproval, 60_000);
+      expect(waiting.awaitingApproval).toBe(true);
       atGate();
       await handle.signal(approveSignal, { by: 'jest' });
     });
@@ -76,12 +78,8 @@ describe('a release that fails', () => {
 
     const handle = await startRelease(env, world, input);
     await world.runWorker(async () => {
-      for (;;) {
-        const progress = await handle.query(progressQuery);
-        if (progress.awaitingApproval) break;
-        expect(progress.status).toBe('Running');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const waiting = await eventually(() => handle.query(progressQuery), (p) => p.awaitingApproval || p.status !== 'Running', 60_000);
+      expect(waiting).toMatchObject({ awaitingApproval: true, status: 'Running' });
       // Nothing moved while waiting for approval.
       expect(world.sim.admin.getFunction(PRIMARY, 'default', functionName)!.aliases[0]).toMatchObject({ functionVersion: '1', weights: [] });
       world.sim.admin.failNext({ action: 'InvokeFunction', count: 100, code: 'InvalidParameterValue.Param', region: EXISTING });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { createZip } from '../../simulator';
 import { Invoker } from '../../simulator/invoke/invoker';
+import { eventually } from '../harness/eventually';
 
 /**
  * Waits until the file named by `event.until` exists (never, for a path nobody writes), then answers
@@ -43,10 +44,6 @@ describe('SCF simulator invoker', () => {
       region: 'ap-guangzhou', appId: '1250000000', uin: '100000000000', event, logType: 'None',
     });
 
-  /** Waits for a condition (never for a length of time). */
-  const until = async (check: () => boolean) => {
-    while (!check()) await new Promise((r) => setTimeout(r, 10));
-  };
 
   test('when a dead worker frees the one slot of a full pool, then the queued calls get it one at a time in arrival order', async () => {
     // The first of the pool's 4 workers dies on cue; the other 3 stay busy until `release` exists.
@@ -58,7 +55,7 @@ describe('SCF simulator invoker', () => {
     for (const b of busy) void b.then(() => busyDone++);
     const order: string[] = [];
     const queued = ['A', 'B', 'C', 'D'].map((label) => invoke({ label }).then((r) => (order.push(label), r)));
-    await until(() => invoker.runnerProcesses().length === 4);
+    expect(await eventually(() => invoker.runnerProcesses(), (runners) => runners.length === 4)).toHaveLength(4);
     writeFileSync(die, '');
 
     const dead = await doomed;
@@ -96,7 +93,7 @@ describe('SCF simulator invoker', () => {
     const release = path.join(dir, 'release');
     const started = path.join(dir, 'started');
     const pending = invoke({ label: 'cut', until: release, started });
-    await until(() => existsSync(started));
+    expect(await eventually(() => existsSync(started), Boolean)).toBe(true);
     const [runner] = invoker.runnerProcesses();
     runner!.stderr!.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
     runner!.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));

@@ -1,4 +1,5 @@
 import type { RequestLogEntry, RunningSimulator } from '../../simulator';
+import { eventually } from '../harness/eventually';
 import { FAST, HELLO, clientFor, errorField, expectCode, startFast, waitStatus, zipB64, type ScfClientT } from './helpers';
 
 let sim: RunningSimulator;
@@ -17,15 +18,6 @@ afterEach(() => {
   sim.admin.setDelays(FAST);
   for (const [region, functionName] of [['ap-guangzhou', 'sm'], ['ap-guangzhou', 'armed'], ['ap-shanghai', 'dst']] as const) sim.admin.releaseHold({ region, functionName });
 });
-
-/** Waits for a condition of the simulator's own state (no wall-clock window: it only bounds a hang). */
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const CODE_V2 = { 'index.js': 'exports.main_handler = async () => "v2";\n' };
 
@@ -139,8 +131,8 @@ describe('SCF simulator state machine and fault injection', () => {
     sim.admin.seedFunction({ region: 'ap-guangzhou', functionName: 'heldcall', files: HELLO });
     sim.admin.holdCall({ action: 'PublishVersion', count: 2, functionName: 'heldcall' });
     const published = gz.PublishVersion({ FunctionName: 'heldcall' });
-    await until(() => sim.admin.heldCalls().length === 1);
-    expect(sim.admin.heldCalls()).toEqual([{ action: 'PublishVersion', region: 'ap-guangzhou', functionName: 'heldcall' }]);
+    const held = await eventually(() => sim.admin.heldCalls(), (calls) => calls.length === 1);
+    expect(held).toEqual([{ action: 'PublishVersion', region: 'ap-guangzhou', functionName: 'heldcall' }]);
     expect((await gz.ListVersionByFunction({ FunctionName: 'heldcall' })).FunctionVersion).toEqual(['$LATEST']);
     sim.admin.releaseCalls();
     expect((await published).FunctionVersion).toBe('1');
@@ -150,10 +142,11 @@ describe('SCF simulator state machine and fault injection', () => {
     const caller = new AbortController();
     const sdk = gz as unknown as { request(action: string, req: unknown, o: { signal: AbortSignal }): Promise<unknown> };
     const abandoned = sdk.request('PublishVersion', { FunctionName: 'heldcall' }, { signal: caller.signal }).catch((e: unknown) => e);
-    await until(() => sim.admin.heldCalls().length === 1);
+    expect(await eventually(() => sim.admin.heldCalls(), (calls) => calls.length === 1)).toHaveLength(1);
     caller.abort();
     await abandoned;
-    await until(() => sim.admin.requestLog().some((e) => e.action === 'PublishVersion' && e.function === 'heldcall' && e.outcome === 'ABANDONED'));
+    const abandonedCall = (log: RequestLogEntry[]) => log.some((e) => e.action === 'PublishVersion' && e.function === 'heldcall' && e.outcome === 'ABANDONED');
+    expect(abandonedCall(await eventually(() => sim.admin.requestLog(), abandonedCall))).toBe(true);
     expect(sim.admin.heldCalls()).toEqual([]);
     expect((await gz.ListVersionByFunction({ FunctionName: 'heldcall' })).FunctionVersion).toEqual(['$LATEST', '1']);
   });
