@@ -18,6 +18,7 @@ import type { ReleaseResult } from '../../workflows/definitions';
 import { REPEAT_SIGNAL_WINDOW_MS } from '../../worker/shutdown-signals';
 import { harnessInfo, uniqueTaskQueue } from '../harness/temporal';
 import { useScfWorld } from '../harness/use-scf-world';
+import { within } from '../harness/within';
 import { ALIAS, EXISTING, MISSING, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { countRequests, latestSha, startRelease, waitForRequest } from './world-helpers';
 import { lineReader } from '../harness/line-reader';
@@ -93,14 +94,6 @@ async function killAll(): Promise<void> {
     }
     await proc.exited;
   }
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string, output: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms; worker output:\n${output()}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

@@ -12,19 +12,11 @@ import { startDevServer, type RunningDevServer } from '../../client/dev/temporal
 import type { RequestLogEntry } from '../../simulator';
 import type { SimulatorStateSnapshot } from './auditor';
 import { lineReader } from '../harness/line-reader';
+import { within } from '../harness/within';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Rejects when `promise` has not settled within `ms`. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not within ${Math.round(ms / 1000)} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 interface Exit {
   code: number | null;

@@ -21,7 +21,8 @@ import { OUTPUT_DIR } from '../harness/paths';
 import { audit, type AuditedRelease, type Violation } from './auditor';
 import { ChaosDriver, planChaos } from './chaos';
 import { activityAttempts, lockWindow, takeovers, workflowTaskTimeouts, type ActivityAttempt } from './histories';
-import { startSoakDevServer, startSoakSimulator, startSoakWorker, within, type SoakDevServer, type SoakSimulator, type SoakWorker } from './processes';
+import { within } from '../harness/within';
+import { startSoakDevServer, startSoakSimulator, startSoakWorker, type SoakDevServer, type SoakSimulator, type SoakWorker } from './processes';
 import { EXISTING_TARGETS, OLD_CODE, planReleases, PRIMARY, runLane, type StartedSoakRelease } from './releases';
 
 interface Mode {
