@@ -1,19 +1,23 @@
 #!/bin/sh
-# One-shot (docker-compose.yml, service temporal-schema, image temporalio/admin-tools): creates Temporal's
-# two PostgreSQL databases when they are missing and brings both schemas to the version this admin-tools
-# image ships. Safe to run at every `docker compose up`: setup-schema keeps a newer version, update-schema
-# applies only what is missing. Run it with the admin-tools image of the same version as the server.
+# One-shot: creates Temporal's two PostgreSQL databases when they are missing and brings both schemas to
+# the version of the SQL tool's release. Safe to run at every start: setup-schema keeps a newer version,
+# update-schema applies only what is missing. Run it with the SQL tool and schema of the server's version.
+# Two callers, the same steps:
+#   - docker-compose.yml, service temporal-schema (image temporalio/admin-tools): the defaults below;
+#   - npm run test:production (test/production/cluster.ts): SQL_TOOL is the `sql` binary built from
+#     go.temporal.io/server/cmd/tools/sql, SCHEMA_DIR the schema/postgresql/v12 of the same module.
 set -eu
 
 : "${POSTGRES_SEEDS:?POSTGRES_SEEDS (the PostgreSQL host) is not set}"
 : "${POSTGRES_USER:?POSTGRES_USER is not set}"
 : "${SQL_PASSWORD:?SQL_PASSWORD (the PostgreSQL password) is not set}"
 DB_PORT="${DB_PORT:-5432}"
-SCHEMA_DIR=/etc/temporal/schema/postgresql/v12
+SCHEMA_DIR="${SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}"
+SQL_TOOL="${SQL_TOOL:-temporal-sql-tool}"
 
 sql_tool() {
   # temporal-sql-tool reads the password from SQL_PASSWORD, so it never appears in the process list.
-  temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$DB_PORT" -u "$POSTGRES_USER" "$@"
+  "$SQL_TOOL" --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$DB_PORT" -u "$POSTGRES_USER" "$@"
 }
 
 for entry in "${DBNAME:-temporal}:temporal" "${VISIBILITY_DBNAME:-temporal_visibility}:visibility"; do

@@ -18,31 +18,55 @@ const ROOT = path.resolve(__dirname, '../..');
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-interface Exit {
+export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
 }
 
-/** A child in its own process group, its output appended to `logFile`, `onLine` called per line. */
-function spawnLogged(args: string[], env: NodeJS.ProcessEnv, logFile: string, onLine: (line: string) => void) {
-  const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: ROOT,
-    env,
+export interface LoggedProcess {
+  child: ChildProcess;
+  pid: number;
+  exited: Promise<Exit>;
+  alive(): boolean;
+  /** Signals the whole group (tsx may leave a child behind otherwise). */
+  signal(sig: NodeJS.Signals): void;
+  /** `sig` (SIGTERM), then SIGKILL if it has not exited within `graceMs`. */
+  stop(graceMs?: number, sig?: NodeJS.Signals): Promise<Exit>;
+}
+
+/**
+ * `command` in its own process group, its output appended to `logFile`, `onLine` called per line;
+ * `user` runs it as another user (the caller must be root): PostgreSQL refuses to run as root.
+ */
+export function spawnLoggedCommand(
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; logFile: string; onLine?: (line: string) => void; cwd?: string; user?: { uid: number; gid: number } },
+): LoggedProcess {
+  const log: WriteStream = createWriteStream(options.logFile, { flags: 'a' });
+  const child: ChildProcess = spawn(command, args, {
+    cwd: options.cwd ?? ROOT,
+    env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
+    ...options.user,
   });
-  const readLines = lineReader(onLine);
+  const readLines = lineReader(options.onLine ?? (() => {}));
   const consume = (chunk: Buffer) => {
     log.write(chunk);
     readLines(chunk);
   };
   child.stdout!.on('data', consume);
   child.stderr!.on('data', consume);
-  const exited = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<Exit>((resolve) => {
+    child.on('error', (err) => {
+      log.write(`could not start ${command}: ${err.message}\n`);
+      resolve({ code: -1, signal: null });
+    });
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
   void exited.then(() => log.end());
-  const alive = () => child.exitCode === null && child.signalCode === null;
-  /** Signals the whole group (tsx may leave a child behind otherwise). */
+  const alive = () => child.pid !== undefined && child.exitCode === null && child.signalCode === null;
   const signal = (sig: NodeJS.Signals) => {
     if (!alive()) return;
     try {
@@ -51,10 +75,9 @@ function spawnLogged(args: string[], env: NodeJS.ProcessEnv, logFile: string, on
       // already gone
     }
   };
-  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
-  const stop = async (graceMs = 15_000) => {
+  const stop = async (graceMs = 15_000, sig: NodeJS.Signals = 'SIGTERM') => {
     if (!alive()) return exited;
-    signal('SIGTERM');
+    signal(sig);
     const timer = setTimeout(() => signal('SIGKILL'), graceMs);
     try {
       return await exited;
@@ -62,7 +85,12 @@ function spawnLogged(args: string[], env: NodeJS.ProcessEnv, logFile: string, on
       clearTimeout(timer);
     }
   };
-  return { child, pid: child.pid!, exited, alive, signal, stop };
+  return { child, pid: child.pid ?? -1, exited, alive, signal, stop };
+}
+
+/** A TypeScript entry point of this repository, run as `node --import tsx <args>`. */
+function spawnLogged(args: string[], env: NodeJS.ProcessEnv, logFile: string, onLine: (line: string) => void): LoggedProcess {
+  return spawnLoggedCommand(process.execPath, ['--import', 'tsx', ...args], { env, logFile, onLine });
 }
 
 // ---------------------------------------------------------------------------------------------
