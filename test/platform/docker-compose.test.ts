@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { DYNAMIC_CONFIG_FILE, NAMESPACE_SCRIPT, SCHEMA_SCRIPT, SERVER_CONFIG_FILE, SERVER_ENV } from '../production/cluster';
 
 const root = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -135,6 +136,33 @@ describe('the self-hosted docker-compose stack', () => {
     const mounts = Object.values(services).flatMap((s) => s.volumes ?? []).map((v) => v.split(':')[0]).filter((source) => source.startsWith('./'));
     expect(mounts.length).toBeGreaterThan(0);
     for (const source of mounts) expect({ source, exists: existsSync(path.join(root, source)) }).toEqual({ source, exists: true });
+  });
+
+  it('when the compose file is read, then Temporal runs from the files `npm run test:production` runs: server config, dynamic config, schema and namespace jobs', () => {
+    /** The host file (relative to the repository) that a service sees at `containerPath`, through its bind mounts. */
+    const hostFileOf = (service: Service, containerPath: string): string | undefined => {
+      for (const volume of service.volumes ?? []) {
+        const [source, target] = volume.split(':') as [string, string];
+        if (!source.startsWith('./')) continue;
+        if (containerPath === target) return path.normalize(source);
+        if (containerPath.startsWith(`${target}/`)) return path.normalize(path.join(source, containerPath.slice(target.length + 1)));
+      }
+      return undefined;
+    };
+    const relative = (file: string) => path.relative(root, file);
+    const temporal = services.temporal;
+    const env = temporal.environment ?? {};
+    expect({
+      config: hostFileOf(temporal, String(env.TEMPORAL_SERVER_CONFIG_FILE_PATH)),
+      dynamicConfig: hostFileOf(temporal, String(env.DYNAMIC_CONFIG_FILE_PATH)),
+      schemaJob: hostFileOf(services['temporal-schema'], services['temporal-schema'].entrypoint?.at(-1) ?? ''),
+      namespaceJob: hostFileOf(services['temporal-namespace'], services['temporal-namespace'].entrypoint?.at(-1) ?? ''),
+    }).toEqual({ config: relative(SERVER_CONFIG_FILE), dynamicConfig: relative(DYNAMIC_CONFIG_FILE), schemaJob: relative(SCHEMA_SCRIPT), namespaceJob: relative(NAMESPACE_SCRIPT) });
+    // Every variable compose gives the server is one the shared template reads (or the server itself).
+    // The template names each variable it reads as a string: (env "DB_PORT"), list "POSTGRES_SEEDS" ...
+    const templateReads = new Set([...read(relative(SERVER_CONFIG_FILE)).matchAll(/"([A-Z][A-Z0-9_]*)"/g)].map((m) => m[1]!));
+    const unread = Object.keys(env).filter((name) => !templateReads.has(name) && !(SERVER_ENV as readonly string[]).includes(name));
+    expect(unread).toEqual([]);
   });
 
   it('when the Dockerfile is read, then its CMD runs the file `npm run worker` runs, as one node process', () => {

@@ -31,6 +31,11 @@ import type { TemporalServerBinaries } from './temporal-build';
 const ROOT = path.resolve(__dirname, '../..');
 export const SERVER_CONFIG_FILE = path.join(ROOT, 'deploy/temporal/config/production-sql.yaml');
 export const DYNAMIC_CONFIG_FILE = path.join(ROOT, 'deploy/temporal/dynamicconfig/production-sql.yaml');
+/** Compose's temporal-schema and temporal-namespace jobs, run here as they are. */
+export const SCHEMA_SCRIPT = path.join(ROOT, 'deploy/temporal/setup-postgres.sh');
+export const NAMESPACE_SCRIPT = path.join(ROOT, 'deploy/temporal/create-namespace.sh');
+/** What the server process reads itself, not the template: the config file's path, and "no authorizer" said out loud. */
+export const SERVER_ENV = ['TEMPORAL_SERVER_CONFIG_FILE_PATH', 'TEMPORAL_ALLOW_NO_AUTH'] as const;
 export const SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 export type TemporalService = (typeof SERVICES)[number];
 
@@ -165,7 +170,7 @@ export async function startProductionCluster(options: {
     const dbEnv = { POSTGRES_SEEDS: '127.0.0.1', DB_PORT: String(pgPort), POSTGRES_USER: PG_USER };
     await runToEnd(
       'sh',
-      [path.join(ROOT, 'deploy/temporal/setup-postgres.sh')],
+      [SCHEMA_SCRIPT],
       { PATH: process.env.PATH ?? '', ...dbEnv, SQL_PASSWORD: password, SQL_TOOL: options.binaries.sqlTool, SCHEMA_DIR: options.binaries.schemaDir },
       logFile('temporal-schema'),
     );
@@ -208,7 +213,7 @@ export async function startProductionCluster(options: {
     const cli = ensureTemporalCli();
     const jobEnv = { PATH: `${path.dirname(cli.path)}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '', TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace };
     if (path.basename(cli.path) !== 'temporal') throw new Error(`create-namespace.sh runs \`temporal\`; the CLI here is ${cli.path}`);
-    await runToEnd('sh', [path.join(ROOT, 'deploy/temporal/create-namespace.sh')], { ...jobEnv, TEMPORAL_NAMESPACE_RETENTION: '1d' }, logFile('temporal-namespace'));
+    await runToEnd('sh', [NAMESPACE_SCRIPT], { ...jobEnv, TEMPORAL_NAMESPACE_RETENTION: '1d' }, logFile('temporal-namespace'));
     // A new namespace takes a few seconds to reach every frontend cache (compose retries the same way).
     for (let attempt = 1; ; attempt++) {
       try {
