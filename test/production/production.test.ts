@@ -150,13 +150,20 @@ function artifactsIn(dir: string): string[] {
 
 /**
  * Per worker identity, the sha256 of every artifact its activities may have written: the snapshots
- * snapshotCode returned, and the snapshots restoreCode was given (a restore may keep what it fetched).
+ * snapshotCode returned, and the snapshots restoreCode was given (a restore may keep what it fetched),
+ * in the workflows `ids` and their children.
  */
 async function artifactsWrittenByIdentity(ids: string[]): Promise<Map<string, string[]>> {
   const converter = client.options.loadedDataConverter.payloadConverter;
   const out = new Map<string, string[]>();
-  for (const workflowId of ids) {
+  const queue = [...ids];
+  for (let workflowId = queue.shift(); workflowId !== undefined; workflowId = queue.shift()) {
     const events = await history(workflowId);
+    // A sync runs each function in a child workflow (and a release its lock): their activities too.
+    for (const e of events) {
+      const child = e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+      if (child) queue.push(child);
+    }
     const byId = new Map(events.map((e) => [String(e.eventId), e]));
     for (const e of events) {
       const end = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
@@ -240,7 +247,9 @@ describe('a production Temporal (PostgreSQL, one process per service) and worker
 
     const result = await resultOf(workflowId);
     const restores = activityAttempts(await history(workflowId)).filter((a) => a.type === 'restoreCode');
-    expect({ status: result.status, error: result.status === 'RolledBack' ? undefined : result.error, manualAction: result.manualAction }).toEqual({ status: 'RolledBack', error: undefined, manualAction: undefined });
+    // Today the undo's snapshot is only on the killed worker's disk: the failed undo says so (SnapshotMissing).
+    const failedUndos = result.compensations.filter((c) => c.outcome === 'failed').map((c) => `${c.name} ${c.region}: ${c.error?.type} ${c.error?.message}`);
+    expect({ status: result.status, failedUndos }).toEqual({ status: 'RolledBack', failedUndos: [] });
     expect(restores.length).toBeGreaterThan(0);
     expect(restores.every((a) => a.identity.startsWith(survivor!.worker.identityPrefix))).toBe(true);
     expect((await fnView(PRIMARY, fn)).codeSha256).toBe(before);
