@@ -54,8 +54,8 @@ export interface SimulatorAdmin {
   putCosObject(input: { bucket: string; key: string; region: string; body: Buffer }): void;
   /** Creates a COS bucket (`<name>-<appid>`) in a region; idempotent. */
   createCosBucket(input: { bucket: string; region: string }): void;
-  /** The default account's bucket `scf-release-<appid>` in `region`, created when needed; returns its name. */
-  defaultCosBucket(region: string): string;
+  /** The account's (default: the simulator's first) bucket `scf-release-<appid>` in `region`, created when needed; returns its name. */
+  defaultCosBucket(region: string, secretId?: string): string;
   /** The objects in the simulated COS (for tests). */
   listCosObjects(): Array<{ region: string; bucket: string; key: string; size: number }>;
   setFaults(f: FaultSettings): void;
@@ -153,9 +153,9 @@ export function createAdmin(sim: Sim, log: RequestLog, defaultSecretId: string):
     }),
     putCosObject: persisting((input) => sim.cos.put(input)),
     createCosBucket: persisting((input) => sim.cos.createBucket(input.bucket, input.region)),
-    defaultCosBucket(region) {
+    defaultCosBucket(region, secretId) {
       if (!isScfRegion(region)) throw new Error(`unsupported region ${region}`);
-      const bucket = `scf-release-${sim.store.account(defaultSecretId).appId}`;
+      const bucket = `scf-release-${sim.store.account(secretId ?? defaultSecretId).appId}`;
       if (!sim.cos.bucket(bucket, region)) {
         sim.cos.createBucket(bucket, region);
         sim.changed();
@@ -271,7 +271,7 @@ export async function adminHttp(admin: SimulatorAdmin, method: string, name: str
     case 'putCosObject':
       return admin.putCosObject({ ...json, body: Buffer.from(json.bodyBase64 ?? '', 'base64') }), { ok: true };
     case 'defaultCosBucket':
-      return { bucket: admin.defaultCosBucket(query.get('region') ?? json.region) };
+      return { bucket: admin.defaultCosBucket(query.get('region') ?? json.region, query.get('secretId') ?? json.secretId ?? undefined) };
     case 'listCosObjects':
       return admin.listCosObjects();
     case 'waitForStatus':
