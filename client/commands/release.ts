@@ -7,7 +7,7 @@ import { planRelease, startRelease } from '../api';
 import { EXIT } from '../exit-codes';
 import { followRelease, reportOutcome, uiLink } from '../follow';
 import { buildRelease, simulatorHostOf, type ManifestFlags } from '../manifest';
-import { packageStagingFromEnv } from '../package/stage';
+import { packageStagingFromEnv, unstagedPathWarning } from '../package/stage';
 import { renderPlan } from '../render/summary';
 import { styleFor } from '../render/text';
 import type { TemporalTarget } from '../connection';
@@ -53,7 +53,8 @@ async function release(options: ReleaseOptions): Promise<number> {
   const staging = packageStagingFromEnv(process.env, simulatorHostOf(scfEndpoint));
   const built = await buildRelease({ file: options.file, flags: options, startedBy: options.by, scfEndpoint, staging });
   const stderrStyle = styleFor(process.stderr);
-  for (const warning of built.warnings) process.stderr.write(`${stderrStyle.yellow('warning')}: ${warning}\n`);
+  const unstaged = staging ? undefined : unstagedPathWarning(built.input.pkg.location);
+  for (const warning of [...built.warnings, ...(unstaged ? [unstaged] : [])]) process.stderr.write(`${stderrStyle.yellow('warning')}: ${warning}\n`);
   return withTemporal((target) => startAndFollow(target, built.input, options));
 }
 

@@ -167,10 +167,8 @@ export async function buildRelease(options: BuildOptions): Promise<BuiltRelease>
 
   // Relative package paths are relative to the manifest, or to the working directory when a flag set them.
   const baseDir = options.file && !setBy.has('package') ? path.dirname(path.resolve(options.file)) : process.cwd();
-  const warnings = manifest.override ? [OVERRIDE_WARNING] : [];
   const pkg = await resolvePackage(manifest.package, baseDir, {
     handler: manifest.handler, simulatorHost: simulatorHostOf(options.scfEndpoint), staging: options.staging, region: manifest.region,
-    warn: (message) => warnings.push(message),
   });
   if (Array.isArray(pkg)) throw new ManifestError(pkg.map(noteFlag(withFlag)), source);
 
@@ -191,6 +189,7 @@ export async function buildRelease(options: BuildOptions): Promise<BuiltRelease>
   };
   const tooBig = inputSizeIssues(input);
   if (tooBig.length > 0) throw new ManifestError(tooBig, source);
+  const warnings = manifest.override ? [OVERRIDE_WARNING] : [];
   if (manifest.verification.length === 0) {
     warnings.push('no verification cases: nothing checks what the new version returns before it is published everywhere.');
   }

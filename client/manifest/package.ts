@@ -37,8 +37,6 @@ export interface PackageContext {
   staging?: PackageStaging;
   /** The release's primary region (the simulator's default bucket is there). */
   region?: string;
-  /** Things the user must hear (printed before the release starts). */
-  warn?: (message: string) => void;
 }
 
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
@@ -130,7 +128,7 @@ function signedUrlIssues(location: string): ManifestIssue[] {
   ];
 }
 
-/** Stages a local zip when the client has somewhere to (COS); else the path, with a warning. */
+/** Stages a local zip when the client has somewhere to (COS); else the path (the release command warns). */
 async function stageOrWarn(zip: StagedZip, local: CodePackage, field: 'path' | 'dir', context: PackageContext): Promise<CodePackage | ManifestIssue[]> {
   if (context.staging) {
     try {
@@ -142,10 +140,6 @@ async function stageOrWarn(zip: StagedZip, local: CodePackage, field: 'path' | '
   if (field === 'dir') {
     return [{ path: 'package.dir', message: 'needs a COS bucket to stage the zip in, so that the workers can read it: set SCF_COS_BUCKET and SCF_COS_REGION (or SCF_ENDPOINT to the simulator), or build a zip and give package.path' }];
   }
-  context.warn?.(
-    `no COS bucket is configured (SCF_COS_BUCKET, SCF_COS_REGION): the release carries the local path ${local.location}, ` +
-      'which every worker must be able to read under its SCF_PACKAGE_DIR. Set SCF_COS_BUCKET to stage the zip in COS instead.',
-  );
   return local;
 }
 

@@ -91,3 +91,12 @@ export function packageStagingFromEnv(env: NodeJS.ProcessEnv = process.env, simu
     },
   };
 }
+
+/** What the client says when a release must carry its local path (no bucket, real Tencent): the workers must read it. */
+export function unstagedPathWarning(location: string): string | undefined {
+  if (!location.startsWith('/')) return undefined;
+  return (
+    `no COS bucket is configured (SCF_COS_BUCKET, SCF_COS_REGION): the release carries the local path ${location}, ` +
+    'which every worker must be able to read under its SCF_PACKAGE_DIR. Set SCF_COS_BUCKET to stage the zip in COS instead.'
+  );
+}

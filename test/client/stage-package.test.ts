@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { buildRelease, ManifestError } from '../../client/manifest';
-import { packageStagingFromEnv, stagePackage } from '../../client/package/stage';
+import { packageStagingFromEnv, stagePackage, unstagedPathWarning } from '../../client/package/stage';
 import { DEFAULT_CREDENTIALS, createZip, type RunningSimulator } from '../../simulator';
 import { startFast } from '../simulator/helpers';
 
@@ -70,9 +70,9 @@ describe('local packages are staged in COS', () => {
     writeFileSync(path.join(dir, 'fn.zip'), createZip({ 'index.js': 'exports.main_handler = async () => "zip";\n' }));
     const staging = packageStagingFromEnv({}, undefined);
     expect(staging).toBeUndefined();
-    const { input, warnings } = await buildRelease({ file: manifest('./fn.zip'), staging });
+    const { input } = await buildRelease({ file: manifest('./fn.zip'), staging });
     expect(input.pkg.location).toBe(path.join(dir, 'fn.zip'));
-    expect(warnings.join('\n')).toMatch(/no COS bucket is configured.*local path .*fn\.zip.*every worker must be able to read/);
+    expect(unstagedPathWarning(input.pkg.location)).toMatch(/no COS bucket is configured.*local path .*fn\.zip.*every worker must be able to read/);
     const err = await buildRelease({ file: manifest({ dir: './build' }), staging }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ManifestError);
     expect((err as ManifestError).issues).toEqual([expect.objectContaining({ path: 'package.dir', message: expect.stringMatching(/SCF_COS_BUCKET/) })]);
