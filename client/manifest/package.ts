@@ -44,11 +44,12 @@ const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 /** Names that never lead to a public host: loopback, mDNS, and the usual private-network suffixes. */
 const LOCAL_NAME = /(^|\.)(localhost|local|localdomain|internal|intranet|lan|home\.arpa|arpa)$/i;
 
-async function resolveLocal(file: string, declared: string | undefined, handler: string | undefined): Promise<CodePackage | ManifestIssue[]> {
+/** `viaCos`: the zip will be staged in COS, so UpdateFunctionCode's inline ZipFile limit does not apply. */
+async function resolveLocal(file: string, declared: string | undefined, handler: string | undefined, viaCos = false): Promise<CodePackage | ManifestIssue[]> {
   const stat = await fs.stat(file).catch(() => undefined);
   if (!stat) return [{ path: 'package.path', message: `${file} does not exist; build the zip first or fix the path (relative paths are relative to the manifest)` }];
   if (!stat.isFile()) return [{ path: 'package.path', message: `${file} is not a file; zip the function's code (handler file at the zip's root) and give the zip` }];
-  if (!fitsZipFile(stat.size)) {
+  if (!viaCos && !fitsZipFile(stat.size)) {
     return [
       {
         path: 'package.path',
@@ -187,6 +188,6 @@ export async function resolvePackage(pkg: PackageField, baseDir: string, context
     : checked.issues.filter((i) => i.field !== 'pkg.sha256').map((i) => ({ path: `package.${field}`, message: i.message }));
   if (remote.length || refIssues.length) return [...refIssues, ...remote];
   if (field !== 'path') return { location, sha256: pkg.sha256 as string };
-  const local = await resolveLocal(location, pkg.sha256, context.handler);
+  const local = await resolveLocal(location, pkg.sha256, context.handler, context.staging !== undefined);
   return Array.isArray(local) ? local : stageOrWarn({ file: local.location, sha256: local.sha256 }, local, 'path', context);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,6 +64,16 @@ describe('local packages are staged in COS', () => {
     } finally {
       process.env = saved;
     }
+  });
+
+  test('when a zip is bigger than the inline ZipFile limit and a bucket is configured, then it is staged in parts instead of refused', async () => {
+    const zip = createZip({ 'index.js': 'exports.main_handler = async () => "big";\n', 'blob.bin': randomBytes(16 * 1024 * 1024) });
+    expect(zip.length).toBeGreaterThan(16 * 1024 * 1024);
+    writeFileSync(path.join(dir, 'big.zip'), zip);
+    const { input } = await buildRelease({ file: manifest('./big.zip'), scfEndpoint: sim.url, staging: packageStagingFromEnv(simEnv(), sim.endpoint) });
+    const stored = sim.admin.listCosObjects().find((o) => o.key === `scf-release/sha256/${input.pkg.sha256}.zip`);
+    expect(stored?.size).toBe(zip.length);
+    expect(input.pkg.sha256).toBe(createHash('sha256').update(zip).digest('hex'));
   });
 
   test('when no bucket is configured against real Tencent, then a zip keeps its path with a warning and a directory is refused', async () => {
