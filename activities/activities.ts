@@ -678,7 +678,8 @@ export function createActivities(deps: ActivityDeps) {
 
     /**
      * UpdateFunctionCode from a snapshot (ZipFile base64, handler from the snapshot). Twice: harmless,
-     * same code again. The snapshot must be in this worker's artifact store (SCF_ARTIFACT_DIR).
+     * same code again. The snapshot is read from the artifact store: with SCF_COS_BUCKET from COS (the
+     * local SCF_ARTIFACT_DIR is a cache), so any worker can restore it; without, from this worker's disk.
      */
     async restoreCode(input: { snapshot: CodeSnapshot }): Promise<{ requestId: string }> {
       const s = input.snapshot;
@@ -689,7 +690,7 @@ export function createActivities(deps: ActivityDeps) {
         throw ApplicationFailure.create({
           type: 'SnapshotMissing',
           nonRetryable: true,
-          message: `restoreCode ${fnName(s.fn, s.qualifier)}: snapshot ${s.artifact} is not readable in this worker's artifact store (${(err as Error).message}); SCF_ARTIFACT_DIR must be shared by the workers`,
+          message: `restoreCode ${fnName(s.fn, s.qualifier)}: snapshot ${s.artifact} is not readable in this worker's artifact store (${(err as Error).message}); set SCF_COS_BUCKET/SCF_COS_REGION on the workers so snapshots are kept in COS (or share SCF_ARTIFACT_DIR)`,
         });
       }
       if (!fitsZipFile(bytes.length)) {

@@ -14,6 +14,10 @@
  * | `SCF_MAX_DOWNLOAD_BYTES`  | cap on any download (snapshots, http(s) packages)                        | `536870912` (512 MiB) |
  * | `SCF_PACKAGE_HOSTS`       | hosts https packages may come from: `host`, `host:port`, `*.suffix`, comma-separated | the COS domains (`*.myqcloud.com`, `*.tencentcos.cn`) |
  * | `SCF_PACKAGE_DIR`         | the one directory local packages (paths, file://) may come from; must exist | none: local packages refused |
+ * | `SCF_COS_BUCKET`          | COS bucket (`name-appid`) for undo snapshots (and the client's staged packages) | none: snapshots stay on this worker's disk |
+ * | `SCF_COS_REGION`          | its region; required with `SCF_COS_BUCKET`                                | none |
+ * | `SCF_COS_PREFIX`          | key prefix; objects are `<prefix>/sha256/<hex>.zip`                       | `scf-release` |
+ * | `SCF_COS_ENDPOINT`        | a private COS-compatible endpoint, `host:port` or `http://host:port` (the simulator) | the simulator's own host when `SCF_ENDPOINT` is one, else Tencent COS |
  *
  * Secrets are NOT part of this config: `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` /
  * `TENCENTCLOUD_SESSION_TOKEN`, the profile file `~/.tencentcloud/credentials` and the CVM role are
@@ -31,6 +35,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { checkDuration, DURATION_GRAMMAR } from '../workflows/durations';
+import { DEFAULT_COS_PREFIX, type CosSettings } from './cos-client';
 import type { ScfAction } from './scf-client';
 import { COS_HOST_PATTERNS, hostPatternProblem } from './url-policy';
 
@@ -54,6 +59,8 @@ export interface ScfConfig {
   packageDir?: string;
   /** `host:port` of SCF_ENDPOINT when it is not Tencent's (the simulator): trusted for packages and code URLs. */
   simulatorHost?: string;
+  /** Where undo snapshots are kept durably (SCF_COS_*); undefined: only in artifactDir. */
+  cos?: CosSettings;
 }
 
 /** The documented per-second limits of each action (per account). Others: `DEFAULT_RATE_LIMIT`. */
@@ -113,6 +120,10 @@ const envSchema = z.object({
   SCF_MAX_DOWNLOAD_BYTES: positiveInt('SCF_MAX_DOWNLOAD_BYTES').optional(),
   SCF_PACKAGE_HOSTS: z.string().optional(),
   SCF_PACKAGE_DIR: z.string().trim().min(1).optional(),
+  SCF_COS_BUCKET: z.string().trim().regex(/^[a-z0-9][a-z0-9-]*-\d+$/, 'SCF_COS_BUCKET must be <name>-<appid>, e.g. scf-release-1250000000').optional(),
+  SCF_COS_REGION: z.string().trim().regex(/^[a-z]{2,}(-[a-z0-9]+)+$/, 'SCF_COS_REGION must be a region such as ap-guangzhou').optional(),
+  SCF_COS_PREFIX: z.string().trim().optional(),
+  SCF_COS_ENDPOINT: z.string().trim().min(1).optional(),
 });
 
 export class ScfConfigError extends Error {
@@ -183,6 +194,30 @@ function packageDir(text: string | undefined, cwd: string): string | undefined {
   return dir;
 }
 
+/** `host:port` of a private COS endpoint: SCF_COS_ENDPOINT (http only), else the simulator's host. */
+function cosEndpoint(text: string | undefined, simulatorHost: string | undefined): string | undefined {
+  if (!text) return simulatorHost;
+  const m = /^(?:(https?):\/\/)?([^/\s]+?)\/?$/.exec(text);
+  if (!m || m[1] === 'https') throw new ScfConfigError(`SCF_COS_ENDPOINT must be host:port or http://host:port of a COS-compatible endpoint (unset for Tencent COS); got "${text}"`);
+  return m[2];
+}
+
+/** SCF_COS_*: the bucket for snapshots (and staged packages), or undefined when no bucket is set. */
+export function cosSettings(env: NodeJS.ProcessEnv, simulatorHost?: string): CosSettings | undefined {
+  const parsed = envSchema.pick({ SCF_COS_BUCKET: true, SCF_COS_REGION: true, SCF_COS_PREFIX: true, SCF_COS_ENDPOINT: true }).safeParse(env);
+  if (!parsed.success) throw new ScfConfigError(parsed.error.issues[0].message);
+  const e = parsed.data;
+  if (!e.SCF_COS_BUCKET) {
+    if (e.SCF_COS_REGION || e.SCF_COS_PREFIX) throw new ScfConfigError('SCF_COS_REGION/SCF_COS_PREFIX are set but SCF_COS_BUCKET is not; set the bucket (name-appid) too');
+    return undefined;
+  }
+  if (!e.SCF_COS_REGION) throw new ScfConfigError('SCF_COS_BUCKET needs SCF_COS_REGION (the bucket\'s region, e.g. ap-guangzhou)');
+  const prefix = (e.SCF_COS_PREFIX ?? DEFAULT_COS_PREFIX).replace(/^\/+|\/+$/g, '');
+  if (/[^A-Za-z0-9._\-/]/.test(prefix) || prefix.split('/').includes('..')) throw new ScfConfigError(`SCF_COS_PREFIX may hold letters, digits, . _ - and /; got "${e.SCF_COS_PREFIX}"`);
+  const endpoint = cosEndpoint(e.SCF_COS_ENDPOINT, simulatorHost);
+  return { bucket: e.SCF_COS_BUCKET, region: e.SCF_COS_REGION, prefix, ...(endpoint ? { endpoint } : {}) };
+}
+
 /** Reads and validates the configuration; throws `ScfConfigError` naming the variable that is wrong. */
 export function loadScfConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ScfConfig {
   const parsed = envSchema.safeParse(env);
@@ -210,6 +245,8 @@ export function loadScfConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
   const protocol = `${declared ?? scheme ?? 'https'}://` as ScfConfig['protocol'];
   const endpointHost = endpoint ? new URL(`${protocol}${endpoint}`) : undefined;
   const isTencent = endpointHost && /(^|\.)tencentcloudapi\.com$/i.test(endpointHost.hostname);
+  const simulatorHost = endpointHost && !isTencent ? endpointHost.host : undefined;
+  const cos = cosSettings(env, simulatorHost);
   return {
     endpoint,
     protocol,
@@ -222,6 +259,7 @@ export function loadScfConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
     maxDownloadBytes: e.SCF_MAX_DOWNLOAD_BYTES ?? 512 * 1024 * 1024,
     packageHosts: parsePackageHosts(e.SCF_PACKAGE_HOSTS),
     ...(e.SCF_PACKAGE_DIR ? { packageDir: packageDir(e.SCF_PACKAGE_DIR, cwd) } : {}),
-    ...(endpointHost && !isTencent ? { simulatorHost: endpointHost.host } : {}),
+    ...(simulatorHost ? { simulatorHost } : {}),
+    ...(cos ? { cos } : {}),
   };
 }

@@ -11,10 +11,12 @@
 import type { Logger } from 'pino';
 import type { Credential, DynamicCredential } from 'tencentcloud-sdk-nodejs-common/tencentcloud/common/interface';
 import type { ActivityDeps } from './activities';
-import { LocalArtifactStore } from './artifact-store';
+import { LocalArtifactStore, type ArtifactStore } from './artifact-store';
 import type { ScfConfig } from './config';
+import { CosBackedArtifactStore } from './cos-artifact-store';
+import { CosObjects } from './cos-client';
 import { RateLimiter } from './rate-limiter';
-import { createScfClientFactory } from './scf-client';
+import { createScfClientFactory, credentialFor } from './scf-client';
 
 export { createActivities, normalizeSha256, nameMatcher } from './activities';
 export type { ActivityDeps, Activities } from './activities';
@@ -24,6 +26,8 @@ export { RateLimiter, TokenBucket } from './rate-limiter';
 export type { RateLimiterOptions, BucketStats } from './rate-limiter';
 export { LocalArtifactStore, artifactRef, shaFromRef } from './artifact-store';
 export type { ArtifactStore } from './artifact-store';
+export { CosBackedArtifactStore } from './cos-artifact-store';
+export { CosObjects, shaObjectKey, cosUri, type CosSettings, type CosLocation } from './cos-client';
 export { createScfClientFactory, credentialFor, CredentialChain, ScfGateway } from './scf-client';
 export type { ScfClientFactory, ScfSdkClient, ScfAction, ScfActionMap } from './scf-client';
 export { validatePackageRef, assertPackageRef, PackageError, ZIPFILE_MAX_BASE64_BYTES, ZIPFILE_MAX_RAW_BYTES } from './packages';
@@ -41,6 +45,14 @@ export interface DefaultDepsOptions {
   limiter?: RateLimiter;
 }
 
+/** The local artifact dir, backed by COS when the worker has a bucket (SCF_COS_*): snapshots then survive the host. */
+function artifactStore(config: ScfConfig, credential: DefaultDepsOptions['credential']): ArtifactStore {
+  const local = new LocalArtifactStore(config.artifactDir);
+  if (!config.cos) return local;
+  const objects = new CosObjects({ endpoint: config.cos.endpoint, credential: credential ?? credentialFor(config.credentials), timeoutMs: config.timeoutMs });
+  return new CosBackedArtifactStore(local, objects, config.cos);
+}
+
 /**
  * The real dependencies: SDK client factory, local artifact store, worker-wide rate limiter. Logs
  * nothing: the worker logs its configuration once (`describeWorkerConfig`, worker/config.ts).
@@ -48,7 +60,7 @@ export interface DefaultDepsOptions {
 export function createDefaultActivityDeps(config: ScfConfig, logger: Logger, options: DefaultDepsOptions = {}): ActivityDeps {
   return {
     scf: createScfClientFactory(config, { credential: options.credential }),
-    store: new LocalArtifactStore(config.artifactDir),
+    store: artifactStore(config, options.credential),
     logger,
     limiter: options.limiter ?? new RateLimiter({ limits: config.rateLimits, share: config.rateLimitShare }),
     packages: {

@@ -5,3 +5,5 @@ export { scheduleUiLink, workflowListUiLink, workflowUiLink } from './ui-links';
 export { buildRelease, ManifestError, type BuildOptions, type BuiltRelease, type Manifest, type ManifestFlags } from './manifest';
 export { EXIT, exitCodeForStatus } from './exit-codes';
 export { newReleaseId } from './release-id';
+export { stagePackage, packageStagingFromEnv, type PackageStaging, type StageResult } from './package/stage';
+export { buildDirectoryZip, type DirectoryZip } from './package/directory-zip';

@@ -52,6 +52,12 @@ export interface SimulatorAdmin {
   seedFunction(input: SeedFunctionInput): void;
   seedNamespace(input: { secretId?: string; region: string; namespace: string; description?: string }): void;
   putCosObject(input: { bucket: string; key: string; region: string; body: Buffer }): void;
+  /** Creates a COS bucket (`<name>-<appid>`) in a region; idempotent. */
+  createCosBucket(input: { bucket: string; region: string }): void;
+  /** The account's (default: the simulator's first) bucket `scf-release-<appid>` in `region`, created when needed; returns its name. */
+  defaultCosBucket(region: string, secretId?: string): string;
+  /** The objects in the simulated COS (for tests). */
+  listCosObjects(): Array<{ region: string; bucket: string; key: string; size: number }>;
   setFaults(f: FaultSettings): void;
   failNext(input: { action: string; count: number; code: string; message?: string; region?: string; functionName?: string }): void;
   loseResponse(input: { action: string; count: number; region?: string; functionName?: string }): void;
@@ -146,6 +152,17 @@ export function createAdmin(sim: Sim, log: RequestLog, defaultSecretId: string):
       ensureNamespace(input.secretId ?? defaultSecretId, input.region, input.namespace, input.description);
     }),
     putCosObject: persisting((input) => sim.cos.put(input)),
+    createCosBucket: persisting((input) => sim.cos.createBucket(input.bucket, input.region)),
+    defaultCosBucket(region, secretId) {
+      if (!isScfRegion(region)) throw new Error(`unsupported region ${region}`);
+      const bucket = `scf-release-${sim.store.account(secretId ?? defaultSecretId).appId}`;
+      if (!sim.cos.bucket(bucket, region)) {
+        sim.cos.createBucket(bucket, region);
+        sim.changed();
+      }
+      return bucket;
+    },
+    listCosObjects: () => sim.cos.list(),
     setFaults(f) {
       sim.faults.set(f);
     },
@@ -253,6 +270,10 @@ export async function adminHttp(admin: SimulatorAdmin, method: string, name: str
       return admin.seedFunction({ ...json, zip: json.zipBase64 ? Buffer.from(json.zipBase64, 'base64') : undefined }), { ok: true };
     case 'putCosObject':
       return admin.putCosObject({ ...json, body: Buffer.from(json.bodyBase64 ?? '', 'base64') }), { ok: true };
+    case 'defaultCosBucket':
+      return { bucket: admin.defaultCosBucket(query.get('region') ?? json.region, query.get('secretId') ?? json.secretId ?? undefined) };
+    case 'listCosObjects':
+      return admin.listCosObjects();
     case 'waitForStatus':
       return { status: await admin.waitForStatus(json) };
     default: {

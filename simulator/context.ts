@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CosStore } from './cos';
+import type { CosStore } from './cos/store';
 import type { Faults } from './faults';
 import type { Invoker } from './invoke/invoker';
 import type { AccountState, Store } from './model';

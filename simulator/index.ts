@@ -5,7 +5,8 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { adminHttp, createAdmin, type SimulatorAdmin } from './admin';
 import type { Sim } from './context';
-import { CosStore } from './cos';
+import { cosEndpointOptions, COS_DOMAIN_SUFFIX, createCosApi } from './cos/api';
+import { CosStore } from './cos/store';
 import { Faults, type FaultSettings } from './faults';
 import { Invoker, type InvokerOptions } from './invoke/invoker';
 import { Store } from './model';
@@ -23,6 +24,8 @@ export { DEFAULT_RATE_LIMITS } from './rate-limiter';
 export { SCF_REGIONS } from './regions';
 export { createZip } from './zip';
 export { buildTc3Authorization, buildV1Signature } from './signature';
+export { cosEndpointOptions, COS_DOMAIN_SUFFIX } from './cos/api';
+export { cosSignature } from './cos/signature';
 
 export interface SimulatorOptions {
   host?: string;
@@ -49,6 +52,10 @@ export interface RunningSimulator {
   url: string;
   endpoint: string;
   admin: SimulatorAdmin;
+  /** cos-nodejs-sdk-v5 options (`Protocol`, `Ip`, `Domain`) that send its requests to this simulator's COS. */
+  cosEndpointOptions: { Protocol: 'http:'; Ip: string; Domain: string };
+  /** The domain COS hosts have here: `<bucket>.cos.<region>.<suffix>`. */
+  cosDomainSuffix: string;
   stop(): Promise<void>;
 }
 
@@ -73,7 +80,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     saveTimer = undefined;
     mkdirSync(path.dirname(stateFile), { recursive: true });
     const tmp = stateFile + '.tmp';
-    writeFileSync(tmp, JSON.stringify({ store: store.snapshot(true), cos: cos.list().map((o) => ({ ...o, body: cos.get(o.bucket, o.key, o.region)!.toString('base64') })) }));
+    writeFileSync(tmp, JSON.stringify({ store: store.snapshot(true), cos: cos.snapshot() }));
     renameSync(tmp, stateFile);
   };
   const changed = () => {
@@ -83,7 +90,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   if (stateFile && existsSync(stateFile)) {
     const saved = JSON.parse(readFileSync(stateFile, 'utf8'));
     store.restore(saved.store);
-    for (const o of saved.cos ?? []) cos.put({ bucket: o.bucket, key: o.key, region: o.region, body: Buffer.from(o.body, 'base64') });
+    cos.restore(saved.cos);
   }
 
   const sim: Sim = {
@@ -104,8 +111,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   };
   const log = new RequestLog();
   const admin = createAdmin(sim, log, creds[0]!.secretId);
+  const cosApi = createCosApi({ cos, credentials, appIdOf: (secretId) => store.account(secretId).appId, changed, logger });
   const server = createServer({
-    sim, log, credentials, logger, codeBlobs, urlSecret,
+    sim, log, credentials, logger, codeBlobs, urlSecret, cosApi,
     admin: (method, name, query, body) => adminHttp(admin, method, name, query, body),
   });
   await new Promise<void>((resolve, reject) => {
@@ -122,6 +130,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     url: baseUrl,
     endpoint: `${hostPart}:${port}`,
     admin,
+    cosEndpointOptions: cosEndpointOptions(`${hostPart}:${port}`),
+    cosDomainSuffix: COS_DOMAIN_SUFFIX,
     stop() {
       stopped ??= (async () => {
         sim.sm.stop();

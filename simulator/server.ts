@@ -6,6 +6,7 @@ import type { CallCtx, CallNote, Sim } from './context';
 import { ApiError, Errors } from './errors';
 import { Params, unflattenQuery } from './params';
 import { isScfRegion } from './regions';
+import { cosTarget } from './cos/api';
 import type { RequestLog } from './request-log';
 import { V1_COMMON_PARAMS, verifyTc3, verifyV1, type Credential } from './signature';
 
@@ -23,6 +24,8 @@ interface ServerDeps {
   admin: (method: string, name: string, query: URLSearchParams, body: Buffer) => Promise<unknown>;
   codeBlobs: Map<string, Buffer>;
   urlSecret: string;
+  /** The COS XML API, for requests whose Host names a bucket (cos/api.ts). */
+  cosApi: (req: http.IncomingMessage, res: http.ServerResponse, url: URL, target: { bucket: string; region: string }) => Promise<void>;
 }
 
 /** Content-Type must stay exactly `application/json` (no charset): the Python SDK raises API errors
@@ -210,6 +213,8 @@ export function createServer(deps: ServerDeps): http.Server {
     const url = new URL(req.url ?? '/', 'http://localhost');
     void (async () => {
       try {
+        const cos = cosTarget(req.headers.host);
+        if (cos) return await deps.cosApi(req, res, url, cos);
         if (url.pathname.startsWith('/_code/')) return serveCode(req, res, url);
         const body = await readBody(req);
         if (body === 'too-large') {

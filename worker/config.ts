@@ -98,6 +98,9 @@ export function describeWorkerConfig(config: WorkerConfig): Record<string, unkno
       packageHosts: config.scf.packageHosts,
       packageDir: config.scf.packageDir ?? 'none (local packages refused)',
       simulatorHost: config.scf.simulatorHost ?? 'none',
+      snapshots: config.scf.cos
+        ? `cos://${config.scf.cos.bucket}/${config.scf.cos.prefix}?region=${config.scf.cos.region}${config.scf.cos.endpoint ? ` via ${config.scf.cos.endpoint}` : ''} (artifactDir is a cache)`
+        : 'artifactDir only (set SCF_COS_BUCKET so that other hosts can undo)',
     },
   };
 }

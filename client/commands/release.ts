@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { planRelease, startRelease } from '../api';
 import { EXIT } from '../exit-codes';
 import { followRelease, reportOutcome, uiLink } from '../follow';
-import { buildRelease, type ManifestFlags } from '../manifest';
+import { buildRelease, simulatorHostOf, type ManifestFlags } from '../manifest';
+import { packageStagingFromEnv, unstagedPathWarning } from '../package/stage';
 import { renderPlan } from '../render/summary';
 import { styleFor } from '../render/text';
 import type { TemporalTarget } from '../connection';
@@ -47,9 +48,13 @@ export function registerReleaseCommand(program: Command): void {
 }
 
 async function release(options: ReleaseOptions): Promise<number> {
-  const built = await buildRelease({ file: options.file, flags: options, startedBy: options.by, scfEndpoint: process.env.SCF_ENDPOINT });
+  const scfEndpoint = process.env.SCF_ENDPOINT;
+  // Local packages (package.path, package.dir) are staged in COS when the client has a bucket (or the simulator's).
+  const staging = packageStagingFromEnv(process.env, simulatorHostOf(scfEndpoint));
+  const built = await buildRelease({ file: options.file, flags: options, startedBy: options.by, scfEndpoint, staging });
   const stderrStyle = styleFor(process.stderr);
-  for (const warning of built.warnings) process.stderr.write(`${stderrStyle.yellow('warning')}: ${warning}\n`);
+  const unstaged = staging ? undefined : unstagedPathWarning(built.input.pkg.location);
+  for (const warning of [...built.warnings, ...(unstaged ? [unstaged] : [])]) process.stderr.write(`${stderrStyle.yellow('warning')}: ${warning}\n`);
   return withTemporal((target) => startAndFollow(target, built.input, options));
 }
 

@@ -14,6 +14,7 @@ import { followRelease, uiLink, type EndedView } from '../follow';
 import { buildRelease } from '../manifest';
 import { renderResult } from '../render/summary';
 import { styleFor } from '../render/text';
+import { packageStagingFromEnv, type PackageStaging } from '../package/stage';
 import { zipDirectory } from './build-zip';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
@@ -70,13 +71,14 @@ export async function runDemoScenario(
   await zipDirectory(path.join(EXAMPLES, 'hello-function'), v2Zip);
   await zipDirectory(path.join(EXAMPLES, 'broken-function'), brokenZip);
 
-  const good = await releaseAndFollow(target, taskQueue, say, {
+  const staging = packageStagingFromEnv({ SCF_ENDPOINT: simulator.url }, simulator.endpoint);
+  const good = await releaseAndFollow(target, taskQueue, say, staging, {
     label: 'v2 (examples/hello-function)',
     expected: 'Succeeded',
     zip: v2Zip,
     description: 'hello-function 2.0.0',
   });
-  const broken = await releaseAndFollow(target, taskQueue, say, {
+  const broken = await releaseAndFollow(target, taskQueue, say, staging, {
     label: 'v3 (examples/broken-function: throws outside ap-guangzhou)',
     expected: 'RolledBack',
     zip: brokenZip,
@@ -104,6 +106,7 @@ async function releaseAndFollow(
   target: TemporalTarget,
   taskQueue: string,
   say: (line: string) => void,
+  staging: PackageStaging | undefined,
   release: DemoRelease,
 ) {
   const style = styleFor(process.stdout);
@@ -111,6 +114,7 @@ async function releaseAndFollow(
     file: DEMO_MANIFEST,
     flags: { package: release.zip, description: release.description },
     startedBy: 'scf-release-demo',
+    staging,
   });
   for (const warning of warnings) say(`${style.yellow('warning')}: ${warning}`);
   say('');

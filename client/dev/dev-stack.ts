@@ -90,7 +90,8 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
 /**
  * The worker signs with the simulator's built-in keys, never with whatever real Tencent Cloud keys
  * the user's shell holds: the embedded stack must not be able to reach a real account. It trusts the
- * simulator's host (SCF_ENDPOINT) and reads local zips from `packageDir` only (SCF_PACKAGE_DIR).
+ * simulator's host (SCF_ENDPOINT), reads local zips from `packageDir` only (SCF_PACKAGE_DIR), and keeps
+ * undo snapshots in the simulator's default COS bucket (created here).
  */
 async function startInProcessWorker(
   address: string,
@@ -105,6 +106,9 @@ async function startInProcessWorker(
     SCF_CREDENTIALS: 'env',
     SCF_ARTIFACT_DIR: path.join(dataDir ?? DEFAULT_DATA_DIR, 'artifacts'),
     SCF_PACKAGE_DIR: packageDir,
+    // Undo snapshots in the simulator's COS (its default bucket), as a production worker keeps them in SCF_COS_BUCKET.
+    SCF_COS_BUCKET: simulator.admin.defaultCosBucket('ap-guangzhou'),
+    SCF_COS_REGION: 'ap-guangzhou',
   });
   const activities = createActivities(
     createDefaultActivityDeps(config, logger.child({ component: 'activities' }), {

@@ -11,6 +11,7 @@ import type { ReleaseInput } from '../../workflows/definitions';
 import { defaultStartedBy, newReleaseId } from '../release-id';
 import { issuesFromZod, ManifestError, type ManifestIssue } from './issues';
 import { inputSizeIssues, MAX_MANIFEST_FILE_BYTES } from './limits';
+import type { PackageStaging } from '../package/stage';
 import { resolvePackage } from './package';
 import { manifestSchema, packageFromString, type Manifest } from './schema';
 import { valueIssues } from './value-checks';
@@ -41,6 +42,11 @@ export interface BuildOptions {
   startedBy?: string;
   /** The workers' SCF_ENDPOINT, when the client knows it: a simulator there may serve packages over http. */
   scfEndpoint?: string;
+  /**
+   * Where local packages (package.path, package.dir) are staged: `packageStagingFromEnv()`. Omitted,
+   * a zip travels as the client's path (with a warning) and package.dir is refused.
+   */
+  staging?: PackageStaging;
   now?: Date;
 }
 
@@ -131,7 +137,7 @@ function flagLookup(setBy: Map<string, string>): (path: string) => string | unde
 }
 
 /** The simulator's `host:port` when `endpoint` (SCF_ENDPOINT) names one, as the worker derives it. */
-function simulatorHostOf(endpoint: string | undefined): string | undefined {
+export function simulatorHostOf(endpoint: string | undefined): string | undefined {
   if (!endpoint) return undefined;
   try {
     return loadScfConfig({ SCF_ENDPOINT: endpoint }).simulatorHost;
@@ -161,7 +167,9 @@ export async function buildRelease(options: BuildOptions): Promise<BuiltRelease>
 
   // Relative package paths are relative to the manifest, or to the working directory when a flag set them.
   const baseDir = options.file && !setBy.has('package') ? path.dirname(path.resolve(options.file)) : process.cwd();
-  const pkg = await resolvePackage(manifest.package, baseDir, { handler: manifest.handler, simulatorHost: simulatorHostOf(options.scfEndpoint) });
+  const pkg = await resolvePackage(manifest.package, baseDir, {
+    handler: manifest.handler, simulatorHost: simulatorHostOf(options.scfEndpoint), staging: options.staging, region: manifest.region,
+  });
   if (Array.isArray(pkg)) throw new ManifestError(pkg.map(noteFlag(withFlag)), source);
 
   const input: ReleaseInput = {

@@ -16,9 +16,13 @@ import { isPublicAddress } from '../../activities/url-policy';
 import type { CodePackage } from '../../workflows/definitions';
 import type { ManifestIssue } from './issues';
 import { listZipEntries, zipContentsProblem } from '../../activities/zip-contents';
+import { buildDirectoryZip, DirectoryZipError } from '../package/directory-zip';
+import type { PackageStaging, StagedZip } from '../package/stage';
 
 export interface PackageField {
   path?: string;
+  /** A directory the client zips deterministically (directory-zip.ts) and stages in COS. */
+  dir?: string;
   url?: string;
   cos?: string;
   sha256?: string;
@@ -29,6 +33,10 @@ export interface PackageContext {
   handler?: string;
   /** `host:port` of the simulator the worker talks to (SCF_ENDPOINT), the one host a URL may reach over http. */
   simulatorHost?: string;
+  /** Where local packages are staged (COS); without it a zip travels as the client's path. */
+  staging?: PackageStaging;
+  /** The release's primary region (the simulator's default bucket is there). */
+  region?: string;
 }
 
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
@@ -36,11 +44,12 @@ const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 /** Names that never lead to a public host: loopback, mDNS, and the usual private-network suffixes. */
 const LOCAL_NAME = /(^|\.)(localhost|local|localdomain|internal|intranet|lan|home\.arpa|arpa)$/i;
 
-async function resolveLocal(file: string, declared: string | undefined, handler: string | undefined): Promise<CodePackage | ManifestIssue[]> {
+/** `viaCos`: the zip will be staged in COS, so UpdateFunctionCode's inline ZipFile limit does not apply. */
+async function resolveLocal(file: string, declared: string | undefined, handler: string | undefined, viaCos = false): Promise<CodePackage | ManifestIssue[]> {
   const stat = await fs.stat(file).catch(() => undefined);
   if (!stat) return [{ path: 'package.path', message: `${file} does not exist; build the zip first or fix the path (relative paths are relative to the manifest)` }];
   if (!stat.isFile()) return [{ path: 'package.path', message: `${file} is not a file; zip the function's code (handler file at the zip's root) and give the zip` }];
-  if (!fitsZipFile(stat.size)) {
+  if (!viaCos && !fitsZipFile(stat.size)) {
     return [
       {
         path: 'package.path',
@@ -120,8 +129,41 @@ function signedUrlIssues(location: string): ManifestIssue[] {
   ];
 }
 
+/** Stages a local zip when the client has somewhere to (COS); else the path (the release command warns). */
+async function stageOrWarn(zip: StagedZip, local: CodePackage, field: 'path' | 'dir', context: PackageContext): Promise<CodePackage | ManifestIssue[]> {
+  if (context.staging) {
+    try {
+      return (await context.staging.stage(zip, context.region ?? 'ap-guangzhou')).pkg;
+    } catch (err) {
+      return [{ path: `package.${field}`, message: `could not be staged in COS (${(err as Error).message}); check SCF_COS_BUCKET/SCF_COS_REGION and the credentials` }];
+    }
+  }
+  if (field === 'dir') {
+    return [{ path: 'package.dir', message: 'needs a COS bucket to stage the zip in, so that the workers can read it: set SCF_COS_BUCKET and SCF_COS_REGION (or SCF_ENDPOINT to the simulator), or build a zip and give package.path' }];
+  }
+  return local;
+}
+
+/** `package.dir`: zipped deterministically, checked like a zip, then staged. */
+async function resolveDirectory(dir: string, declared: string | undefined, context: PackageContext): Promise<CodePackage | ManifestIssue[]> {
+  let built;
+  try {
+    built = await buildDirectoryZip(dir);
+  } catch (err) {
+    if (err instanceof DirectoryZipError) return [{ path: 'package.dir', message: err.message }];
+    throw err;
+  }
+  const problem = zipContentsProblem(built.files, context.handler);
+  if (problem) return [{ path: 'package.dir', message: `${path.basename(dir)} zipped ${problem}` }];
+  if (declared && declared !== built.sha256) {
+    return [{ path: 'package.sha256', message: `is ${declared} but the zip of ${dir} has sha256 ${built.sha256}; remove package.sha256 (the client computes it) or fix it` }];
+  }
+  return stageOrWarn({ bytes: built.zip, sha256: built.sha256 }, { location: dir, sha256: built.sha256 }, 'dir', context);
+}
+
 /** The package as the workflow takes it, or the problems with it. Relative paths resolve against `baseDir`. */
 export async function resolvePackage(pkg: PackageField, baseDir: string, context: PackageContext = {}): Promise<CodePackage | ManifestIssue[]> {
+  if (pkg.dir !== undefined) return resolveDirectory(path.resolve(baseDir, pkg.dir), pkg.sha256, context);
   let location: string;
   let field: 'path' | 'url' | 'cos';
   if (pkg.path !== undefined) {
@@ -145,5 +187,7 @@ export async function resolvePackage(pkg: PackageField, baseDir: string, context
     ? []
     : checked.issues.filter((i) => i.field !== 'pkg.sha256').map((i) => ({ path: `package.${field}`, message: i.message }));
   if (remote.length || refIssues.length) return [...refIssues, ...remote];
-  return field === 'path' ? resolveLocal(location, pkg.sha256, context.handler) : { location, sha256: pkg.sha256 as string };
+  if (field !== 'path') return { location, sha256: pkg.sha256 as string };
+  const local = await resolveLocal(location, pkg.sha256, context.handler, context.staging !== undefined);
+  return Array.isArray(local) ? local : stageOrWarn({ file: local.location, sha256: local.sha256 }, local, 'path', context);
 }

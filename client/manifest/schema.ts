@@ -96,6 +96,7 @@ export function packageFromString(value: string): Record<string, string> {
 
 const PACKAGE_SHAPE = {
   path: text('give the zip\'s path (relative to the manifest)').optional(),
+  dir: text('give the directory to zip (relative to the manifest); its contents go at the zip\'s root').optional(),
   url: text('give an https:// URL of the zip').optional(),
   cos: text('give cos://<bucket-appid>/<key>?region=<region>').optional(),
   sha256: text('give the zip\'s lowercase hex SHA-256 (sha256sum <zip>)')
@@ -110,19 +111,19 @@ const packageRef = z.preprocess(
     .object(PACKAGE_SHAPE, {
       error: (issue) =>
         issue.input === undefined
-          ? 'is required; give the code zip as a path, an https:// URL or cos://bucket/key?region=...'
-          : 'must be a path, a URL, or an object with path/url/cos and sha256',
+          ? 'is required; give the code zip as a path, an https:// URL or cos://bucket/key?region=..., or { dir: ./build }'
+          : 'must be a path, a URL, or an object with path/dir/url/cos and sha256',
     })
     .strict()
     .superRefine((pkg, ctx) => {
-      const given = (['path', 'url', 'cos'] as const).filter((key) => pkg[key] !== undefined);
+      const given = (['path', 'dir', 'url', 'cos'] as const).filter((key) => pkg[key] !== undefined);
       if (given.length !== 1) {
         ctx.addIssue({
           code: 'custom',
           message:
             given.length === 0
-              ? 'names no code; set exactly one of path, url or cos'
-              : `sets ${given.join(' and ')}; set exactly one of path, url or cos`,
+              ? 'names no code; set exactly one of path, dir, url or cos'
+              : `sets ${given.join(' and ')}; set exactly one of path, dir, url or cos`,
         });
       }
     }),

@@ -98,3 +98,27 @@ describe('package sources in the config', () => {
     expect(() => loadScfConfig(env as NodeJS.ProcessEnv)).toThrow(pattern);
   });
 });
+
+describe('COS in the config (SCF_COS_*)', () => {
+  test('when no bucket is set, then there is no COS and snapshots stay local', () => {
+    expect(loadScfConfig({}).cos).toBeUndefined();
+  });
+
+  test('when a bucket and region are set, then the prefix defaults and the simulator is the endpoint', () => {
+    expect(loadScfConfig({ SCF_COS_BUCKET: 'code-1250000000', SCF_COS_REGION: 'ap-guangzhou' }).cos).toEqual({ bucket: 'code-1250000000', region: 'ap-guangzhou', prefix: 'scf-release' });
+    expect(loadScfConfig({ SCF_ENDPOINT: 'http://127.0.0.1:9000', SCF_COS_BUCKET: 'code-1250000000', SCF_COS_REGION: 'ap-guangzhou', SCF_COS_PREFIX: '/team/a/' }).cos).toEqual({
+      bucket: 'code-1250000000', region: 'ap-guangzhou', prefix: 'team/a', endpoint: '127.0.0.1:9000',
+    });
+    expect(loadScfConfig({ SCF_COS_BUCKET: 'code-1250000000', SCF_COS_REGION: 'ap-guangzhou', SCF_COS_ENDPOINT: 'http://10.0.0.5:9100' }).cos?.endpoint).toBe('10.0.0.5:9100');
+  });
+
+  test.each([
+    [{ SCF_COS_BUCKET: 'code' , SCF_COS_REGION: 'ap-guangzhou' }, /SCF_COS_BUCKET must be <name>-<appid>/],
+    [{ SCF_COS_BUCKET: 'code-1250000000' }, /SCF_COS_BUCKET needs SCF_COS_REGION/],
+    [{ SCF_COS_REGION: 'ap-guangzhou' }, /SCF_COS_BUCKET is not/],
+    [{ SCF_COS_BUCKET: 'code-1250000000', SCF_COS_REGION: 'ap-guangzhou', SCF_COS_PREFIX: 'a/../b' }, /SCF_COS_PREFIX/],
+    [{ SCF_COS_BUCKET: 'code-1250000000', SCF_COS_REGION: 'ap-guangzhou', SCF_COS_ENDPOINT: 'https://cos.example.com' }, /SCF_COS_ENDPOINT must be host:port or http:\/\/host:port/],
+  ])('when a COS setting is wrong (%j), then the error names it', (env, pattern) => {
+    expect(() => loadScfConfig(env as NodeJS.ProcessEnv)).toThrow(pattern);
+  });
+});

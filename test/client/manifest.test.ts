@@ -56,7 +56,7 @@ describe('release manifest validation', () => {
     ['the primary region is repeated in regions', { ...base, regions: ['ap-tokyo', 'ap-guangzhou'] }, 'regions[1]', /is the primary region.*remove it from regions/],
     ['regions is not a list', { ...base, regions: 'ap-tokyo' }, 'regions', /must be a list of SCF regions/],
     ['the package is missing', { ...base, package: undefined }, 'package', /is required; give the code zip/],
-    ['the package sets both path and url', { ...base, package: { path: 'fn.zip', url: 'https://x/y.zip', sha256: SHA } }, 'package', /set exactly one of path, url or cos/],
+    ['the package sets both path and url', { ...base, package: { path: 'fn.zip', url: 'https://x/y.zip', sha256: SHA } }, 'package', /set exactly one of path, dir, url or cos/],
     ['the local zip does not exist', { ...base, package: './nope.zip' }, 'package.path', /does not exist; build the zip first or fix the path/],
     ['the local file is not a zip', { ...base, package: { path: 'not-a-zip.zip' } }, 'package.path', /is not a zip file/],
     ['the local zip is over the inline limit', { ...base, package: { path: 'big.zip' } }, 'package.path', /at most 20 MB of base64 inline.*package\.cos/],

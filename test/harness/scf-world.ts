@@ -39,6 +39,8 @@ export interface ScfWorldOptions {
   worker?: boolean;
   /** Where the activities' pino log goes, at debug level; default: nowhere (LOG_LEVEL to see it). */
   logStream?: pino.DestinationStream;
+  /** Keep undo snapshots in the simulator's COS (its default bucket in ap-guangzhou), as SCF_COS_* does; default false. */
+  cosSnapshots?: boolean;
 }
 
 export interface ScfWorld {
@@ -53,6 +55,8 @@ export interface ScfWorld {
   makePackage(files: Record<string, string>): CodePackage;
   /** Where makePackage writes: the worker's SCF_PACKAGE_DIR (give it to worker processes too). */
   packageDir: string;
+  /** The worker's SCF_ARTIFACT_DIR. */
+  artifactDir: string;
   stop(): Promise<void>;
 }
 
@@ -62,7 +66,9 @@ export async function startScfWorld(env: TestWorkflowEnvironment, options: ScfWo
   const dir = mkdtempSync(path.join(tmpdir(), 'scf-world-'));
   const sim = await startSimulator({ delays: { ...FAST_DELAYS, ...options.delays }, seed: options.seed ?? 1 });
   // Packages are written to `dir` (makePackage): the one directory the worker may read them from.
-  const config = loadScfConfig({ SCF_ENDPOINT: sim.url, SCF_CREDENTIALS: 'env', SCF_ARTIFACT_DIR: path.join(dir, 'artifacts'), SCF_PACKAGE_DIR: dir });
+  const artifactDir = path.join(dir, 'artifacts');
+  const cosEnv = options.cosSnapshots ? { SCF_COS_BUCKET: sim.admin.defaultCosBucket('ap-guangzhou'), SCF_COS_REGION: 'ap-guangzhou' } : {};
+  const config = loadScfConfig({ SCF_ENDPOINT: sim.url, SCF_CREDENTIALS: 'env', SCF_ARTIFACT_DIR: artifactDir, SCF_PACKAGE_DIR: dir, ...cosEnv });
   const logger = options.logStream ? pino({ level: 'debug' }, options.logStream) : pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const activities = createActivities(
     createDefaultActivityDeps(config, logger, {
@@ -92,6 +98,7 @@ export async function startScfWorld(env: TestWorkflowEnvironment, options: ScfWo
     activities,
     taskQueue,
     packageDir: dir,
+    artifactDir,
     worker: current.worker,
     async runWorker<T>(fn: () => Promise<T>): Promise<T> {
       // Only a crash ends the race early; a deliberate shutdown (restartWorker, stop) does not.

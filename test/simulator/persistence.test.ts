@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createZip, type RunningSimulator, type SimulatorAdmin } from '../../simulator';
+import COS from 'cos-nodejs-sdk-v5';
+import { DEFAULT_CREDENTIALS, createZip, type RunningSimulator, type SimulatorAdmin } from '../../simulator';
 import { HELLO, clientFor, startFast, waitStatus } from './helpers';
 
 /**
@@ -49,5 +50,13 @@ describe('SCF simulator dataDir', () => {
     });
     await waitStatus(client, 'fromcos', 'Active');
     expect(sim.admin.getFunction('ap-guangzhou', 'default', 'fromcos')?.codeSha256).toBe(createHash('sha256').update(zip).digest('hex'));
+  });
+
+  test('when an empty COS bucket is created, then a simulator started on the same dataDir still has it', async () => {
+    let bucket = '';
+    const sim = await restartedAfter((admin) => void (bucket = admin.defaultCosBucket('ap-shanghai')));
+    const cos = new COS({ SecretId: DEFAULT_CREDENTIALS.secretId, SecretKey: DEFAULT_CREDENTIALS.secretKey, ...sim.cosEndpointOptions });
+    expect((await cos.headBucket({ Bucket: bucket, Region: 'ap-shanghai' })).statusCode).toBe(200);
+    await expect(cos.headBucket({ Bucket: bucket, Region: 'ap-beijing' })).rejects.toMatchObject({ statusCode: 404 });
   });
 });
