@@ -10,7 +10,8 @@ import { buildRelease, type ManifestFlags } from '../manifest';
 import { renderPlan } from '../render/summary';
 import { styleFor } from '../render/text';
 import type { TemporalTarget } from '../connection';
-import type { ReleaseInput } from '../../workflows/definitions';
+import { TASK_QUEUE, type ReleaseInput } from '../../workflows/definitions';
+import { noWorkerWarning } from '../worker-presence';
 import { runCommand, withTemporal } from './shared';
 
 interface ReleaseOptions extends ManifestFlags, RunOptions {
@@ -83,9 +84,16 @@ export async function startAndFollow(target: TemporalTarget, input: ReleaseInput
   }
 
   say(`Started ${started.workflowId} (by ${input.startedBy})\n  Temporal UI: ${link}`);
+  await warnIfNoWorker(target, options.taskQueue ?? TASK_QUEUE);
   detachOnInterrupt(started.workflowId);
   const ended = await followRelease(target, started.workflowId, options.json ? process.stderr : process.stdout);
   return reportOutcome(target, ended, Boolean(options.json));
+}
+
+/** Says so on stderr when no worker polls `taskQueue` (the release would wait, silently, for one). */
+export async function warnIfNoWorker(target: TemporalTarget, taskQueue: string): Promise<void> {
+  const warning = await noWorkerWarning(target.client, taskQueue);
+  if (warning) process.stderr.write(`${styleFor(process.stderr).yellow('warning')}: ${warning}\n`);
 }
 
 /** Ctrl-C stops watching, not the release: it is durable and keeps going on the worker. */
