@@ -4,9 +4,10 @@
  */
 import type { Command } from 'commander';
 import { listHistory } from '../audit/history';
-import { renderTable, shortTime } from '../audit/table';
+import { renderTable, shortTime } from '../render/table';
 import { buildVisibilityQuery, parseSince } from '../audit/visibility-query';
 import { CliError, EXIT } from '../exit-codes';
+import { terminalWidth } from '../render/text';
 import { workflowListUiLink } from '../ui-links';
 import { withTemporal } from './shared';
 
@@ -20,6 +21,7 @@ interface HistoryFlags {
   by?: string;
   limit: string;
   json?: boolean;
+  wide?: boolean;
 }
 
 export function registerHistoryCommand(program: Command): void {
@@ -35,6 +37,7 @@ export function registerHistoryCommand(program: Command): void {
     .option('--by <who>', 'only runs started by this user (schedules start as schedule:<id>)')
     .option('--limit <n>', 'at most this many runs', '50')
     .option('--json', 'print JSON instead of a table')
+    .option('--wide', 'full workflow ids and each run\'s Web UI link (wider than most terminals)')
     .action(async (flags: HistoryFlags) => {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new CliError('--limit takes a positive whole number', EXIT.INVALID_INPUT);
@@ -54,9 +57,11 @@ export function registerHistoryCommand(program: Command): void {
           process.stdout.write(`${JSON.stringify({ query, runs: rows }, null, 2)}\n`);
           return;
         }
+        // The ids `show`, `status` and `watch` take; --wide adds the full ids and the links.
+        const headers = ['STARTED', 'KIND', 'FUNCTION', 'STATUS', 'VERSION', 'REGIONS', 'BY', flags.wide ? 'WORKFLOW ID' : 'ID'];
         process.stdout.write(
           renderTable(
-            ['STARTED', 'KIND', 'FUNCTION', 'STATUS', 'VERSION', 'REGIONS', 'BY', 'WORKFLOW ID', 'WEB UI'],
+            flags.wide ? [...headers, 'WEB UI'] : headers,
             rows.map((row) => [
               shortTime(row.startTime),
               row.kind ?? '',
@@ -65,12 +70,18 @@ export function registerHistoryCommand(program: Command): void {
               row.version ?? '',
               row.regions.join(','),
               row.startedBy ?? '',
-              row.workflowId,
-              row.uiLink,
+              flags.wide ? row.workflowId : shortRunId(row.workflowId),
+              ...(flags.wide ? [row.uiLink] : []),
             ]),
+            { width: flags.wide ? undefined : terminalWidth(process.stdout) },
           ),
         );
         process.stdout.write(`\n${rows.length} run(s). In the Web UI: ${workflowListUiLink(uiUrl, namespace, query)}\n`);
       });
     });
+}
+
+/** `release/<ns>/<fn>/r-...` → `r-...` (the table already names the function); a sync keeps its id. */
+function shortRunId(workflowId: string): string {
+  return workflowId.startsWith('release/') ? workflowId.slice(workflowId.lastIndexOf('/') + 1) : workflowId;
 }

@@ -8,7 +8,7 @@ import { EXIT } from '../exit-codes';
 import { followRelease, reportOutcome, uiLink } from '../follow';
 import { buildRelease, type ManifestFlags } from '../manifest';
 import { renderPlan } from '../render/summary';
-import { styleFor } from '../render/text';
+import { styleFor, terminalWidth } from '../render/text';
 import type { TemporalTarget } from '../connection';
 import { TASK_QUEUE, type ReleaseInput } from '../../workflows/definitions';
 import { noWorkerWarning } from '../worker-presence';
@@ -67,7 +67,7 @@ export async function startAndFollow(target: TemporalTarget, input: ReleaseInput
   if (options.plan) {
     const plan = await planRelease(target.client, input, { taskQueue: options.taskQueue });
     if (options.json) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-    else say(renderPlan(plan, styleFor(process.stdout)).join('\n'));
+    else say(renderPlan(plan, styleFor(process.stdout), { width: terminalWidth(process.stdout) }).join('\n'));
     return EXIT.OK;
   }
 

@@ -4,8 +4,9 @@
  * recent and upcoming runs.
  */
 import type { Command } from 'commander';
-import { renderTable, shortTime } from '../audit/table';
+import { renderTable, shortTime } from '../render/table';
 import { scheduleUiLink } from '../ui-links';
+import { terminalWidth } from '../render/text';
 import { CliError, EXIT } from '../exit-codes';
 import { formatDurationMs } from '../../workflows/durations';
 import {
@@ -91,6 +92,7 @@ export function registerSyncScheduleCommands(sync: Command): void {
               shortTime(v.nextRuns[0]),
               v.summary ?? '',
             ]),
+            { width: terminalWidth(process.stdout) },
           ),
         );
       });

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { renderRun } from '../audit/render-run';
 import { loadRun } from '../audit/show';
 import { resolveRelease } from '../api';
+import { terminalWidth } from '../render/text';
 import { withTemporal } from './shared';
 
 export function registerShowCommand(program: Command): void {
@@ -18,7 +19,7 @@ export function registerShowCommand(program: Command): void {
         // As status, watch and abort resolve it; an unknown id is bad input (64) either way.
         const workflowId = await resolveRelease(client, { id });
         const view = await loadRun(client, workflowId, { namespace, uiUrl });
-        process.stdout.write(flags.json ? `${JSON.stringify(view, null, 2)}\n` : renderRun(view));
+        process.stdout.write(flags.json ? `${JSON.stringify(view, null, 2)}\n` : renderRun(view, { width: terminalWidth(process.stdout) }));
       });
     });
 }
