@@ -38,7 +38,7 @@ function stateText(region: RegionResult, style: Style): string {
  * The picture of a release's progress, each line at most `width` columns. `final`: without what
  * only matters while it runs (the last error, which the summary reports once).
  */
-export function progressLines(p: ReleaseProgress, workflowId: string, style: Style, width?: number, final = false): string[] {
+export function progressLines(p: ReleaseProgress, workflowId: string, style: Style, width?: number, final = false, recentSteps = RECENT_STEPS): string[] {
   const fit = (line: string) => fitLine(line, width);
   const regions = renderTable(
     ['REGION', 'ACTION', 'STATE', 'VERSION', 'ALIAS', 'VERIFICATION'],
@@ -52,7 +52,7 @@ export function progressLines(p: ReleaseProgress, workflowId: string, style: Sty
     fit(`${style.bold(workflowId)}  phase ${style.bold(p.phase)}`),
     ...regions,
     ...(p.trafficPercent !== undefined ? [fit(`  traffic ${bar(p.trafficPercent)}`)] : []),
-    ...p.steps.slice(-RECENT_STEPS).map((step) => fit(`    ${stepLine(step, style)}`)),
+    ...p.steps.slice(p.steps.length - recentSteps).map((step) => fit(`    ${stepLine(step, style)}`)),
     ...(p.awaitingApproval ? [fit(style.yellow(`  waiting for approval: scf-release approve ${workflowId}${approvalDeadlineNote(p)}`))] : []),
     ...(p.lastError && !final ? [fit(style.red(`  last error: ${errorText(p.lastError)}`))] : []),
   ];
@@ -74,7 +74,14 @@ class RedrawingRenderer implements ProgressRenderer {
   private frame(p: ReleaseProgress, final: boolean): string {
     // One column spare: a line that fills the last column leaves some terminals a row behind.
     const width = terminalWidth(this.stream);
-    return progressLines(p, this.workflowId, this.style, width && width - 1, final).join('\n');
+    // A picture taller than the screen cannot be erased (its top has scrolled away): fewer steps then.
+    const rows = (this.stream as { rows?: number }).rows;
+    let lines: string[];
+    for (let steps = RECENT_STEPS; ; steps--) {
+      lines = progressLines(p, this.workflowId, this.style, width && width - 1, final, steps);
+      if (!rows || steps === 0 || lines.length < rows) break;
+    }
+    return lines.join('\n');
   }
 
   update(p: ReleaseProgress): void {

@@ -19,7 +19,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 /** The envconfig variables that point a CLI at the run's dev server. */
-function connectionEnv(): Record<'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_UI_URL', string> {
+export function connectionEnv(): Record<'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_UI_URL', string> {
   const { address, uiUrl } = harnessInfo();
   return { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_UI_URL: uiUrl };
 }
