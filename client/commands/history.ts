@@ -3,7 +3,7 @@
  * search attributes, each with its Web UI link.
  */
 import type { Command } from 'commander';
-import { listHistory } from '../audit/history';
+import { listHistory, type HistoryRow } from '../audit/history';
 import { renderTable, shortTime } from '../render/table';
 import { buildVisibilityQuery, parseSince } from '../audit/visibility-query';
 import { CliError, EXIT } from '../exit-codes';
@@ -58,22 +58,29 @@ export function registerHistoryCommand(program: Command): void {
           return;
         }
         // The ids `show`, `status` and `watch` take; --wide adds the full ids and the links.
-        const headers = ['STARTED', 'KIND', 'FUNCTION', 'STATUS', 'VERSION', 'REGIONS', 'BY', flags.wide ? 'WORKFLOW ID' : 'ID'];
+        const width = flags.wide ? undefined : terminalWidth(process.stdout);
+        const functionOf = (row: HistoryRow) => (row.functionName ? `${row.namespace ?? 'default'}/${row.functionName}` : (row.namespace ?? ''));
+        // In a terminal, a function every row shares is said once above the table instead of in each row.
+        const oneFunction = width !== undefined && rows.length > 0 && rows.every((row) => functionOf(row) === functionOf(rows[0]!)) ? functionOf(rows[0]!) : undefined;
+        if (oneFunction) process.stdout.write(`Function ${oneFunction}\n\n`);
+        const columns: Array<[string, (row: HistoryRow) => string]> = [
+          ['STARTED', (row) => shortTime(row.startTime)],
+          ['KIND', (row) => row.kind ?? ''],
+          ...(oneFunction ? [] : [['FUNCTION', functionOf] as [string, (row: HistoryRow) => string]]),
+          ['STATUS', (row) => row.status],
+          ['VERSION', (row) => row.version ?? ''],
+          // In a terminal the list may wrap between regions.
+          ['REGIONS', (row) => row.regions.join(width === undefined ? ',' : ', ')],
+          ['BY', (row) => row.startedBy ?? ''],
+          flags.wide ? ['WORKFLOW ID', (row) => row.workflowId] : ['ID', (row) => shortRunId(row.workflowId)],
+          ...(flags.wide ? [['WEB UI', (row: HistoryRow) => row.uiLink] as [string, (row: HistoryRow) => string]] : []),
+        ];
         process.stdout.write(
           renderTable(
-            flags.wide ? [...headers, 'WEB UI'] : headers,
-            rows.map((row) => [
-              shortTime(row.startTime),
-              row.kind ?? '',
-              row.functionName ? `${row.namespace ?? 'default'}/${row.functionName}` : (row.namespace ?? ''),
-              row.status,
-              row.version ?? '',
-              row.regions.join(','),
-              row.startedBy ?? '',
-              flags.wide ? row.workflowId : shortRunId(row.workflowId),
-              ...(flags.wide ? [row.uiLink] : []),
-            ]),
-            { width: flags.wide ? undefined : terminalWidth(process.stdout) },
+            columns.map(([header]) => header),
+            rows.map((row) => columns.map(([, cell]) => cell(row))),
+            // A release id tells its start time too: in a narrow terminal BY, then STARTED, give way first.
+            { width, optional: ['BY', 'STARTED'], keep: ['ID'] },
           ),
         );
         process.stdout.write(`\n${rows.length} run(s). In the Web UI: ${workflowListUiLink(uiUrl, namespace, query)}\n`);

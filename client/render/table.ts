@@ -22,6 +22,8 @@ export interface TableOptions {
   width?: number;
   /** Headers of columns to leave out, in this order, while the rest does not fit `width` without cutting ids. */
   optional?: string[];
+  /** Headers of columns never cut (ids to copy): the others give way. */
+  keep?: string[];
 }
 
 interface Column {
@@ -29,6 +31,7 @@ interface Column {
   natural: number;
   /** Holds words (spaces): it wraps, where a column of ids would be cut. */
   wraps: boolean;
+  keep: boolean;
 }
 
 /** Column widths (gap included) that fit `width`: columns of words wrap first, widest first; then ids are cut. */
@@ -36,7 +39,11 @@ function columnWidths(columns: Column[], width: number | undefined): number[] {
   const widths = columns.map((c) => c.natural + GAP);
   if (width === undefined) return widths;
   let total = widths.reduce((a, b) => a + b, 0);
-  for (const floorFor of [(c: Column) => (c.wraps ? Math.min(c.natural, MIN_WRAPPED) : c.natural), (c: Column) => Math.min(c.natural, Math.max(MIN_COLUMN, visibleWidth(c.header)))]) {
+  const floors = [
+    (c: Column) => (c.wraps && !c.keep ? Math.min(c.natural, MIN_WRAPPED) : c.natural),
+    (c: Column) => (c.keep ? c.natural : Math.min(c.natural, Math.max(MIN_COLUMN, visibleWidth(c.header)))),
+  ];
+  for (const floorFor of floors) {
     while (total > width) {
       let widest = -1;
       widths.forEach((w, i) => {
@@ -62,6 +69,7 @@ export function renderTable(headers: string[], rows: string[][], options: TableO
     header,
     natural: Math.max(visibleWidth(header), ...rows.map((row) => visibleWidth(row[i] ?? ''))),
     wraps: rows.some((row) => (row[i] ?? '').includes(' ')),
+    keep: options.keep?.includes(header) ?? false,
   }));
   let kept = headers.map((_, i) => i);
   for (const optional of options.optional ?? []) {

@@ -1,9 +1,11 @@
 /**
  * A region's verification as people count it. The workflow records one figure per case run: first
  * each case once against the new version (the verification), then again at every bake probe. So a
- * case's first figure is its verification and any later one a probe: one case baked through 18
- * probes is "1/1 cases passed, bake probes 18/18 ok", not "19/19 passed".
+ * case's first figure is its verification and any later one a probe, as is every health part (a
+ * probe through the split alias, `greets (health)`): one case baked through 18 probes is
+ * "1/1 case passed, bake probes 18/18 ok", not "19/19 passed".
  */
+import { HEALTH_PART_SUFFIX } from '../../activities/verification-rules';
 import type { RegionResult } from '../../workflows/definitions';
 
 type Figure = NonNullable<RegionResult['verification']>[number];
@@ -21,7 +23,7 @@ export function countVerification(region: Pick<RegionResult, 'verification'>): V
   const seen = new Set<string>();
   const count: VerificationCount = { cases: 0, casesPassed: 0, probes: 0, probesPassed: 0 };
   for (const figure of region.verification ?? []) {
-    const probe = seen.has(figure.case);
+    const probe = seen.has(figure.case) || figure.case.endsWith(HEALTH_PART_SUFFIX);
     seen.add(figure.case);
     if (probe) {
       count.probes++;

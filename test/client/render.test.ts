@@ -26,8 +26,8 @@ function result(extra: Partial<ReleaseResult> = {}): ReleaseResult {
     regions: [
       {
         region: 'ap-guangzhou', action: 'update-in-place', state: 'done', version: '3', codeSha256: 'ab'.repeat(32),
-        // One case, then 18 bake probes of it.
-        verification: Array.from({ length: 19 }, () => figure()),
+        // One case, then 18 bake probes: the new version with the case, the alias with its health part.
+        verification: [figure(), ...Array.from({ length: 18 }, (_, i) => ({ ...figure(), case: i % 2 ? 'greets (health)' : 'greets' }))],
         alias: { name: 'live', functionVersion: '3', additionalVersionWeights: [], createdByRelease: false },
       },
       {
