@@ -57,7 +57,8 @@ describe('releasing from CI', () => {
 
   it('when the example releases a good package, then it exits 0; a package that fails verification exits 2 (RolledBack)', async () => {
     const { fn, file } = seededManifest();
-    const env = { SCF_RELEASE_MANIFEST: file, SCF_RELEASE_TASK_QUEUE: t.world.taskQueue, SCF_RELEASE_USER: 'ci:test' };
+    // An unset secret reaches the step as an empty variable: it must count as unset.
+    const env = { SCF_RELEASE_MANIFEST: file, SCF_RELEASE_TASK_QUEUE: t.world.taskQueue, SCF_RELEASE_USER: 'ci:test', TEMPORAL_API_KEY: '' };
     const good = await runExample(env);
     expect(good.output).toMatch(new RegExp(`Started release/default/${fn}/r-`));
     expect(good.output).toMatch(/Succeeded/);
