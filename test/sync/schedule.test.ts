@@ -149,6 +149,8 @@ describe('scf-release sync schedule', () => {
     }
     const badRegion = await runCli(sync, ['sync', 'schedule', 'create', 'bad-one', '--cron', '0 3 * * *', '--source', 'ap-guangzhou', '--targets', 'ap-mars', '--functions', 'fn-a']);
     expect(badRegion.error?.message).toMatch(/unknown region\(s\) ap-mars/);
+    const typo = await runCli(sync, ['sync', 'schedule', 'create', 'bad-one', '--cron', '0 3 * * *', '--source', 'ap-guangzhou', '--targets', 'ap-shangai', '--functions', 'fn-a']);
+    expect(typo.error?.message).toMatch(/unknown region\(s\) ap-shangai; .* — did you mean ap-shanghai\?$/);
     await expect(env.client.schedule.getHandle('bad-one').describe()).rejects.toThrow();
   });
 });
