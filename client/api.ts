@@ -6,6 +6,7 @@
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
 import { quoteLiteral } from './audit/visibility-query';
+import { formatDurationMs } from '../workflows/durations';
 import {
   abortSignal,
   abortUpdate,
@@ -291,22 +292,81 @@ export async function* watchRelease(client: Client, workflowId: string): AsyncGe
   }
 }
 
-/** Asks a running release to abort (it compensates, then ends as Aborted); says whether it accepted. */
+/** The release named has ended already: there is nothing left to act on (unlike ReleaseNotFoundError, it exists). */
+export class ReleaseEndedError extends Error {
+  override name = 'ReleaseEndedError';
+  constructor(
+    readonly workflowId: string,
+    /** ReleaseStatus when the release recorded one, else Temporal's status (TERMINATED, FAILED, ...). */
+    readonly status: string,
+    action: string,
+  ) {
+    super(`${workflowId} has already ended (${status}); nothing to ${action}`);
+  }
+}
+
+/** Nobody answered in time: usually no worker runs the release's task queue. */
+export class NoAnswerError extends Error {
+  override name = 'NoAnswerError';
+}
+
+/** How long `abortRelease` waits for the release to answer by default. */
+export const ABORT_WAIT_DEFAULT_MS = 30_000;
+
+/** Throws ReleaseEndedError (or ReleaseNotFoundError) unless the release is running; returns its task queue. */
+async function runningTaskQueue(handle: WorkflowHandle, workflowId: string, action: string): Promise<string> {
+  const description = await describeRelease(handle, workflowId);
+  if (description.status.name !== 'RUNNING') {
+    throw new ReleaseEndedError(workflowId, description.typedSearchAttributes.get(SA_STATUS) ?? description.status.name, action);
+  }
+  return description.taskQueue;
+}
+
+/**
+ * Asks a running release to abort (it compensates, then ends as Aborted); says whether it accepted.
+ * Refuses an ended release (ReleaseEndedError) and gives up after `waitMs` without an answer
+ * (NoAnswerError, saying what to do).
+ */
 export async function abortRelease(
   client: Client,
   workflowId: string,
   request: { reason: string; by: string },
+  options: { waitMs?: number } = {},
 ): Promise<{ accepted: boolean; phase?: ReleasePhase }> {
   const handle = client.workflow.getHandle(workflowId);
-  try {
-    return await handle.executeUpdate(abortUpdate, { args: [request] });
-  } catch (err) {
-    // A server with updates disabled still takes the signal: the release aborts, unacknowledged.
-    if (/update.*(disabled|not enabled|unsupported)/i.test((err as Error).message)) {
-      await handle.signal(abortSignal, request);
-      return { accepted: true };
+  const taskQueue = await runningTaskQueue(handle, workflowId, 'abort');
+  const waitMs = options.waitMs ?? ABORT_WAIT_DEFAULT_MS;
+  const asking = (async () => {
+    try {
+      return await handle.executeUpdate(abortUpdate, { args: [request] });
+    } catch (err) {
+      // A server with updates disabled still takes the signal: the release aborts, unacknowledged.
+      if (/update.*(disabled|not enabled|unsupported)/i.test((err as Error).message)) {
+        await handle.signal(abortSignal, request);
+        return { accepted: true };
+      }
+      // It ended between the describe and the update.
+      if (err instanceof WorkflowNotFoundError) await runningTaskQueue(handle, workflowId, 'abort');
+      throw err;
     }
-    throw err;
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      asking.catch(() => undefined); // the abandoned request ends with the connection
+      reject(
+        new NoAnswerError(
+          `no worker answered the abort of ${workflowId} within ${formatDurationMs(waitMs)}. Is a worker running for task queue ` +
+            `"${taskQueue}"? Start one (\`npm run worker\`, SCF_RELEASE_TASK_QUEUE=${taskQueue}) and abort again; the release ` +
+            `compensates once a worker picks it up. To stop it without undoing anything: temporal workflow terminate --workflow-id '${workflowId}'`,
+        ),
+      );
+    }, waitMs);
+  });
+  try {
+    return await Promise.race([asking, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

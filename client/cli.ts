@@ -4,12 +4,14 @@
  * registers itself here, so the entry point stays a table of contents.
  */
 import { Command } from 'commander';
+import { version } from '../package.json';
 import { registerCommands } from './commands';
 import { failWith } from './commands/shared';
 
 async function main(): Promise<void> {
   const program = new Command('scf-release')
     .description('Durable multi-region releases for Tencent Cloud SCF, on Temporal')
+    .version(version, '-V, --version', 'print the scf-release version')
     .showHelpAfterError()
     // Throw instead of exiting, so a bad flag ends with our exit code for bad input (64).
     .exitOverride();

@@ -50,6 +50,7 @@ export function uiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   return (env.TEMPORAL_UI_URL || DEFAULT_UI_URL).replace(/\/+$/, '');
 }
 
+/** Set variables only; an empty one counts as unset (CI systems pass an unset secret as ""). */
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }

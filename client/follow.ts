@@ -8,7 +8,7 @@ import { workflowUiLink } from './ui-links';
 import { EXIT, exitCodeForStatus } from './exit-codes';
 import { progressRenderer } from './render/progress';
 import { renderResult } from './render/summary';
-import { styleFor } from './render/text';
+import { styleFor, terminalWidth } from './render/text';
 
 export type EndedView = Exclude<ReleaseView, { state: 'running' }>;
 
@@ -54,7 +54,7 @@ export function reportOutcome(target: TemporalTarget, view: EndedView, json: boo
   const style = styleFor(process.stdout);
   const lines =
     view.state === 'completed'
-      ? renderResult(view.result, style)
+      ? renderResult(view.result, style, { width: terminalWidth(process.stdout) })
       : [style.red(`Release workflow ${view.workflowId} ended ${view.status} without a result: ${view.error}`)];
   process.stdout.write(`\n${lines.join('\n')}\n\n  Temporal UI: ${uiLink(target, view)}\n`);
   return exitCodeFor(view);

@@ -7,3 +7,4 @@ export { EXIT, exitCodeForStatus } from './exit-codes';
 export { newReleaseId } from './release-id';
 export { stagePackage, packageStagingFromEnv, type PackageStaging, type StageResult } from './package/stage';
 export { buildDirectoryZip, type DirectoryZip } from './package/directory-zip';
+export { noWorkerWarning } from './worker-presence';

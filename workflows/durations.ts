@@ -15,6 +15,8 @@ const NUMBER = '\\d+(?:\\.\\d+)?';
 const PART = new RegExp(`(${NUMBER})\\s*(ms|s|m|h|d|w)`, 'g');
 const WITH_UNITS = new RegExp(`^(?:${NUMBER}\\s*(?:ms|s|m|h|d|w)\\s*)+$`);
 const BARE = new RegExp(`^${NUMBER}$`);
+/** The grammar as one regular expression source (for the manifest's JSON Schema; a number is seconds too). */
+export const DURATION_PATTERN = `^\\s*(?:${NUMBER}|(?:${NUMBER}\\s*(?:ms|s|m|h|d|w)\\s*)+)\\s*$`;
 
 /** How the grammar reads, for error messages: say it the same way wherever a duration is refused. */
 export const DURATION_GRAMMAR = 'a duration like 500ms, 30s, 5m, 1h30m, 2d (a bare number is seconds)';

@@ -2,9 +2,9 @@
 import type { SyncProgress, SyncReport, SyncTotals } from '../../workflows/definitions';
 import { errorText } from '../render/summary';
 import { shortSha } from '../render/text';
-import { renderTable } from './table';
+import { renderTable, type TableOptions } from '../render/table';
 
-export function renderSyncReport(report: SyncReport): string {
+export function renderSyncReport(report: SyncReport, options: TableOptions = {}): string {
   const rows = report.functions.flatMap((fn) =>
     fn.regions.length === 0
       ? [[fn.functionName, '-', 'failed', '-', shortSha(fn.sourceSha256), '-', '', fn.error ? errorText(fn.error) : '']]
@@ -24,7 +24,7 @@ export function renderSyncReport(report: SyncReport): string {
   );
   return [
     `${report.summary}\n`,
-    renderTable(['FUNCTION', 'REGION', 'OUTCOME', 'ACTION', 'SOURCE SHA', 'TARGET SHA', 'VERSION', 'ERROR'], rows),
+    renderTable(['FUNCTION', 'REGION', 'OUTCOME', 'ACTION', 'SOURCE SHA', 'TARGET SHA', 'VERSION', 'ERROR'], rows, options),
     ...(compensations.length > 0 ? ['Compensations:', ...compensations, ''] : []),
     `Totals: ${totalsText(report.totals)}\n`,
   ].join('\n');

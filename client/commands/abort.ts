@@ -1,20 +1,27 @@
 /** `scf-release abort <id|--function> --reason ...`: the release compensates and ends Aborted. */
 import type { Command } from 'commander';
-import { abortRelease, resolveRelease } from '../api';
+import { ABORT_WAIT_DEFAULT_MS, abortRelease, resolveRelease } from '../api';
+import { formatDurationMs } from '../../workflows/durations';
 import { EXIT } from '../exit-codes';
 import { defaultStartedBy } from '../release-id';
-import { addReleaseRefOptions, releaseRef, runCommand, withTemporal, type ReleaseRefOptions } from './shared';
+import { addReleaseRefOptions, durationFlag, releaseRef, runCommand, withTemporal, type ReleaseRefOptions } from './shared';
+
+/** Longer than this, and a typo is likelier than a wish. */
+const MAX_ABORT_WAIT_MS = 3_600_000;
 
 export function registerAbortCommand(program: Command): void {
   addReleaseRefOptions(program.command('abort').description('abort a running release: it undoes what it did, then ends Aborted'))
     .requiredOption('--reason <text>', 'why (recorded in the workflow history)')
     .option('--by <who>', 'who aborts (default: user@host)')
-    .action((id: string | undefined, options: ReleaseRefOptions & { reason: string; by?: string }) =>
+    .option('--wait <duration>', 'how long to wait for the release to answer', formatDurationMs(ABORT_WAIT_DEFAULT_MS))
+    .action((id: string | undefined, options: ReleaseRefOptions & { reason: string; by?: string; wait: string }) =>
       runCommand(() => {
         const ref = releaseRef(id, options);
+        const waitMs = durationFlag('--wait', options.wait, MAX_ABORT_WAIT_MS);
         return withTemporal(async (target) => {
           const workflowId = await resolveRelease(target.client, ref);
-          const answer = await abortRelease(target.client, workflowId, { reason: options.reason, by: options.by ?? defaultStartedBy() });
+          const request = { reason: options.reason, by: options.by ?? defaultStartedBy() };
+          const answer = await abortRelease(target.client, workflowId, request, { waitMs });
           if (!answer.accepted) {
             process.stderr.write(`${workflowId} did not accept the abort${answer.phase ? ` (phase ${answer.phase})` : ''}; it is already finishing\n`);
             return EXIT.ERROR;

@@ -3,10 +3,11 @@
  * search attributes, each with its Web UI link.
  */
 import type { Command } from 'commander';
-import { listHistory } from '../audit/history';
-import { renderTable, shortTime } from '../audit/table';
+import { listHistory, type HistoryRow } from '../audit/history';
+import { renderTable, shortTime } from '../render/table';
 import { buildVisibilityQuery, parseSince } from '../audit/visibility-query';
 import { CliError, EXIT } from '../exit-codes';
+import { terminalWidth } from '../render/text';
 import { workflowListUiLink } from '../ui-links';
 import { withTemporal } from './shared';
 
@@ -20,6 +21,7 @@ interface HistoryFlags {
   by?: string;
   limit: string;
   json?: boolean;
+  wide?: boolean;
 }
 
 export function registerHistoryCommand(program: Command): void {
@@ -35,6 +37,7 @@ export function registerHistoryCommand(program: Command): void {
     .option('--by <who>', 'only runs started by this user (schedules start as schedule:<id>)')
     .option('--limit <n>', 'at most this many runs', '50')
     .option('--json', 'print JSON instead of a table')
+    .option('--wide', 'full workflow ids and each run\'s Web UI link (wider than most terminals)')
     .action(async (flags: HistoryFlags) => {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new CliError('--limit takes a positive whole number', EXIT.INVALID_INPUT);
@@ -54,23 +57,38 @@ export function registerHistoryCommand(program: Command): void {
           process.stdout.write(`${JSON.stringify({ query, runs: rows }, null, 2)}\n`);
           return;
         }
+        // The ids `show`, `status` and `watch` take; --wide adds the full ids and the links.
+        const width = flags.wide ? undefined : terminalWidth(process.stdout);
+        const functionOf = (row: HistoryRow) => (row.functionName ? `${row.namespace ?? 'default'}/${row.functionName}` : (row.namespace ?? ''));
+        // In a terminal, a function every row shares is said once above the table instead of in each row.
+        const oneFunction = width !== undefined && rows.length > 0 && rows.every((row) => functionOf(row) === functionOf(rows[0]!)) ? functionOf(rows[0]!) : undefined;
+        if (oneFunction) process.stdout.write(`Function ${oneFunction}\n\n`);
+        const columns: Array<[string, (row: HistoryRow) => string]> = [
+          ['STARTED', (row) => shortTime(row.startTime)],
+          ['KIND', (row) => row.kind ?? ''],
+          ...(oneFunction ? [] : [['FUNCTION', functionOf] as [string, (row: HistoryRow) => string]]),
+          ['STATUS', (row) => row.status],
+          ['VERSION', (row) => row.version ?? ''],
+          // In a terminal the list may wrap between regions.
+          ['REGIONS', (row) => row.regions.join(width === undefined ? ',' : ', ')],
+          ['BY', (row) => row.startedBy ?? ''],
+          flags.wide ? ['WORKFLOW ID', (row) => row.workflowId] : ['ID', (row) => shortRunId(row.workflowId)],
+          ...(flags.wide ? [['WEB UI', (row: HistoryRow) => row.uiLink] as [string, (row: HistoryRow) => string]] : []),
+        ];
         process.stdout.write(
           renderTable(
-            ['STARTED', 'KIND', 'FUNCTION', 'STATUS', 'VERSION', 'REGIONS', 'BY', 'WORKFLOW ID', 'WEB UI'],
-            rows.map((row) => [
-              shortTime(row.startTime),
-              row.kind ?? '',
-              row.functionName ? `${row.namespace ?? 'default'}/${row.functionName}` : (row.namespace ?? ''),
-              row.status,
-              row.version ?? '',
-              row.regions.join(','),
-              row.startedBy ?? '',
-              row.workflowId,
-              row.uiLink,
-            ]),
+            columns.map(([header]) => header),
+            rows.map((row) => columns.map(([, cell]) => cell(row))),
+            // A release id tells its start time too: in a narrow terminal BY, then STARTED, give way first.
+            { width, optional: ['BY', 'STARTED'], keep: ['ID'] },
           ),
         );
         process.stdout.write(`\n${rows.length} run(s). In the Web UI: ${workflowListUiLink(uiUrl, namespace, query)}\n`);
       });
     });
+}
+
+/** `release/<ns>/<fn>/r-...` → `r-...` (the table already names the function); a sync keeps its id. */
+function shortRunId(workflowId: string): string {
+  return workflowId.startsWith('release/') ? workflowId.slice(workflowId.lastIndexOf('/') + 1) : workflowId;
 }

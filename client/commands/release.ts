@@ -9,9 +9,10 @@ import { followRelease, reportOutcome, uiLink } from '../follow';
 import { buildRelease, simulatorHostOf, type ManifestFlags } from '../manifest';
 import { packageStagingFromEnv, unstagedPathWarning } from '../package/stage';
 import { renderPlan } from '../render/summary';
-import { styleFor } from '../render/text';
+import { styleFor, terminalWidth } from '../render/text';
 import type { TemporalTarget } from '../connection';
-import type { ReleaseInput } from '../../workflows/definitions';
+import { TASK_QUEUE, type ReleaseInput } from '../../workflows/definitions';
+import { noWorkerWarning } from '../worker-presence';
 import { runCommand, withTemporal } from './shared';
 
 interface ReleaseOptions extends ManifestFlags, RunOptions {
@@ -71,7 +72,7 @@ export async function startAndFollow(target: TemporalTarget, input: ReleaseInput
   if (options.plan) {
     const plan = await planRelease(target.client, input, { taskQueue: options.taskQueue });
     if (options.json) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-    else say(renderPlan(plan, styleFor(process.stdout)).join('\n'));
+    else say(renderPlan(plan, styleFor(process.stdout), { width: terminalWidth(process.stdout) }).join('\n'));
     return EXIT.OK;
   }
 
@@ -88,9 +89,16 @@ export async function startAndFollow(target: TemporalTarget, input: ReleaseInput
   }
 
   say(`Started ${started.workflowId} (by ${input.startedBy})\n  Temporal UI: ${link}`);
+  await warnIfNoWorker(target, options.taskQueue ?? TASK_QUEUE);
   detachOnInterrupt(started.workflowId);
   const ended = await followRelease(target, started.workflowId, options.json ? process.stderr : process.stdout);
   return reportOutcome(target, ended, Boolean(options.json));
+}
+
+/** Says so on stderr when no worker polls `taskQueue` (the release would wait, silently, for one). */
+export async function warnIfNoWorker(target: TemporalTarget, taskQueue: string): Promise<void> {
+  const warning = await noWorkerWarning(target.client, taskQueue);
+  if (warning) process.stderr.write(`${styleFor(process.stderr).yellow('warning')}: ${warning}\n`);
 }
 
 /** Ctrl-C stops watching, not the release: it is durable and keeps going on the worker. */

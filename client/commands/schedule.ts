@@ -1,20 +1,22 @@
 /**
- * `scf-release sync schedule create|list|describe|pause|unpause|trigger|delete`: Temporal Schedules
+ * `scf-release sync schedule create|list|describe|update|pause|unpause|trigger|delete`: Temporal Schedules
  * that run the region sync on a cron. Each one shows in the Temporal UI's Schedules page with its
  * recent and upcoming runs.
  */
 import type { Command } from 'commander';
-import { renderTable, shortTime } from '../audit/table';
+import { renderTable, shortTime } from '../render/table';
 import { scheduleUiLink } from '../ui-links';
+import { terminalWidth } from '../render/text';
 import { CliError, EXIT } from '../exit-codes';
+import { formatDurationMs } from '../../workflows/durations';
 import {
   createSyncSchedule,
   deleteSyncSchedule,
   describeSyncSchedule,
   listSyncSchedules,
-  pauseSyncSchedule,
+  setSyncSchedulePaused,
   triggerSyncSchedule,
-  unpauseSyncSchedule,
+  updateSyncSchedule,
   type SyncScheduleView,
 } from '../schedules/sync-schedule';
 import { defaultStartedBy } from '../release-id';
@@ -90,6 +92,7 @@ export function registerSyncScheduleCommands(sync: Command): void {
               shortTime(v.nextRuns[0]),
               v.summary ?? '',
             ]),
+            { width: terminalWidth(process.stdout) },
           ),
         );
       });
@@ -106,17 +109,39 @@ export function registerSyncScheduleCommands(sync: Command): void {
       });
     });
 
-  for (const [name, description, run] of [
-    ['pause', 'pause a schedule (runs stop until unpaused)', pauseSyncSchedule],
-    ['unpause', 'unpause a schedule', unpauseSyncSchedule],
+  schedule
+    .command('update <scheduleId>')
+    .description('change a schedule\'s cron, time zone, catch-up window, jitter or note; what is not given stays (the note too)')
+    .option('--cron <expr>', '5-field cron, e.g. "0 3 * * *"')
+    .option('--timezone <tz>', 'IANA time zone the cron is read in')
+    .option('--catchup-window <duration>', 'missed runs within this window still run after an outage')
+    .option('--jitter <duration>', 'random delay added to each run')
+    .option('--note <text>', 'a new note')
+    .action(async (scheduleId: string, flags: Partial<Pick<CreateFlags, 'cron' | 'timezone' | 'catchupWindow' | 'jitter' | 'note'>>) => {
+      const changes = {
+        cron: flags.cron === undefined ? undefined : checkCron(flags.cron),
+        timezone: flags.timezone === undefined ? undefined : checkTimezone(flags.timezone),
+        catchupWindow: flags.catchupWindow === undefined ? undefined : durationFlag('--catchup-window', flags.catchupWindow, MAX_SCHEDULE_DURATION_MS),
+        jitter: flags.jitter === undefined ? undefined : durationFlag('--jitter', flags.jitter, MAX_SCHEDULE_DURATION_MS),
+        note: flags.note,
+      };
+      await withTemporal(async ({ client }) => {
+        await updateSyncSchedule(client, scheduleId, changes);
+        process.stdout.write(`Updated schedule ${scheduleId}.\n`);
+      });
+    });
+
+  for (const [name, description, paused] of [
+    ['pause', 'pause a schedule (runs stop until unpaused)', true],
+    ['unpause', 'unpause a schedule', false],
   ] as const) {
     schedule
       .command(`${name} <scheduleId>`)
       .description(description)
-      .option('--note <text>', 'why (shown with the schedule)')
+      .option('--note <text>', 'why (replaces the schedule\'s note; without it the note is kept)')
       .action(async (scheduleId: string, flags: { note?: string }) => {
         await withTemporal(async ({ client }) => {
-          await run(client, scheduleId, flags.note ?? `${name}d by ${defaultStartedBy()}`);
+          await setSyncSchedulePaused(client, scheduleId, paused, flags.note);
           process.stdout.write(`Schedule ${scheduleId} ${name}d.\n`);
         });
       });
@@ -148,7 +173,7 @@ function renderSchedule(view: SyncScheduleView, link: string): string {
     `Schedule ${view.scheduleId}${view.paused ? ' (PAUSED)' : ''}`,
     `  What:       ${view.summary ?? '-'}`,
     `  Cron:       ${view.cron ?? '-'} in ${view.timezone ?? 'UTC'}`,
-    `  Policies:   overlap ${view.overlap}, catch-up window ${view.catchupWindowMs ?? 0} ms, jitter ${view.jitterMs ?? 0} ms`,
+    `  Policies:   overlap ${view.overlap}, catch-up window ${formatDurationMs(view.catchupWindowMs ?? 0)}, jitter ${formatDurationMs(view.jitterMs ?? 0)}`,
     `  Note:       ${view.note ?? ''}`,
     `  Running:    ${view.runningWorkflowIds.join(', ') || 'nothing'}`,
     `  Recent:     ${view.recentRuns.map((r) => `${shortTime(r.takenAt)} ${r.workflowId}`).join('\n              ') || 'none yet'}`,

@@ -5,18 +5,21 @@
 import type { Command } from 'commander';
 import { renderRun } from '../audit/render-run';
 import { loadRun } from '../audit/show';
+import { resolveRelease } from '../api';
+import { terminalWidth } from '../render/text';
 import { withTemporal } from './shared';
 
 export function registerShowCommand(program: Command): void {
   program
-    .command('show <workflowId>')
-    .description('show one release or sync (e.g. release/default/my-fn/r-123 or sync/nightly-...)')
+    .command('show <id>')
+    .description('show one release or sync: a workflow id (release/default/my-fn/r-123, sync/nightly-...) or a short release id (r-...)')
     .option('--json', 'print JSON instead of text')
-    .action(async (workflowId: string, flags: { json?: boolean }) => {
+    .action(async (id: string, flags: { json?: boolean }) => {
       await withTemporal(async ({ client, namespace, uiUrl }) => {
-        // An unknown id throws WorkflowNotFoundError: failWith reports it as bad input (64).
+        // As status, watch and abort resolve it; an unknown id is bad input (64) either way.
+        const workflowId = await resolveRelease(client, { id });
         const view = await loadRun(client, workflowId, { namespace, uiUrl });
-        process.stdout.write(flags.json ? `${JSON.stringify(view, null, 2)}\n` : renderRun(view));
+        process.stdout.write(flags.json ? `${JSON.stringify(view, null, 2)}\n` : renderRun(view, { width: terminalWidth(process.stdout) }));
       });
     });
 }

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { getRelease, resolveRelease } from '../api';
 import { EXIT } from '../exit-codes';
 import { reportOutcome, uiLink } from '../follow';
-import { progressRenderer } from '../render/progress';
+import { progressLines } from '../render/progress';
+import { styleFor, terminalWidth } from '../render/text';
 import { addReleaseRefOptions, releaseRef, runCommand, withTemporal, type ReleaseRefOptions } from './shared';
 
 export function registerStatusCommand(program: Command): void {
@@ -22,8 +23,9 @@ export function registerStatusCommand(program: Command): void {
           if (options.json) {
             process.stdout.write(`${JSON.stringify({ ...view, status: 'Running', uiUrl: uiLink(target, view) }, null, 2)}\n`);
           } else {
-            // A one-shot picture: written as plain lines even on a TTY.
-            if (view.progress) progressRenderer(process.stdout, view.workflowId).update(view.progress);
+            // A one-shot picture, fitted to the terminal; nothing is redrawn.
+            const { progress } = view;
+            if (progress) process.stdout.write(`${progressLines(progress, view.workflowId, styleFor(process.stdout), terminalWidth(process.stdout)).join('\n')}\n`);
             else process.stdout.write(`${view.workflowId}: running, waiting for a worker to pick it up\n`);
             process.stdout.write(`  Temporal UI: ${uiLink(target, view)}\n`);
           }

@@ -10,6 +10,7 @@ import type { SyncReport } from '../../workflows/definitions';
 import { renderSyncProgress, renderSyncReport } from '../audit/render-sync';
 import { workflowUiLink } from '../ui-links';
 import { EXIT } from '../exit-codes';
+import { terminalWidth } from '../render/text';
 import { newSyncId, runSync } from '../schedules/run-sync';
 import { defaultStartedBy } from '../release-id';
 import { addSyncFlags, syncInputFromFlags, type SyncFlags } from '../schedules/sync-options';
@@ -42,7 +43,7 @@ export function registerSyncCommand(program: Command): void {
         taskQueue: flags.taskQueue,
         onProgress: (progress) => process.stderr.write(`  ${renderSyncProgress(progress)}\n`),
       });
-      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderSyncReport(report));
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderSyncReport(report, { width: terminalWidth(process.stdout) }));
       process.exitCode = syncExitCode(report);
     });
   });

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { resolveRelease } from '../api';
 import { followRelease, reportOutcome, uiLink } from '../follow';
-import { detachOnInterrupt } from './release';
+import { detachOnInterrupt, warnIfNoWorker } from './release';
 import { addReleaseRefOptions, releaseRef, runCommand, withTemporal, type ReleaseRefOptions } from './shared';
 
 export function registerWatchCommand(program: Command): void {
@@ -15,6 +15,9 @@ export function registerWatchCommand(program: Command): void {
           const workflowId = await resolveRelease(target.client, ref);
           const out = options.json ? process.stderr : process.stdout;
           out.write(`Watching ${workflowId}\n  Temporal UI: ${uiLink(target, { workflowId })}\n`);
+          // An unknown id is reported by followRelease, as before; here only a running release matters.
+          const description = await target.client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+          if (description?.status.name === 'RUNNING') await warnIfNoWorker(target, description.taskQueue);
           detachOnInterrupt(workflowId);
           const ended = await followRelease(target, workflowId, out);
           return reportOutcome(target, ended, Boolean(options.json));

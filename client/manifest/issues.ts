@@ -3,6 +3,7 @@
  * A field set by a flag says so, because the manifest file then looks right to its reader.
  */
 import type { z } from 'zod';
+import { didYouMean } from './did-you-mean';
 import { KNOWN_FIELDS } from './schema';
 
 export interface ManifestIssue {
@@ -45,7 +46,7 @@ export function issuesFromZod(error: z.ZodError, flagFor: (path: string) => stri
       const known = knownFieldsAt(issue.path);
       return issue.keys.map((key) => ({
         path: formatPath([...issue.path, key]),
-        message: `is not a manifest field; remove it or use one of: ${known.join(', ')}`,
+        message: `is not a manifest field; remove it or use one of: ${known.join(', ')}${didYouMean(key, known, true)}`,
       }));
     }
     const path = formatPath(issue.path);

@@ -18,6 +18,7 @@ import {
   MIN_APPROVAL_TIMEOUT_SECONDS,
   MIN_EXPECTED_DURATION_MS,
 } from './limits';
+import { didYouMean } from './did-you-mean';
 import { isScfRegion, SCF_REGIONS } from './regions';
 
 // SCF's naming rules, from the CreateFunction / CreateAlias / CreateNamespace documentation; the
@@ -39,7 +40,8 @@ function text(fix: string) {
 }
 
 const region = text(`use one of: ${SCF_REGIONS.join(', ')}`).refine(isScfRegion, {
-  error: (issue) => `"${String(issue.input)}" is not an SCF region; use one of: ${SCF_REGIONS.join(', ')}`,
+  error: (issue) =>
+    `"${String(issue.input)}" is not an SCF region; use one of: ${SCF_REGIONS.join(', ')}${didYouMean(String(issue.input), SCF_REGIONS)}`,
 });
 
 /** A floor for a duration field: its least value and why less cannot work, for the refusal. */
@@ -246,6 +248,8 @@ const ALIAS_SHAPE = {
 };
 
 const MANIFEST_SHAPE = {
+  // Where editors find the JSON Schema (schema/manifest.schema.json); not part of the release.
+  $schema: text('give the path or URL of the manifest\'s JSON Schema').optional(),
   function: text('name the SCF function, e.g. hello-scf').regex(FUNCTION_NAME, { error: FUNCTION_NAME_RULE }),
   namespace: text('name the SCF namespace, or leave it out for "default"')
     .regex(NAMESPACE, { error: NAMESPACE_RULE })
@@ -315,7 +319,7 @@ export const manifestSchema = z
       }
     });
   })
-  .transform((m) => ({
+  .transform(({ $schema: _schema, ...m }) => ({
     ...m,
     verification: m.verification.map((c, i): VerificationCase => ({ ...c, name: c.name ?? `case-${i + 1}` })),
     alias: m.alias && {
@@ -333,7 +337,7 @@ export type Manifest = z.output<typeof manifestSchema>;
 
 /** Each object's known fields by path (array indexes as `[]`), for "unknown field" messages. */
 export const KNOWN_FIELDS: Record<string, string[]> = {
-  '': Object.keys(MANIFEST_SHAPE),
+  '': Object.keys(MANIFEST_SHAPE).filter((key) => key !== '$schema'),
   package: Object.keys(PACKAGE_SHAPE),
   'verification[]': Object.keys(VERIFICATION_SHAPE),
   'verification[].expect': Object.keys(EXPECT_SHAPE),

@@ -1,15 +1,20 @@
 /**
- * Live progress of a running release. On a TTY the whole picture (phase, regions, traffic bar,
- * recent steps) is redrawn in place from each query result; elsewhere (CI logs, pipes, `--json`'s
- * stderr) only what changed is printed, one plain line per change, so logs stay readable.
+ * Live progress of a running release: the one progress renderer of the CLI. On a TTY the whole
+ * picture (phase, regions, traffic bar, recent steps) is redrawn in place by log-update, which
+ * counts the rows the terminal wrapped a line into (not the lines written), so a redraw never leaves
+ * stale lines above it; every line is also fitted to the terminal's width as it is now. Elsewhere
+ * (CI logs, pipes, `--json`'s stderr) only what changed is printed, one plain line per change.
  */
+import logUpdate from 'log-update';
 import type { RegionResult, ReleaseProgress, StepRecord } from '../../workflows/definitions';
-import { errorText } from './summary';
-import { bar, pad, shortSha, styleFor, type Style } from './text';
+import { aliasText, errorText } from './summary';
+import { renderTable } from './table';
+import { bar, fitLine, styleFor, terminalWidth, type Style } from './text';
+import { verificationText } from './verification';
 
 export interface ProgressRenderer {
   update(progress: ReleaseProgress): void;
-  /** Leaves the last picture on screen; call before printing the summary. */
+  /** Leaves the last picture on screen (without its transient lines); call before printing the summary. */
   finish(): void;
 }
 
@@ -25,43 +30,68 @@ function stepLine(step: StepRecord, style: Style): string {
   return `${mark} ${step.name}${step.region ? ` ${style.dim(step.region)}` : ''}${style.dim(took)}`;
 }
 
-function regionLine(region: RegionResult, style: Style): string {
-  const state =
-    region.state === 'done' ? style.green(region.state) : region.state === 'failed' ? style.red(region.state) : region.state;
-  const version = region.version ? `v${region.version}` : '';
-  const sha = region.codeSha256 ? `sha ${shortSha(region.codeSha256)}` : '';
-  return `${pad(region.region, 18)}${pad(region.action, 18)}${pad(state, 12)}${pad(version, 6)}${sha}`;
+function stateText(region: RegionResult, style: Style): string {
+  return region.state === 'done' ? style.green(region.state) : region.state === 'failed' ? style.red(region.state) : region.state;
+}
+
+/**
+ * The picture of a release's progress, each line at most `width` columns. `final`: without what
+ * only matters while it runs (the last error, which the summary reports once).
+ */
+export function progressLines(p: ReleaseProgress, workflowId: string, style: Style, width?: number, final = false, recentSteps = RECENT_STEPS): string[] {
+  const fit = (line: string) => fitLine(line, width);
+  const regions = renderTable(
+    ['REGION', 'ACTION', 'STATE', 'VERSION', 'ALIAS', 'VERIFICATION'],
+    p.regions.map((r) => [r.region, r.action, stateText(r, style), r.version ? `v${r.version}` : '', aliasText(r), verificationText(r)]),
+    { width: width && width - 2, optional: ['ACTION'] },
+  )
+    .trimEnd()
+    .split('\n')
+    .map((line) => `  ${line}`);
+  return [
+    fit(`${style.bold(workflowId)}  phase ${style.bold(p.phase)}`),
+    ...regions,
+    ...(p.trafficPercent !== undefined ? [fit(`  traffic ${bar(p.trafficPercent)}`)] : []),
+    ...p.steps.slice(p.steps.length - recentSteps).map((step) => fit(`    ${stepLine(step, style)}`)),
+    ...(p.awaitingApproval ? [fit(style.yellow(`  waiting for approval: scf-release approve ${workflowId}${approvalDeadlineNote(p)}`))] : []),
+    ...(p.lastError && !final ? [fit(style.red(`  last error: ${errorText(p.lastError)}`))] : []),
+  ];
 }
 
 class RedrawingRenderer implements ProgressRenderer {
-  private drawn = 0;
   private readonly style: Style;
+  private readonly draw: ReturnType<typeof logUpdate.create>;
+  private last?: ReleaseProgress;
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
     private readonly workflowId: string,
   ) {
     this.style = styleFor(stream);
+    this.draw = logUpdate.create(stream as NodeJS.WriteStream, { showCursor: true });
+  }
+
+  private frame(p: ReleaseProgress, final: boolean): string {
+    // One column spare: a line that fills the last column leaves some terminals a row behind.
+    const width = terminalWidth(this.stream);
+    // A picture taller than the screen cannot be erased (its top has scrolled away): fewer steps then.
+    const rows = (this.stream as { rows?: number }).rows;
+    let lines: string[];
+    for (let steps = RECENT_STEPS; ; steps--) {
+      lines = progressLines(p, this.workflowId, this.style, width && width - 1, final, steps);
+      if (!rows || steps === 0 || lines.length < rows) break;
+    }
+    return lines.join('\n');
   }
 
   update(p: ReleaseProgress): void {
-    const s = this.style;
-    const lines = [
-      `${s.bold(this.workflowId)}  phase ${s.bold(p.phase)}`,
-      ...p.regions.map((r) => `  ${regionLine(r, s)}`),
-      ...(p.trafficPercent !== undefined ? [`  traffic ${bar(p.trafficPercent)}`] : []),
-      ...p.steps.slice(-RECENT_STEPS).map((step) => `    ${stepLine(step, s)}`),
-      ...(p.awaitingApproval ? [s.yellow(`  waiting for approval: scf-release approve ${this.workflowId}${approvalDeadlineNote(p)}`)] : []),
-      ...(p.lastError ? [s.red(`  last error: ${errorText(p.lastError)}`)] : []),
-    ];
-    // Move to the start of the previous picture and clear it, then draw the new one.
-    const rewind = this.drawn ? `\x1b[${this.drawn}F\x1b[J` : '';
-    this.stream.write(rewind + lines.join('\n') + '\n');
-    this.drawn = lines.length;
+    this.last = p;
+    this.draw(this.frame(p, false));
   }
 
   finish(): void {
-    this.drawn = 0;
+    if (this.last) this.draw(this.frame(this.last, true));
+    this.draw.done();
   }
 }
 
@@ -90,10 +120,12 @@ class LineRenderer implements ProgressRenderer {
       }
     }
     for (const region of p.regions) {
-      const state = `${region.state}|${region.version ?? ''}`;
+      const state = `${region.state}|${region.version ?? ''}|${aliasText(region)}`;
       if (this.regionStates.get(region.region) !== state) {
         this.regionStates.set(region.region, state);
-        this.say(`  ${regionLine(region, plain).trimEnd()}`);
+        const version = region.version ? ` v${region.version}` : '';
+        const alias = region.alias ? `, alias ${aliasText(region)}` : '';
+        this.say(`  ${region.region} ${region.action} ${region.state}${version}${alias}`);
       }
     }
     if (p.trafficPercent !== undefined && p.trafficPercent !== this.traffic) this.say(`  traffic ${p.trafficPercent}%`);

@@ -1,21 +1,22 @@
-/** The end-of-release summary and the `--plan` table, as people read them. */
-import type { RegionResult, ReleasePlan, ReleaseResult } from '../../workflows/definitions';
+/**
+ * The end-of-release summary and the `--plan` table, as people read them: one table of regions
+ * (what the alias serves now, verification counted as cases with bake probes apart), one line per
+ * failure (the full text is in `scf-release show`), the time it took. Given a width, everything
+ * fits it.
+ */
+import type { ReleaseError, ReleasePlan, ReleaseResult, RegionResult } from '../../workflows/definitions';
 import { formatDurationMs } from '../../workflows/durations';
-import { pad, shortSha, type Style } from './text';
+import { renderTable } from './table';
+import { fitLine, oneLine, shortSha, type Style } from './text';
+import { verificationText } from './verification';
 
-/** One line, at most `max` characters: SCF error messages can carry whole stack traces. */
-function oneLine(text: string, max = 160): string {
-  const flat = text.replace(/\\n/g, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+export interface RenderOptions {
+  /** The terminal's width; undefined (a pipe, a file) cuts nothing but still keeps each error on one line. */
+  width?: number;
 }
 
-function verificationText(region: RegionResult): string {
-  const cases = region.verification ?? [];
-  if (cases.length === 0) return '-';
-  const passed = cases.filter((c) => c.passed).length;
-  const failed = cases.find((c) => !c.passed);
-  return `${passed}/${cases.length} passed${failed ? ` (${failed.case}: ${oneLine(failed.detail ?? 'failed', 80)})` : ''}`;
-}
+/** An error on a line of its own in a pipe: long enough to read, never a whole stack trace. */
+const PLAIN_ERROR_MAX = 240;
 
 function statusStyle(status: string, style: Style): string {
   if (status === 'Succeeded' || status === 'NoOp') return style.green(status);
@@ -23,58 +24,108 @@ function statusStyle(status: string, style: Style): string {
   return style.red(status);
 }
 
-export function renderResult(result: ReleaseResult, style: Style): string[] {
+/** `live → v3 100%`, or `live → v2 90%, v3 10%` while split; `-` without an alias. */
+export function aliasText(region: Pick<RegionResult, 'alias'>): string {
+  const alias = region.alias;
+  if (!alias) return '-';
+  const extra = alias.additionalVersionWeights;
+  const main = Math.round((1 - extra.reduce((sum, w) => sum + w.weight, 0)) * 100);
+  return `${alias.name} → ${[`v${alias.functionVersion} ${main}%`, ...extra.map((w) => `v${w.version} ${Math.round(w.weight * 100)}%`)].join(', ')}`;
+}
+
+/** From the first step's start to the last step's end: how long the release took. */
+export function elapsedText(steps: ReleaseResult['steps']): string | undefined {
+  const starts = steps.map((s) => Date.parse(s.startedAt));
+  const ends = steps.map((s) => Date.parse(s.endedAt ?? s.startedAt));
+  if (starts.length === 0) return undefined;
+  return formatDurationMs(Math.max(0, Math.max(...ends) - Math.min(...starts)));
+}
+
+const sameError = (a: ReleaseError, b: ReleaseError) => a.type === b.type && a.message === b.message;
+
+/** Each distinct failure once: the regions' errors, then the release's own when it is another one. */
+function failures(result: ReleaseResult): ReleaseError[] {
+  const found: ReleaseError[] = [];
+  for (const error of [...result.regions.map((r) => r.error && { ...r.error, region: r.error.region ?? r.region }), result.error]) {
+    if (error && !found.some((known) => sameError(known, error))) found.push(error);
+  }
+  return found;
+}
+
+export function renderResult(result: ReleaseResult, style: Style, options: RenderOptions = {}): string[] {
+  const { width } = options;
+  const fit = (line: string) => fitLine(line, width);
+  const errorLine = (prefix: string, error: ReleaseError) =>
+    `${prefix}${style.red(errorText(error, width === undefined ? PLAIN_ERROR_MAX : width - prefix.length))}`;
+  const took = elapsedText(result.steps);
   const lines = [
-    `${style.bold(`Release ${result.releaseId}`)} of ${result.namespace}/${result.functionName}: ${statusStyle(result.status, style)}`,
-    `  ${oneLine(result.summary, 240)}`,
-    `  package sha256 ${result.sha256}`,
+    fit(`${style.bold(`Release ${result.releaseId}`)} of ${result.namespace}/${result.functionName}: ${statusStyle(result.status, style)}${took ? ` in ${took}` : ''}`),
+    `  ${oneLine(result.summary, width === undefined ? PLAIN_ERROR_MAX : width - 2)}`,
+    fit(`  package ${result.sha256}`),
     '',
-    `  ${pad('region', 18)}${pad('action', 18)}${pad('state', 13)}${pad('version', 9)}${pad('sha256', 14)}verification`,
+    ...renderTable(
+      ['REGION', 'ACTION', 'STATE', 'VERSION', 'ALIAS', 'SHA256', 'VERIFICATION'],
+      result.regions.map((r) => [r.region, r.action, r.state, r.version ?? '-', aliasText(r), shortSha(r.codeSha256), verificationText(r)]),
+      // The package's sha256 is above; each region's is in `show`.
+      { width: width && width - 2, optional: ['SHA256', 'ACTION'] },
+    )
+      .trimEnd()
+      .split('\n')
+      .map((line) => `  ${line}`),
   ];
   for (const r of result.regions) {
-    lines.push(
-      `  ${pad(r.region, 18)}${pad(r.action, 18)}${pad(r.state, 13)}${pad(r.version ?? '-', 9)}${pad(shortSha(r.codeSha256), 14)}${verificationText(r)}`,
-    );
-    if (r.notCopied?.length) lines.push(`    not carried by CopyFunction: ${r.notCopied.join(', ')}`);
-    if (r.error) lines.push(`    ${style.red(errorText(r.error))}`);
+    if (r.notCopied?.length) lines.push(fit(`  ${r.region}: not carried by CopyFunction: ${r.notCopied.join(', ')}`));
   }
+  const failed = failures(result);
+  if (failed.length) lines.push('', '  Failures:', ...failed.map((error) => errorLine('    ', error)));
   if (result.compensations.length) {
     lines.push('', '  Compensations:');
     for (const c of result.compensations) {
-      const mark = c.outcome === 'ok' ? style.green('ok    ') : style.red('FAILED');
-      lines.push(`    ${mark} ${c.name} (${c.region})${c.error ? `: ${errorText(c.error)}` : ''}`);
+      const mark = c.outcome === 'ok' ? style.green('ok    ') : c.outcome === 'skipped' ? style.dim('skip  ') : style.red('FAILED');
+      const head = `    ${mark} ${c.name} (${c.region})`;
+      lines.push(c.error ? errorLine(`${head}: `, c.error) : head);
       if (c.manualAction) lines.push(`           to do: ${c.manualAction}`);
     }
   }
   if (result.versionsLeftInPlace.length) {
     lines.push(
       '',
-      `  Versions left in place (published, no longer served): ${result.versionsLeftInPlace.map((v) => `${v.region} v${v.version}`).join(', ')}`,
+      fit(`  Versions left in place (published, no longer served): ${result.versionsLeftInPlace.map((v) => `${v.region} v${v.version}`).join(', ')}`),
     );
   }
-  if (result.error) lines.push('', `  Error: ${style.red(errorText(result.error))}`);
   if (result.manualAction) lines.push('', `  ${style.red('Manual action needed')}: ${result.manualAction}`);
   for (const warning of result.warnings ?? []) lines.push(`  ${style.yellow('warning')}: ${warning}`);
+  if (failed.length || result.compensations.some((c) => c.error)) {
+    lines.push('', fit(`  Full error text: scf-release show ${result.releaseId}`));
+  }
   return lines;
 }
 
-export function errorText(error: { type: string; message: string; requestId?: string; region?: string }): string {
+/**
+ * `Type in region: message (RequestId ...)` on one line. Given `max` columns, the message is cut to
+ * fit and the RequestId left to `show`, which prints it all.
+ */
+export function errorText(error: ReleaseError, max = Infinity): string {
   const where = error.region ? ` in ${error.region}` : '';
-  const request = error.requestId ? ` (RequestId ${error.requestId})` : '';
-  return `${error.type}${where}: ${oneLine(error.message)}${request}`;
+  const head = `${error.type}${where}: `;
+  if (max !== Infinity) return `${head}${oneLine(error.message, Math.max(20, max - head.length))}`;
+  return `${head}${oneLine(error.message)}${error.requestId ? ` (RequestId ${error.requestId})` : ''}`;
 }
 
-export function renderPlan(plan: ReleasePlan, style: Style): string[] {
+export function renderPlan(plan: ReleasePlan, style: Style, options: RenderOptions = {}): string[] {
+  const { width } = options;
   const lines = [
-    `${style.bold(`Plan for ${plan.namespace}/${plan.functionName}`)} (package sha256 ${plan.sha256}); nothing was changed.`,
+    fitLine(`${style.bold(`Plan for ${plan.namespace}/${plan.functionName}`)} (package sha256 ${plan.sha256}); nothing was changed.`, width),
     plan.noOp ? style.green('  The package is already live everywhere: the release would end as NoOp.') : '',
-    `  ${pad('region', 18)}${pad('exists', 8)}${pad('action', 18)}${pad('current sha256', 16)}alias version`,
+    ...renderTable(
+      ['REGION', 'EXISTS', 'ACTION', 'CURRENT SHA256', 'ALIAS VERSION'],
+      plan.regions.map((r) => [r.region, r.exists ? 'yes' : 'no', r.action, shortSha(r.currentSha256), r.aliasVersion ?? '-']),
+      { width: width && width - 2 },
+    )
+      .trimEnd()
+      .split('\n')
+      .map((line) => `  ${line}`),
   ].filter(Boolean);
-  for (const r of plan.regions) {
-    lines.push(
-      `  ${pad(r.region, 18)}${pad(r.exists ? 'yes' : 'no', 8)}${pad(r.action, 18)}${pad(shortSha(r.currentSha256), 16)}${r.aliasVersion ?? '-'}`,
-    );
-  }
   if (plan.aliasSteps?.length) {
     lines.push(`  Traffic: ${plan.aliasSteps.map((s) => `${s.percent}% (bake ${formatDurationMs(s.bakeSeconds * 1000)})`).join(' → ')}`);
   }

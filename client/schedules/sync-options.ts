@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../exit-codes';
 import { eventSizeProblem, inputSizeIssues } from '../manifest/limits';
+import { didYouMean } from '../manifest/did-you-mean';
 import { isScfRegion, SCF_REGIONS } from '../manifest/regions';
 import { ALIAS_NAME, ALIAS_NAME_RULE, FUNCTION_NAME, FUNCTION_NAME_RULE, NAMESPACE, NAMESPACE_RULE } from '../manifest/schema';
 import { eventValueIssues } from '../manifest/value-checks';
@@ -82,7 +83,8 @@ function regionList(flag: string, text: string): string[] {
   const regions = [...new Set(text.split(',').map((r) => r.trim()).filter(Boolean))];
   const unknown = regions.filter((r) => !isScfRegion(r));
   if (regions.length === 0 || unknown.length > 0) {
-    throw new CliError(`${flag}: unknown region(s) ${unknown.join(', ') || '(none given)'}; SCF regions: ${SCF_REGIONS.join(', ')}`, EXIT.INVALID_INPUT);
+    const hints = unknown.map((r) => didYouMean(r, SCF_REGIONS)).filter(Boolean).join('');
+    throw new CliError(`${flag}: unknown region(s) ${unknown.join(', ') || '(none given)'}; SCF regions: ${SCF_REGIONS.join(', ')}${hints}`, EXIT.INVALID_INPUT);
   }
   return regions;
 }

@@ -70,7 +70,8 @@ export async function createSyncSchedule(client: Client, spec: SyncScheduleSpec)
       workflowId: syncWorkflowId(spec.scheduleId),
       // No ReleaseStatus here: every run of the schedule sets its own when it starts.
       typedSearchAttributes: syncSearchAttributes(input),
-      memo: { summary },
+      // The cron text again, where `update` can rewrite it (a schedule's own memo is fixed at creation).
+      memo: { summary, cron: spec.cron },
       staticSummary: summary,
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: spec.catchupWindow },
@@ -80,26 +81,15 @@ export async function createSyncSchedule(client: Client, spec: SyncScheduleSpec)
   });
 }
 
-/** Schedules whose action starts the sync workflow, with their recent and next runs. */
+/**
+ * Schedules whose action starts the sync workflow, with their recent and next runs. Each is described
+ * (the list's summaries lack the action memo that holds an updated cron, and list is eventually consistent).
+ */
 export async function listSyncSchedules(client: Client): Promise<SyncScheduleView[]> {
   const views: SyncScheduleView[] = [];
   for await (const summary of client.schedule.list()) {
     if (summary.action?.type !== 'startWorkflow' || summary.action.workflowType !== SYNC_WORKFLOW_TYPE) continue;
-    views.push({
-      scheduleId: summary.scheduleId,
-      cron: memoText(summary.memo, 'cron'),
-      timezone: summary.spec?.timezone,
-      paused: summary.state.paused,
-      note: summary.state.note,
-      recentRuns: summary.info.recentActions.map((action) => ({
-        workflowId: action.action.workflow.workflowId,
-        scheduledAt: action.scheduledAt.toISOString(),
-        takenAt: action.takenAt.toISOString(),
-      })),
-      nextRuns: summary.info.nextActionTimes.map((time) => time.toISOString()),
-      runningWorkflowIds: [],
-      summary: memoText(summary.memo, 'summary'),
-    });
+    views.push(await describeSyncSchedule(client, summary.scheduleId));
   }
   return views.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
 }
@@ -108,12 +98,49 @@ export async function describeSyncSchedule(client: Client, scheduleId: string): 
   return toView(await client.schedule.getHandle(scheduleId).describe());
 }
 
-export async function pauseSyncSchedule(client: Client, scheduleId: string, note: string): Promise<void> {
-  await client.schedule.getHandle(scheduleId).pause(note);
+/**
+ * Pauses or unpauses. Temporal replaces the schedule's note with the one given here, so without a new
+ * `note` the current one is passed back: the user's note survives a pause and an unpause.
+ */
+export async function setSyncSchedulePaused(client: Client, scheduleId: string, paused: boolean, note?: string): Promise<void> {
+  const handle = client.schedule.getHandle(scheduleId);
+  const kept = note ?? (await handle.describe()).state.note;
+  await (paused ? handle.pause(kept) : handle.unpause(kept));
 }
 
-export async function unpauseSyncSchedule(client: Client, scheduleId: string, note: string): Promise<void> {
-  await client.schedule.getHandle(scheduleId).unpause(note);
+/** What `schedule update` may change; what is absent stays as it is (the note included). */
+export interface SyncScheduleChanges {
+  cron?: string;
+  timezone?: string;
+  catchupWindow?: Duration;
+  jitter?: Duration;
+  note?: string;
+}
+
+export async function updateSyncSchedule(client: Client, scheduleId: string, changes: SyncScheduleChanges): Promise<void> {
+  await client.schedule.getHandle(scheduleId).update((previous) => {
+    const action = previous.action;
+    const cron = changes.cron ?? scheduleCron(previous);
+    const spec =
+      changes.cron !== undefined || changes.timezone !== undefined || changes.jitter !== undefined
+        ? {
+            ...(cron ? { cronExpressions: [cron] } : { calendars: previous.spec.calendars, intervals: previous.spec.intervals }),
+            timezone: changes.timezone ?? previous.spec.timezone,
+            jitter: changes.jitter ?? previous.spec.jitter,
+          }
+        : previous.spec;
+    return {
+      spec,
+      action: { ...action, memo: { ...action.memo, ...(cron && { cron }) } },
+      policies: { ...previous.policies, ...(changes.catchupWindow !== undefined && { catchupWindow: changes.catchupWindow }) },
+      state: { paused: previous.state.paused, note: changes.note ?? previous.state.note, remainingActions: previous.state.remainingActions },
+    };
+  });
+}
+
+/** The cron text as the person wrote it: the action's memo (rewritten by updates), else the schedule's. */
+function scheduleCron(description: ScheduleDescription): string | undefined {
+  return memoText(description.action.memo, 'cron') ?? memoText(description.memo, 'cron');
 }
 
 /** Runs the schedule's action now; SKIP, so a trigger while a sync still runs does nothing. */
@@ -128,7 +155,7 @@ export async function deleteSyncSchedule(client: Client, scheduleId: string): Pr
 function toView(description: ScheduleDescription): SyncScheduleView {
   return {
     scheduleId: description.scheduleId,
-    cron: memoText(description.memo, 'cron'),
+    cron: scheduleCron(description),
     timezone: description.spec.timezone,
     paused: description.state.paused,
     note: description.state.note,

@@ -114,6 +114,10 @@ describe('scf-release history', () => {
     const run = await runCli(registerHistoryCommand, ['history', '--function', fnB]);
     expect(run.stdout).toMatch(new RegExp(`release\\s+default/${fnB}\\s+Succeeded\\s+7\\s+ap-guangzhou\\s+alice`));
     expect(run.stdout).toContain(`${harnessInfo().uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(`ReleaseKind IN ("release", "sync", "rollback") AND ScfFunction = "${fnB}"`)}`);
+    // Each run's own link (and its full workflow id) behind --wide; the narrow table has the short id.
+    const wide = await runCli(registerHistoryCommand, ['history', '--function', fnB, '--wide']);
+    expect(wide.stdout).toContain(`${harnessInfo().uiUrl}/namespaces/default/workflows/${encodeURIComponent(`release/default/${fnB}/`)}`);
+    expect(run.stdout).not.toContain('/namespaces/default/workflows/release');
   });
 
   it('when the query is built, then every value is a quoted literal and the clauses are ANDed', () => {

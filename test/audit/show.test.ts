@@ -1,7 +1,9 @@
+import { registerAbortCommand } from '../../client/commands/abort';
 import { registerShowCommand } from '../../client/commands/show';
 import { registerStatusCommand } from '../../client/commands/status';
 import type { RunView } from '../../client/audit/show';
-import { releaseWorkflowId, type ReleaseInput } from '../../workflows/definitions';
+import { releaseWorkflowId, SA_KIND, type ReleaseInput } from '../../workflows/definitions';
+import { eventually } from '../harness/eventually';
 import { runCli } from '../harness/run-cli';
 import { useScfWorld } from '../harness/use-scf-world';
 import { EXISTING, SOURCE, runSyncOn, seed, syncInput, uniquePrefix } from '../sync/sync-fixtures';
@@ -40,6 +42,34 @@ describe('scf-release show', () => {
     expect(json.detail).toMatchObject({ kind: 'release', state: 'closed', result: { status: 'RolledBack' } });
   });
 
+  it('when a finished release is shown by its short id, then show finds it as the other commands do', async () => {
+    const { env, world } = t;
+    const functionName = `${uniquePrefix('show-short')}fn`;
+    seed(world, SOURCE, functionName, 'old');
+    const releaseId = `r-${uniquePrefix('short')}`.replace(/-$/, '');
+    const input: ReleaseInput = {
+      releaseId, functionName, namespace: 'default', primaryRegion: SOURCE, regions: [],
+      pkg: world.makePackage({ 'index.js': 'exports.main_handler = async () => ({ ok: true });\n' }),
+      verification: [], startedBy: 'show-test',
+    };
+    const workflowId = releaseWorkflowId('default', functionName, releaseId);
+    const handle = await env.client.workflow.start('releaseWorkflow', {
+      taskQueue: world.taskQueue, workflowId, args: [input],
+      typedSearchAttributes: [{ key: SA_KIND, value: 'release' }],
+    });
+    await world.runWorker(() => handle.result());
+    const byShortId = await eventually(() => runCli(registerShowCommand, ['show', releaseId]), (run) => run.exitCode === 0);
+    expect(byShortId.stdout).toContain(`${workflowId}  (releaseWorkflow`);
+
+    // Aborting a release that has ended is told apart from aborting one that does not exist.
+    const ended = await runCli(registerAbortCommand, ['abort', releaseId, '--reason', 'too late']);
+    expect(ended.exitCode).toBe(1);
+    expect(ended.stderr).toMatch(new RegExp(`${workflowId} has already ended \\(Succeeded\\); nothing to abort`));
+    const missing = await runCli(registerAbortCommand, ['abort', 'release/default/nope/r-0', '--reason', 'x']);
+    expect(missing.exitCode).toBe(64);
+    expect(missing.stderr).toContain('no release workflow release/default/nope/r-0');
+  });
+
   it('when shown, a finished sync prints its drift report', async () => {
     const { env, world } = t;
     const prefix = uniquePrefix('show-sync');
@@ -68,6 +98,11 @@ describe('scf-release show', () => {
       const status = await runCli(registerStatusCommand, ['status', workflowId]);
       expect(status.exitCode).toBe(0);
       expect(status.stdout).toContain(`${workflowId}: running, waiting for a worker to pick it up`);
+      // No worker answers the abort: it gives up at its deadline and says what to do.
+      const abort = await runCli(registerAbortCommand, ['abort', workflowId, '--reason', 'stuck', '--wait', '1s']);
+      expect(abort.exitCode).toBe(1);
+      expect(abort.stderr).toContain(`no worker answered the abort of ${workflowId} within 1s`);
+      expect(abort.stderr).toMatch(/npm run worker/);
     } finally {
       await handle.terminate('test cleanup');
     }

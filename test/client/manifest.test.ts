@@ -84,6 +84,11 @@ describe('release manifest validation', () => {
     ['a field is misspelt', { ...base, regoins: ['ap-tokyo'] }, 'regoins', /not a manifest field; remove it or use one of: .*regions/],
     ['a nested field is misspelt', { ...base, alias: { name: 'live', step: [] } }, 'alias.step', /not a manifest field.*steps/],
     ['a flag sets a bad region', base, 'regions[0]', /not an SCF region.*\(set by --regions\)/, { regions: 'ap-nowhere' }],
+    ['a target region is misspelt', { ...base, regions: ['ap-shangai'] }, 'regions[0]', /"ap-shangai" is not an SCF region; use one of: .* — did you mean ap-shanghai\?$/],
+    ['the primary region is misspelt', { ...base, region: 'ap-guangzou' }, 'region', /not an SCF region; .* — did you mean ap-guangzhou\?$/],
+    ['a field has two letters swapped', { ...base, regoins: ['ap-tokyo'] }, 'regoins', /not a manifest field; .* — did you mean "regions"\?$/],
+    ['a nested field is misspelt (did you mean)', { ...base, alias: { name: 'live', step: [] } }, 'alias.step', / — did you mean "steps"\?$/],
+    ['a field is in the wrong case', { ...base, Function: 'x' }, 'Function', / — did you mean "function"\?$/],
   ];
 
   // A rest parameter: jest hands a `done` callback to a test function that declares more parameters
@@ -93,6 +98,12 @@ describe('release manifest validation', () => {
     const issue = issues.find((i) => i.path === field);
     expect(issue).toBeDefined();
     expect(issue?.message).toMatch(message);
+  });
+
+  it('when a region or field is nothing like a known one, then no suggestion is made up', async () => {
+    const issues = await issuesOf({ ...base, regions: ['us-east-1'], colour: 'blue' });
+    for (const issue of issues) expect(issue.message).not.toContain('did you mean');
+    expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['regions[0]', 'colour']));
   });
 
   it('when the file is not valid YAML, then the error says so and names the file', async () => {

@@ -19,7 +19,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 /** The envconfig variables that point a CLI at the run's dev server. */
-function connectionEnv(): Record<'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_UI_URL', string> {
+export function connectionEnv(): Record<'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_UI_URL', string> {
   const { address, uiUrl } = harnessInfo();
   return { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_UI_URL: uiUrl };
 }
@@ -72,9 +72,8 @@ export interface SpawnedCliRun {
   stderr: string;
 }
 
-/** Runs the real CLI with `args` as a child process; `env` adds to (or overrides) its environment. */
-export function spawnCli(args: string[], env: Record<string, string> = {}): Promise<SpawnedCliRun> {
-  const child = spawn(TSX, ['client/cli.ts', ...args], {
+function spawnChild(args: string[], env: Record<string, string>) {
+  return spawn(TSX, ['client/cli.ts', ...args], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -85,6 +84,50 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Prom
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+export interface LiveCli {
+  /** Resolves with everything printed so far (stdout and stderr) once `pattern` appears in it. */
+  waitFor(pattern: RegExp): Promise<string>;
+  /** Ends the child (SIGINT, as Ctrl-C: only the watching stops) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** The real CLI as a child process that keeps running, for output that comes before it ends. */
+export function spawnCliLive(args: string[], env: Record<string, string> = {}): LiveCli {
+  const child = spawnChild(args, env);
+  let output = '';
+  const waiters: Array<{ pattern: RegExp; resolve: (text: string) => void }> = [];
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const waiter of [...waiters]) {
+      if (waiter.pattern.test(output)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(output);
+      }
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  return {
+    waitFor: (pattern) =>
+      pattern.test(output)
+        ? Promise.resolve(output)
+        : new Promise((resolve, reject) => {
+            waiters.push({ pattern, resolve });
+            void closed.then(() => reject(new Error(`the CLI ended without printing ${pattern}:\n${output}`)));
+          }),
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      await closed;
+    },
+  };
+}
+
+/** Runs the real CLI with `args` as a child process; `env` adds to (or overrides) its environment. */
+export function spawnCli(args: string[], env: Record<string, string> = {}): Promise<SpawnedCliRun> {
+  const child = spawnChild(args, env);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

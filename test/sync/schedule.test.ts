@@ -88,7 +88,31 @@ describe('scf-release sync schedule', () => {
     expect(described.stdout).toContain('(PAUSED)');
 
     expect(await runCli(sync, ['sync', 'schedule', 'unpause', scheduleId])).toMatchObject({ exitCode: 0 });
-    expect(await describeSyncSchedule(env.client, scheduleId)).toMatchObject({ paused: false });
+    // Without --note, the user's note stays: unpause does not overwrite it with its own.
+    expect(await describeSyncSchedule(env.client, scheduleId)).toMatchObject({ paused: false, note: 'freeze week' });
+    expect(await runCli(sync, ['sync', 'schedule', 'pause', scheduleId])).toMatchObject({ exitCode: 0 });
+    expect(await describeSyncSchedule(env.client, scheduleId)).toMatchObject({ paused: true, note: 'freeze week' });
+    expect(await runCli(sync, ['sync', 'schedule', 'unpause', scheduleId])).toMatchObject({ exitCode: 0 });
+  });
+
+  it('when describe prints the policies, then durations read as the user typed them (1h, 5m), not milliseconds', async () => {
+    const described = await runCli(sync, ['sync', 'schedule', 'describe', scheduleId]);
+    expect(described.stdout).toContain('catch-up window 1h, jitter 5m');
+    expect(described.stdout).not.toMatch(/\d ms/);
+  });
+
+  it('when the schedule is updated, then the cron, window and jitter change and the note is kept unless --note is given', async () => {
+    const updated = await runCli(sync, ['sync', 'schedule', 'update', scheduleId, '--cron', '30 4 * * *', '--catchup-window', '2h', '--jitter', '1m']);
+    expect(updated).toMatchObject({ exitCode: 0 });
+    expect(await describeSyncSchedule(env.client, scheduleId)).toMatchObject({
+      cron: '30 4 * * *', timezone: 'Asia/Shanghai', catchupWindowMs: 7_200_000, jitterMs: 60_000, note: 'freeze week', paused: false,
+    });
+    // 04:30 in Shanghai is 20:30 UTC.
+    expect(new Date((await describeSyncSchedule(env.client, scheduleId)).nextRuns[0]!).getUTCHours()).toBe(20);
+    expect(await runCli(sync, ['sync', 'schedule', 'update', scheduleId, '--note', 'back to normal'])).toMatchObject({ exitCode: 0 });
+    expect(await describeSyncSchedule(env.client, scheduleId)).toMatchObject({ cron: '30 4 * * *', note: 'back to normal' });
+    const bad = await runCli(sync, ['sync', 'schedule', 'update', scheduleId, '--cron', '0 3 * *']);
+    expect(bad.exitCode).toBe(64);
   });
 
   it('when the schedule is deleted, then describing it is an input error naming the id', async () => {
@@ -125,6 +149,8 @@ describe('scf-release sync schedule', () => {
     }
     const badRegion = await runCli(sync, ['sync', 'schedule', 'create', 'bad-one', '--cron', '0 3 * * *', '--source', 'ap-guangzhou', '--targets', 'ap-mars', '--functions', 'fn-a']);
     expect(badRegion.error?.message).toMatch(/unknown region\(s\) ap-mars/);
+    const typo = await runCli(sync, ['sync', 'schedule', 'create', 'bad-one', '--cron', '0 3 * * *', '--source', 'ap-guangzhou', '--targets', 'ap-shangai', '--functions', 'fn-a']);
+    expect(typo.error?.message).toMatch(/unknown region\(s\) ap-shangai; .* — did you mean ap-shanghai\?$/);
     await expect(env.client.schedule.getHandle('bad-one').describe()).rejects.toThrow();
   });
 });
