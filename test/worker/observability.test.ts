@@ -131,7 +131,7 @@ describe('an operated worker process', () => {
     const start = spans.find((s) => s.name === 'StartWorkflow:releaseWorkflow' && s.service === 'scf-release-cli');
     expect(start).toBeDefined();
     const trace = spans.filter((s) => s.traceId === start!.traceId);
-    expect(trace.find((s) => s.name === 'RunWorkflow:releaseWorkflow')?.attributes).toMatchObject({ run_id: expect.any(String), workflow_id: workflowId });
+    expect(trace.find((s) => s.name === 'RunWorkflow:releaseWorkflow')?.attributes).toMatchObject({ workflowId, workflowType: 'releaseWorkflow' });
     const scfCalls = trace.filter((s) => s.name.startsWith('scf '));
     const update = scfCalls.find((s) => s.name === 'scf UpdateFunctionCode' && s.attributes['scf.region'] === 'ap-guangzhou');
     expect(update?.attributes).toMatchObject({ 'scf.action': 'UpdateFunctionCode', 'scf.function': fn, 'scf.namespace': 'default', 'scf.code': 'OK', 'scf.request_id': expect.any(String) });
