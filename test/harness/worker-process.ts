@@ -1,7 +1,7 @@
 /**
  * The standalone worker (`worker/main.ts`) as a real process, the way a supervisor runs it
- * (`node --import tsx worker/main.ts`, one process, its own process group), configured only by its
- * environment. `killWorkerProcesses()` (in an afterEach/afterAll) kills every one still alive.
+ * (`node --import tsx worker/main.ts`, or compiled `node dist/worker/main.js`; one process, its own
+ * process group), configured only by its environment. `killWorkerProcesses()` (in an afterEach/afterAll) kills every one still alive.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -30,8 +30,10 @@ export interface WorkerProcess {
 
 const spawned: WorkerProcess[] = [];
 
-export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+/** `compiled`: run `node dist/worker/main.js` (what the image runs; `npm run build` first) instead of the sources through tsx. */
+export function spawnWorker(env: Record<string, string>, options: { compiled?: boolean } = {}): WorkerProcess {
+  const argv = options.compiled ? ['dist/worker/main.js'] : ['--import', 'tsx', 'worker/main.ts'];
+  const child = spawn(process.execPath, argv, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
