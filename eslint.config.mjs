@@ -7,7 +7,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'test-output/**', 'bench/results/**', 'examples/**/*.js', 'scripts/**', 'client/bin.js', 'simulator/invoke/*.js'] },
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'test-output/**', 'bench/results/**', 'examples/**/*.js', 'scripts/**', 'dist/**', 'simulator/invoke/*.js'] },
   ...tseslint.configs.recommended,
   {
     rules: {

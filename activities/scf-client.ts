@@ -2,7 +2,7 @@
  * The SCF client layer: one `tencentcloud-sdk-nodejs-scf` client per (account, region), cached, and
  * `ScfGateway`, the only way activities call SCF. Each call goes through:
  *   rate limiter (await a token, cancellable) → SDK request with the activity's AbortSignal →
- *   one structured log line → errors mapped by the error table.
+ *   one structured log line, metrics and a span (activities/scf-telemetry.ts) → errors mapped by the error table.
  * Throttled answers (`RequestLimitExceeded*`) are retried here a few times (the request was refused
  * before it ran, so this is safe even for mutations) while the limiter slows down; when they persist
  * the call fails with a retryable ApplicationFailure carrying `nextRetryDelay`.
@@ -20,6 +20,7 @@ import type { CredentialSource, ScfConfig } from './config';
 import { abortError, activityLogFields, currentAttempt, raceAbort, sleep } from './context';
 import { type CallTarget, describeScfError, isThrottleCode, throttleRetryDelayMs, toApplicationFailure } from './error-table';
 import type { RateLimiter } from './rate-limiter';
+import { recordLimiterWait, recordThrottled, startScfRequest, type ScfRequestRecord } from './scf-telemetry';
 
 /** What we need of an SDK client: the generic `request` (it takes `{ signal }`, the typed methods do not). */
 export interface ScfSdkClient {
@@ -196,22 +197,28 @@ export class ScfGateway {
     const client = this.o.scf.forRegion(target.region);
     const requestSignal = MUTATING_ACTIONS.has(action) ? undefined : opts.signal;
     for (let throttled = 0; ; throttled++) {
-      if (this.o.limiter) await this.o.limiter.acquire(this.account, action, opts.signal);
+      if (this.o.limiter) {
+        const waitStarted = performance.now();
+        await this.o.limiter.acquire(this.account, action, opts.signal);
+        recordLimiterWait(action, performance.now() - waitStarted);
+      }
       const started = performance.now();
+      const request = startScfRequest(full, this.account);
       try {
         const res = (await raceAbort(client.request(action, req, { signal: requestSignal }), requestSignal)) as ScfActionMap[A][1] & {
           RequestId?: string;
         };
-        this.log('info', full, started, 'OK', res?.RequestId, throttled);
+        this.report('info', full, started, 'OK', res?.RequestId, throttled, request);
         return res;
       } catch (err) {
         if (opts.signal?.aborted) {
-          this.log('info', full, started, 'Cancelled', undefined, throttled);
+          this.report('info', full, started, 'Cancelled', undefined, throttled, request);
           throw abortError(opts.signal);
         }
         const info = describeScfError(err);
-        this.log('warn', full, started, info.code, info.requestId, throttled, info.message);
+        this.report('warn', full, started, info.code, info.requestId, throttled, request, info.message);
         if (isThrottleCode(info.code)) {
+          recordThrottled(full);
           this.o.limiter?.onThrottle(this.account, action);
           if (throttled < MAX_THROTTLE_RETRIES) {
             await sleep(throttleRetryDelayMs(throttled + 1), opts.signal);
@@ -223,15 +230,19 @@ export class ScfGateway {
     }
   }
 
-  private log(
+  /** The request's one log line, its metrics and the end of its span. */
+  private report(
     level: 'info' | 'warn',
     t: CallTarget,
     started: number,
     code: string,
     requestId: string | undefined,
     throttleRetry: number,
+    request: ScfRequestRecord,
     errorMessage?: string,
   ): void {
+    const durationMs = performance.now() - started;
+    request.end(code, requestId, durationMs);
     this.o.logger[level](
       {
         scf: {
@@ -241,7 +252,7 @@ export class ScfGateway {
           functionName: t.functionName,
           qualifier: t.qualifier,
           account: this.account,
-          durationMs: Math.round(performance.now() - started),
+          durationMs: Math.round(durationMs),
           code,
           requestId,
           throttleRetry: throttleRetry || undefined,

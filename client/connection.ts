@@ -6,6 +6,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { startTracing, type Tracing } from '../activities/tracing';
 
 const DEFAULT_ADDRESS = 'localhost:7233';
 const DEFAULT_UI_URL = 'http://localhost:8233';
@@ -31,13 +33,24 @@ export async function connectTemporal(env: NodeJS.ProcessEnv = process.env): Pro
       `cannot reach Temporal at ${address} (${(err as Error).message}); start it (\`npm run dev\`) or set TEMPORAL_ADDRESS / TEMPORAL_PROFILE`,
     );
   }
+  const tracing = cliTracing(env);
   return {
-    client: new Client({ connection, namespace }),
+    client: new Client({ connection, namespace, ...(tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}) }),
     namespace,
     address,
     uiUrl: uiBaseUrl(env),
-    close: () => connection.close(),
+    close: async () => {
+      await connection.close();
+      await tracing?.shutdown(); // flushes the CLI's spans before it exits
+    },
   };
+}
+
+let tracing: Tracing | undefined | null = null;
+/** With OTEL_EXPORTER_OTLP_ENDPOINT set, the CLI's client calls start the release's trace (activities/tracing.ts); once per process. */
+function cliTracing(env: NodeJS.ProcessEnv): Tracing | undefined {
+  if (tracing === null) tracing = startTracing('scf-release-cli', env);
+  return tracing;
 }
 
 /** A known server (the demo's own dev server): no environment, no profile, no credentials. */

@@ -6,7 +6,7 @@ const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const projectRoot = path.resolve(__dirname, '..');
+const { projectRoot } = require('./project-root');
 const pinned = require(path.join(projectRoot, 'package.json')).temporalCli;
 
 /** Where the pinned wheel is installed: `.tools/temporal-cli/<version>/bin/temporal`. */

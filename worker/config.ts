@@ -11,6 +11,12 @@
  *   before they are cancelled, a duration in the one grammar (`10s`, `500ms`, `1m`; a bare number is
  *   seconds, workflows/durations.ts); default 10 s, at most 1 h. The process exits when
  *   the worker has drained, so a supervisor's kill timeout should be a little longer than this;
+ * - `SCF_RELEASE_METRICS_ADDRESS`: `host:port` of the Prometheus endpoint (`/metrics`: the SDK's `temporal_*`
+ *   metrics and our `scf_release_*` ones, worker/metrics.ts); `SCF_RELEASE_HEALTH_ADDRESS`: `host:port` of
+ *   `/healthz` and `/readyz` (worker/health.ts). Both off when unset (several workers on one host would
+ *   fight over a default port); the image sets 0.0.0.0:9464 and 0.0.0.0:8081;
+ * - `OTEL_EXPORTER_OTLP_ENDPOINT` (and the exporter's other `OTEL_*` variables): when set, traces go
+ *   there over OTLP/HTTP (activities/tracing.ts);
  * - the SCF activities' settings (`SCF_*`, see activities/config.ts).
  * Secrets (Tencent keys, a Temporal API key) stay in the environment and in the objects the SDKs hold;
  * `describeWorkerConfig` is what may be logged.
@@ -23,6 +29,7 @@ import type { LogLevel, NativeConnectionOptions } from '@temporalio/worker';
 import { loadScfConfig, type ScfConfig } from '../activities/config';
 import { checkDuration } from '../workflows/durations';
 import { TASK_QUEUE } from '../workflows/definitions';
+import { splitHostPort } from './listen-address';
 
 export interface WorkerConfig {
   connection: NativeConnectionOptions;
@@ -33,6 +40,10 @@ export interface WorkerConfig {
   workflowBundlePath?: string;
   /** In-flight activities' time to finish on shutdown. */
   shutdownGraceTime: Duration;
+  /** `host:port` of the Prometheus endpoint; undefined = no metrics endpoint. */
+  metricsAddress?: string;
+  /** `host:port` of /healthz and /readyz; undefined = no health endpoint. */
+  healthAddress?: string;
   scf: ScfConfig;
 }
 
@@ -65,6 +76,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     logLevel,
     ...(workflowBundlePath ? { workflowBundlePath } : {}),
     shutdownGraceTime: parseGraceTime(env.SCF_RELEASE_SHUTDOWN_GRACE_TIME),
+    ...listenAddress('SCF_RELEASE_METRICS_ADDRESS', 'metricsAddress', env),
+    ...listenAddress('SCF_RELEASE_HEALTH_ADDRESS', 'healthAddress', env),
     scf: loadScfConfig(env),
   };
 }
@@ -80,6 +93,18 @@ function parseGraceTime(text: string | undefined): Duration {
   return checked.ms;
 }
 
+/** An optional `host:port` setting, checked now rather than when the endpoint binds. */
+function listenAddress<K extends 'metricsAddress' | 'healthAddress'>(variable: string, key: K, env: NodeJS.ProcessEnv): Partial<Record<K, string>> {
+  const text = env[variable]?.trim();
+  if (!text) return {};
+  try {
+    splitHostPort(text);
+  } catch (err) {
+    throw new WorkerConfigError(`${variable}: ${(err as Error).message}`);
+  }
+  return { [key]: text } as Partial<Record<K, string>>;
+}
+
 /** The config without anything secret, for the start-up log line. */
 export function describeWorkerConfig(config: WorkerConfig): Record<string, unknown> {
   return {
@@ -88,6 +113,8 @@ export function describeWorkerConfig(config: WorkerConfig): Record<string, unkno
     logLevel: config.logLevel,
     workflowBundle: config.workflowBundlePath ?? 'bundled at start',
     shutdownGraceTime: config.shutdownGraceTime,
+    metrics: config.metricsAddress ?? 'off',
+    health: config.healthAddress ?? 'off',
     scf: {
       endpoint: config.scf.endpoint ?? 'default',
       protocol: config.scf.protocol,

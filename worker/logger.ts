@@ -12,18 +12,34 @@ export function createWorkerLogger(level: LogLevel, destination?: pino.Destinati
   return pino({ name: 'scf-release-worker', level: PINO_LEVEL[level], redact: { paths: REDACT_PATHS, censor: '***' } }, destination);
 }
 
+export interface SdkRuntimeOptions {
+  /** `[]` when the caller handles SIGINT/SIGTERM itself. */
+  shutdownSignals?: NodeJS.Signals[];
+  /**
+   * `host:port` of the SDK's Prometheus endpoint (`/metrics`): its own `temporal_*` metrics and
+   * whatever workflows and activities record through their metric meter (`scf_release_*`).
+   */
+  metricsAddress?: string;
+}
+
 /**
- * Routes the SDK's logs (core, worker, workflow and activity context loggers) into `logger`.
+ * Installs the SDK's runtime, once per process: its logs (core, worker, workflow and activity context
+ * loggers) go into `logger`, and with `metricsAddress` its metrics to a Prometheus endpoint.
  * `shutdownSignals: []` when the caller handles SIGINT/SIGTERM itself (the dev stack stops its worker
  * in order; the SDK's own handler racing it leaves the process hanging after the stop).
  */
-export function installSdkLogging(logger: Logger, level: LogLevel, options: { shutdownSignals?: NodeJS.Signals[] } = {}): void {
+export function installSdkLogging(logger: Logger, level: LogLevel, options: SdkRuntimeOptions = {}): void {
   const sdk = logger.child({ component: 'temporal' });
+  const { metricsAddress, ...runtimeOptions } = options;
   Runtime.install({
-    ...options,
+    ...runtimeOptions,
     logger: new DefaultLogger(level, ({ level: entryLevel, message, meta }) => {
       sdk[PINO_LEVEL[entryLevel]](meta ?? {}, message);
     }),
-    telemetryOptions: { logging: { filter: { core: level === 'TRACE' ? 'TRACE' : 'WARN', other: 'ERROR' }, forward: {} } },
+    telemetryOptions: {
+      logging: { filter: { core: level === 'TRACE' ? 'TRACE' : 'WARN', other: 'ERROR' }, forward: {} },
+      // Histograms in milliseconds, counters without a _total suffix: the names README and deploy/grafana/ use.
+      ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : {}),
+    },
   });
 }

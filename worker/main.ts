@@ -14,16 +14,19 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities, createDefaultActivityDeps } from '../activities';
+import { startTracing } from '../activities/tracing';
 import { describeWorkerConfig, loadWorkerConfig } from './config';
 import { createReleaseWorker } from './create-worker';
+import { startHealthServer, type HealthServer } from './health';
 import { shutdownSignalPolicy } from './shutdown-signals';
 import { createWorkerLogger, installSdkLogging } from './logger';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = createWorkerLogger(config.logLevel);
-  installSdkLogging(logger, config.logLevel);
+  installSdkLogging(logger, config.logLevel, config.metricsAddress ? { metricsAddress: config.metricsAddress } : {});
   logger.info(describeWorkerConfig(config), 'starting the scf-release worker');
+  const tracing = startTracing('scf-release-worker');
 
   const activities = createActivities(createDefaultActivityDeps(config.scf, logger.child({ component: 'activities' })));
   const connection = await NativeConnection.connect(config.connection);
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     activities,
     shutdownGraceTime: config.shutdownGraceTime,
+    ...(tracing ? { tracing } : {}),
     ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
   });
 
@@ -52,9 +56,17 @@ async function main(): Promise<void> {
       if (worker.getState() === 'RUNNING') worker.shutdown();
     });
   }
+  // Up before the worker runs, so a probe sees "live, not ready" rather than no answer while it starts.
+  let health: HealthServer | undefined;
+  if (config.healthAddress) {
+    health = await startHealthServer({ address: config.healthAddress, worker, connection });
+    logger.info({ url: health.url }, 'health endpoints /healthz and /readyz listening');
+  }
   try {
     await worker.run();
   } finally {
+    await health?.close();
+    await tracing?.shutdown();
     await connection.close();
     logger.info('worker stopped');
   }

@@ -24,6 +24,7 @@ import {
   type ReleaseResult,
 } from './definitions';
 import { FailureType, releaseFailure } from './failures';
+import { recordReleaseEnded } from './metrics';
 import { acquireFunctionLock } from './function-lock';
 import { functionRef, inspectRegion, isLive, regionAction, type RegionInspection } from './preflight';
 import { ReleaseTracker } from './release-tracker';
@@ -144,6 +145,7 @@ async function awaitApproval(input: ReleaseInput, tracker: ReleaseTracker, appro
 function finish(result: ReleaseResult): ReleaseResult {
   const primary = result.regions[0];
   showEnded(result.status, result.summary, result.status === 'Succeeded' ? primary?.version : undefined);
+  recordReleaseEnded(result.status);
   return result;
 }
 

@@ -19,6 +19,7 @@ import {
   type SyncReport,
 } from './definitions';
 import { toReleaseError } from './failures';
+import { recordSyncEnded } from './metrics';
 import { syncFunctionWorkflow } from './sync-function';
 import { addToTotals, emptyTotals, syncStatus, totalsLine } from './sync-report';
 import { showEnded, showSyncStarted } from './visibility';
@@ -117,6 +118,7 @@ function finish(input: SyncInput, syncId: string, startedAt: string, functions: 
     `${input.dryRun ? 'Dry-run sync' : 'Sync'} ${syncId}: ${functions.length} function(s) from ${input.sourceRegion} ` +
     `to ${input.targetRegions.join(', ')}: ${totalsLine(totals)}`;
   showEnded(status, summary);
+  recordSyncEnded(status);
   return {
     syncId,
     dryRun: input.dryRun,

@@ -16,8 +16,9 @@ import { renderResult } from '../render/summary';
 import { styleFor } from '../render/text';
 import { packageStagingFromEnv, type PackageStaging } from '../package/stage';
 import { zipDirectory } from './build-zip';
+import { projectRoot } from '../../scripts/project-root';
 
-const EXAMPLES = path.resolve(__dirname, '../../examples');
+const EXAMPLES = path.join(projectRoot, 'examples');
 const DEMO_MANIFEST = path.join(EXAMPLES, 'release.yaml');
 export const DEMO_FUNCTION = 'hello-scf';
 const NAMESPACE = 'default';

@@ -13,6 +13,7 @@ import { createReleaseWorker } from '../../worker/create-worker';
 import { createWorkerLogger } from '../../worker/logger';
 import { TASK_QUEUE } from '../../workflows/definitions';
 import { startDevServer } from './temporal-server';
+import { projectRoot } from '../../scripts/project-root';
 
 export interface DevStackOptions {
   /** Keeps Temporal history and simulator state across restarts; omitted keeps both in memory. */
@@ -48,7 +49,7 @@ export interface DevStack {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_DATA_DIR = path.resolve(__dirname, '../../.data');
+export const DEFAULT_DATA_DIR = path.join(projectRoot, '.data');
 
 export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
   const log = options.log ?? (() => {});

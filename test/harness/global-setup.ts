@@ -5,9 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli } from '../../scripts/temporal-cli';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/definitions';
+import { bundleReleaseWorkflows } from '../../worker/workflow-bundle';
 import { freePort } from './ports';
 import { harnessFile, newRunDir, workflowBundleFile, type HarnessInfo } from './paths';
 
@@ -29,10 +29,7 @@ export default async function globalSetup(): Promise<void> {
   });
   (globalThis as { __SCF_RELEASE_TEST_ENV__?: TestWorkflowEnvironment }).__SCF_RELEASE_TEST_ENV__ = env;
 
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
-  });
+  const { code } = await bundleReleaseWorkflows();
   writeFileSync(workflowBundleFile(dir), code);
 
   const info: HarnessInfo = {

@@ -131,7 +131,7 @@ describe('the self-hosted docker-compose stack', () => {
 
   it('when the compose file is read, then the setup job runs the `scf-release setup` command and the mounted files exist', () => {
     const setup = services['scf-release-setup'];
-    expect([...(setup.entrypoint ?? []), ...(setup.command ?? [])].join(' ')).toContain('node --import tsx client/cli.ts setup');
+    expect([...(setup.entrypoint ?? []), ...(setup.command ?? [])].join(' ')).toContain('node dist/client/cli.js setup');
     expect(read('client/commands/setup.ts')).toMatch(/\.command\('setup'\)/);
     const mounts = Object.values(services).flatMap((s) => s.volumes ?? []).map((v) => v.split(':')[0]).filter((source) => source.startsWith('./'));
     expect(mounts.length).toBeGreaterThan(0);
@@ -165,22 +165,82 @@ describe('the self-hosted docker-compose stack', () => {
     expect(unread).toEqual([]);
   });
 
-  it('when the Dockerfile is read, then its CMD runs the file `npm run worker` runs, as one node process', () => {
+  it('when the Dockerfile is read, then its CMD runs the compiled form of the file `npm run worker` runs, as one node process, built by `npm run build`', () => {
     const cmd = dockerfileInstructions().filter((i) => i.op === 'CMD').pop();
     expect(cmd).toBeDefined();
     const argv = JSON.parse(cmd!.args) as string[];
-    expect(argv.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
-    const entry = argv[3];
-    expect(existsSync(path.join(root, entry))).toBe(true);
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.worker).toBe(`tsx ${entry}`);
-    const copied = dockerfileInstructions().filter((i) => i.op === 'COPY').map((i) => i.args.split(/\s+/)[0]);
-    expect(copied).toContain(entry.split('/')[0]);
+    const entry = /^tsx (\S+)\.ts$/.exec(scripts.worker)?.[1];
+    expect(entry).toBe('worker/main');
+    expect(existsSync(path.join(root, `${entry}.ts`))).toBe(true);
+    expect(argv).toEqual(['node', `dist/${entry}.js`]);
+    // `npm run build` compiles worker/ to dist/ and prebuilds the bundle the image points the worker at.
+    expect(scripts.build).toMatch(/^tsc -p tsconfig\.build\.json && node scripts\/bundle-workflows\.mjs dist\/workflow-bundle\.js$/);
+    const build = JSON.parse(read('tsconfig.build.json').replace(/^\s*\/\/.*$/gm, '')) as { include: string[]; compilerOptions: { outDir: string; rootDir: string } };
+    expect(build.compilerOptions).toMatchObject({ outDir: 'dist', rootDir: '.' });
+    expect(build.include).toEqual(expect.arrayContaining(['worker', 'client', 'activities', 'workflows']));
+    const runs = dockerfileInstructions().filter((i) => i.op === 'RUN').map((i) => i.args);
+    expect(runs.some((r) => /\bnpm run build\b/.test(r))).toBe(true);
+    expect(dockerfileInstructions().find((i) => i.op === 'ENV' && /SCF_RELEASE_WORKFLOW_BUNDLE=\/app\/dist\/workflow-bundle\.js/.test(i.args))).toBeDefined();
+    // The installed `scf-release` is the compiled CLI too.
+    expect((JSON.parse(read('package.json')) as { bin: Record<string, string> }).bin).toEqual({ 'scf-release': 'dist/client/cli.js' });
+  });
+
+  it('when the Dockerfile is read, then every base is a Node LTS line in support (22 or 24)', () => {
+    const bases = dockerfileInstructions().filter((i) => i.op === 'FROM').map((i) => i.args.split(/\s+/)[0]);
+    expect(bases.length).toBeGreaterThan(0);
+    for (const base of bases) expect({ base, lts: /^node:(22|24)\.\d+\.\d+-(bookworm|trixie)-slim$/.test(base) }).toEqual({ base, lts: true });
+  });
+
+  /** The port of a `host:port` the image's ENV gives `variable`. */
+  function imagePort(variable: string): string {
+    const env = dockerfileInstructions().filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');
+    const port = new RegExp(`\\b${variable}=[^\\s:]+:(\\d+)`).exec(env)?.[1];
+    expect({ variable, port }).toEqual({ variable, port: expect.stringMatching(/^\d+$/) });
+    return port!;
+  }
+
+  it('when the Dockerfile is read, then its HEALTHCHECK asks /readyz on the health port the image sets, and it exposes the metrics port', () => {
+    const healthPort = imagePort('SCF_RELEASE_HEALTH_ADDRESS');
+    const metricsPort = imagePort('SCF_RELEASE_METRICS_ADDRESS');
+    const check = dockerfileInstructions().find((i) => i.op === 'HEALTHCHECK');
+    expect(check?.args).toContain(`http://127.0.0.1:${healthPort}/readyz`);
+    expect(dockerfileInstructions().find((i) => i.op === 'EXPOSE')?.args.split(/\s+/)).toEqual(expect.arrayContaining([healthPort, metricsPort]));
+  });
+
+  it('when the compose file is read, then the worker has a /readyz healthcheck and its metrics port is published on loopback', () => {
+    const worker = services['scf-release-worker'];
+    const test = Array.isArray(worker.healthcheck?.test) ? worker.healthcheck!.test.join(' ') : String(worker.healthcheck?.test);
+    expect(test).toContain(`http://127.0.0.1:${imagePort('SCF_RELEASE_HEALTH_ADDRESS')}/readyz`);
+    const metricsPort = imagePort('SCF_RELEASE_METRICS_ADDRESS');
+    expect((worker as Service & { ports?: string[] }).ports).toEqual([`127.0.0.1:${metricsPort}:${metricsPort}`]);
+  });
+
+  it('when the Grafana dashboard is read, then it parses and every query names a metric the worker exports', () => {
+    const dashboard = JSON.parse(read('deploy/grafana/scf-release.json')) as { title: string; panels: Array<{ title: string; targets?: Array<{ expr: string }> }> };
+    expect(dashboard.title).toBeTruthy();
+    const ours = new Set([...read('activities/scf-telemetry.ts').matchAll(/'(scf_release_[a-z_]+)'/g), ...read('workflows/metrics.ts').matchAll(/'(scf_release_[a-z_]+)'/g)].map((m) => m[1]));
+    expect(ours.size).toBe(7);
+    const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));
+    expect(exprs.length).toBeGreaterThan(0);
+    const used = new Set<string>();
+    for (const { panel, expr } of exprs) {
+      const names = [...expr.matchAll(/\b((?:scf_release|temporal)_[a-z_]+?)(?:_bucket|_sum|_count)?\b(?=[{[\s)]|$)/g)].map((m) => m[1]);
+      expect({ panel, names: names.length > 0 }).toEqual({ panel, names: true });
+      for (const name of names) {
+        used.add(name);
+        if (name.startsWith('scf_release_')) expect({ panel, name, ours: ours.has(name) }).toEqual({ panel, name, ours: true });
+      }
+    }
+    // Every one of ours is on the dashboard, and the SDK's key ones.
+    expect([...ours].filter((name) => !used.has(name))).toEqual([]);
+    for (const sdk of ['temporal_workflow_task_schedule_to_start_latency', 'temporal_activity_schedule_to_start_latency', 'temporal_worker_task_slots_available']) expect(used).toContain(sdk);
   });
 
   it('when the build context is filtered, then environment files and local installs stay out of the image and out of git', () => {
     const dockerignore = read('.dockerignore').split('\n').map((l) => l.trim());
-    for (const pattern of ['.env', 'node_modules', '.git']) expect(dockerignore).toContain(pattern);
-    expect(read('.gitignore').split('\n').map((l) => l.trim())).toContain('.env');
+    for (const pattern of ['.env', 'node_modules', '.git', 'dist']) expect(dockerignore).toContain(pattern);
+    const gitignore = read('.gitignore').split('\n').map((l) => l.trim());
+    for (const pattern of ['.env', 'dist/']) expect(gitignore).toContain(pattern);
   });
 });

@@ -6,95 +6,23 @@
  * replacement, another process, finishes the release with one published version per region), and
  * SIGTERM drains and exits 0.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import { DEFAULT_CREDENTIALS } from '../../simulator';
 import type { ReleaseResult } from '../../workflows/definitions';
 import { REPEAT_SIGNAL_WINDOW_MS } from '../../worker/shutdown-signals';
-import { harnessInfo, uniqueTaskQueue } from '../harness/temporal';
+import { uniqueTaskQueue } from '../harness/temporal';
 import { useScfWorld } from '../harness/use-scf-world';
 import { within } from '../harness/within';
 import { ALIAS, EXISTING, MISSING, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { countRequests, latestSha, startRelease, waitForRequest } from './world-helpers';
-import { lineReader } from '../harness/line-reader';
+import { deployedWorkerEnv, killWorkerProcesses as killAll, spawnWorker, type WorkerProcess } from '../harness/worker-process';
 
-const ROOT = path.resolve(__dirname, '../..');
 /** The log line of the worker's first shutdown signal (worker/main.ts). */
 const SHUTTING_DOWN = /"msg":"shutting down: finishing in-flight tasks"/;
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-interface WorkerProcess {
-  child: ChildProcess;
-  pid: number;
-  /** Everything the process wrote, stdout and stderr interleaved. */
-  output(): string;
-  /** Resolves once the SDK worker is RUNNING (polling the task queue). */
-  ready: Promise<void>;
-  exited: Promise<Exit>;
-  /** Signals the process group (what a supervisor should do; tsx alone would leave a child behind). */
-  signal(signal: NodeJS.Signals): void;
-}
-
-const spawned: WorkerProcess[] = [];
-
-function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group, so cleanup can kill whatever it starts
-  });
-  let output = '';
-  let onLine: (line: string) => void = () => {};
-  const readLines = lineReader((line) => onLine(line));
-  const consume = (chunk: Buffer) => {
-    output += chunk.toString();
-    readLines(chunk);
-  };
-  child.stdout!.on('data', consume);
-  child.stderr!.on('data', consume);
-  const exited = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  const ready = new Promise<void>((resolve, reject) => {
-    onLine = (line) => {
-      if (/"msg":"Worker state changed"/.test(line) && /"state":"RUNNING"/.test(line)) resolve();
-    };
-    void exited.then((e) => reject(new Error(`worker exited (${JSON.stringify(e)}) before it was running:\n${output}`)));
-  });
-  ready.catch(() => undefined); // a test that never awaits readiness must not see an unhandled rejection
-  const proc: WorkerProcess = {
-    child,
-    pid: child.pid!,
-    output: () => output,
-    ready,
-    exited,
-    signal(signal) {
-      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, signal);
-    },
-  };
-  spawned.push(proc);
-  return proc;
-}
-
-/** Kills every worker process still alive (whole groups) and waits until they are gone. */
-async function killAll(): Promise<void> {
-  for (const proc of spawned.splice(0)) {
-    try {
-      proc.signal('SIGKILL');
-    } catch {
-      // already gone
-    }
-    await proc.exited;
-  }
-}
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -117,21 +45,8 @@ describe('the worker process', () => {
   });
   const t = useScfWorld({ worker: false });
 
-  /** The environment a deployed worker gets, pointed at this run's dev server and the simulator. */
-  const workerEnv = (taskQueue: string, extra: Record<string, string> = {}): Record<string, string> => ({
-    TEMPORAL_ADDRESS: harnessInfo().address,
-    TEMPORAL_NAMESPACE: 'default',
-    SCF_RELEASE_TASK_QUEUE: taskQueue,
-    SCF_RELEASE_WORKFLOW_BUNDLE: harnessInfo().workflowBundlePath,
-    SCF_ENDPOINT: t.world.sim.url,
-    SCF_CREDENTIALS: 'env',
-    TENCENTCLOUD_SECRET_ID: DEFAULT_CREDENTIALS.secretId,
-    TENCENTCLOUD_SECRET_KEY: DEFAULT_CREDENTIALS.secretKey,
-    SCF_ARTIFACT_DIR: artifactDir,
-    SCF_PACKAGE_DIR: t.world.packageDir,
-    LOG_LEVEL: 'info',
-    ...extra,
-  });
+  const workerEnv = (taskQueue: string, extra: Record<string, string> = {}): Record<string, string> =>
+    deployedWorkerEnv({ simulatorUrl: t.world.sim.url, packageDir: t.world.packageDir, artifactDir, taskQueue }, extra);
 
   /**
    * Starts a release on `taskQueue` and returns once it is mid-flight in a steady state: the primary

@@ -11,7 +11,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleReleaseWorkflows } from '../../worker/workflow-bundle';
 import { connectTemporalAt, type TemporalTarget } from '../../client/connection';
 import { DEFAULT_CREDENTIALS, type RequestLogEntry } from '../../simulator';
 import { functionLockId } from '../../workflows/definitions';
@@ -128,9 +128,7 @@ async function main(): Promise<number> {
   const [server, sim] = await Promise.all([
     startSoakDevServer({ dataDir: path.join(runDir, 'temporal'), port, uiPort }).then((s: SoakDevServer) => (stops.push(() => s.stop()), s)),
     startSoakSimulator({ port: simPort, delayMs: 300, seed, logFile: path.join(runDir, 'logs', 'simulator.log') }).then((s: SoakSimulator) => (stops.push(() => s.stop()), s)),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } }).then(({ code }) =>
-      writeFileSync(bundleFile, code),
-    ),
+    bundleReleaseWorkflows().then(({ code }) => writeFileSync(bundleFile, code)),
   ]);
   let simulatorDied: string | undefined;
   void sim.exited.then((e) => (simulatorDied = `the simulator process exited during the soak (${JSON.stringify(e)})`));

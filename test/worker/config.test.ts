@@ -88,4 +88,26 @@ describe('loadWorkerConfig', () => {
     expect(described).not.toMatch(/temporal-secret|tencent-secret/);
     expect(describeWorkerConfig(c)).toMatchObject({ temporal: { apiKey: true } });
   });
+
+  test('when no metrics or health address is set, then both endpoints are off', () => {
+    const c = loadWorkerConfig(base);
+    expect(c.metricsAddress).toBeUndefined();
+    expect(c.healthAddress).toBeUndefined();
+    expect(describeWorkerConfig(c)).toMatchObject({ metrics: 'off', health: 'off' });
+  });
+
+  test('when SCF_RELEASE_METRICS_ADDRESS and SCF_RELEASE_HEALTH_ADDRESS are host:port, then they are used', () => {
+    const c = loadWorkerConfig({ ...base, SCF_RELEASE_METRICS_ADDRESS: ' 0.0.0.0:9464 ', SCF_RELEASE_HEALTH_ADDRESS: '[::1]:8081' });
+    expect(c).toMatchObject({ metricsAddress: '0.0.0.0:9464', healthAddress: '[::1]:8081' });
+    expect(describeWorkerConfig(c)).toMatchObject({ metrics: '0.0.0.0:9464', health: '[::1]:8081' });
+  });
+
+  test.each([
+    ['SCF_RELEASE_METRICS_ADDRESS', '9464'],
+    ['SCF_RELEASE_METRICS_ADDRESS', 'localhost:99999'],
+    ['SCF_RELEASE_HEALTH_ADDRESS', 'http://0.0.0.0:8081'],
+  ])('when %s is %s, then the start is refused naming the variable', (variable, value) => {
+    expect(() => loadWorkerConfig({ ...base, [variable]: value })).toThrow(new RegExp(`^${variable}: not a host:port listen address`));
+    expect(() => loadWorkerConfig({ ...base, [variable]: value })).toThrow(WorkerConfigError);
+  });
 });

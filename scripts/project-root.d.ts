@@ -1,0 +1,2 @@
+/** The directory of scf-release's package.json (from the sources or from dist/). */
+export const projectRoot: string;
