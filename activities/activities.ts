@@ -37,6 +37,7 @@ import { COS_HOST_PATTERNS, FetchPolicy, type LookupAll } from './url-policy';
 import type { RateLimiter } from './rate-limiter';
 import { type ScfClientFactory, ScfGateway } from './scf-client';
 import { createCheckVerification, createVerifyCase } from './verification';
+import { judgedInvokeResult } from './invoke-result';
 import { listZipBufferEntries, zipContentsProblem } from './zip-contents';
 
 export interface ActivityDeps {
@@ -326,7 +327,7 @@ export function createActivities(deps: ActivityDeps) {
     );
     const res = r.Result ?? {};
     return {
-      invokeResult: res.InvokeResult ?? -1,
+      invokeResult: judgedInvokeResult(res),
       retMsg: res.RetMsg ?? '',
       errMsg: res.ErrMsg ?? '',
       log: res.Log ?? '',

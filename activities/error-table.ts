@@ -198,6 +198,10 @@ export const ERROR_TABLE: Readonly<Record<string, ErrorRule>> = {
   'FailedOperation.FunctionVersionStatusNotActive': R('busy'),
   'FailedOperation.DeleteFunctionVersion': R('busy'),
   'ResourceInUse.Alias': N('conflict'),
+  // Documented answers the simulator gives as Tencent does (issue 12).
+  'FailedOperation.UpdateFunctionConfiguration': R('busy', 'UpdateFunctionConfiguration: retry when the function state is normal'),
+  'UnsupportedOperation.AliasBind': N('conflict', 'the version is bound to an alias: move or delete the alias first'),
+  'InvalidParameterValue.RoutingConfig': N('invalid', 'an alias takes at most one additional version, by weight or by rule'),
   'ResourceInUse.Function': N('conflict'),
   'ResourceNotFound.Alias': N('not-found'),
 

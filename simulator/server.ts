@@ -170,10 +170,10 @@ export function createServer(deps: ServerDeps): http.Server {
         return;
       }
       if (!sim.limiter.take(cred.secretId, action)) {
-        throw new ApiError('RequestLimitExceeded', `Your current request frequency for ${action} has exceeded the limit of ${sim.limiter.limitFor(action)} requests per second; please reduce it and try again.`);
+        throw new ApiError(sim.faults.throttleCode(), `Your current request frequency for ${action} has exceeded the limit of ${sim.limiter.limitFor(action)} requests per second; please reduce it and try again.`);
       }
       if (sim.faults.randomThrottle(action)) {
-        throw new ApiError('RequestLimitExceeded', 'Your current request frequency has exceeded the limit; please reduce it and try again.');
+        throw new ApiError(sim.faults.throttleCode(), 'Your current request frequency has exceeded the limit; please reduce it and try again.');
       }
       const injected = sim.faults.take('failNext', target);
       if (injected) throw new ApiError(injected.code ?? 'InternalError', injected.message ?? `Injected failure (${injected.code ?? 'InternalError'}).`);
