@@ -202,6 +202,13 @@ export const ERROR_TABLE: Readonly<Record<string, ErrorRule>> = {
   'FailedOperation.UpdateFunctionConfiguration': R('busy', 'UpdateFunctionConfiguration: retry when the function state is normal'),
   'UnsupportedOperation.AliasBind': N('conflict', 'the version is bound to an alias: move or delete the alias first'),
   'InvalidParameterValue.RoutingConfig': N('invalid', 'an alias takes at most one additional version, by weight or by rule'),
+  // ---- Trigger actions (CreateTrigger, DeleteTrigger, UpdateTriggerStatus, ListTriggers) ------
+  'ResourceInUse.Trigger': N('conflict', 'createTrigger reads it as "already there" and compares'),
+  'ResourceNotFound.Trigger': N('not-found', 'deleteTrigger reads it as "already gone"'),
+  'LimitExceeded.Trigger': N('limit', 'the function has as many triggers as SCF allows'),
+  'ResourceNotFound.Cos': N('not-found', 'a COS trigger names a bucket that does not exist in that region'),
+  'InvalidParameterValue.TriggerDesc': N('invalid'),
+  'InvalidParameterValue.TriggerName': N('invalid'),
   'ResourceInUse.Function': N('conflict'),
   'ResourceNotFound.Alias': N('not-found'),
 

@@ -98,6 +98,10 @@ describe('documented answers of the simulator (issue 12)', () => {
     ['UnsupportedOperation.AliasBind', false, 'conflict'],
     ['InvalidParameterValue.RoutingConfig', false, 'invalid'],
     ['RequestLimitExceeded.UinLimitExceeded', true, 'throttle'],
+    ['ResourceInUse.Trigger', false, 'conflict'],
+    ['ResourceNotFound.Trigger', false, 'not-found'],
+    ['LimitExceeded.Trigger', false, 'limit'],
+    ['ResourceNotFound.Cos', false, 'not-found'],
   ] as const)('when SCF answers %s, then the table decides it explicitly (retryable %s, %s)', (code, retryable, cls) => {
     const rule = classifyCode(code);
     expect(rule.source).toBe('table');
