@@ -38,6 +38,8 @@ import type { RateLimiter } from './rate-limiter';
 import { type ScfClientFactory, ScfGateway } from './scf-client';
 import { createCheckVerification, createVerifyCase } from './verification';
 import { judgedInvokeResult } from './invoke-result';
+import { FUNCTION_NOT_FOUND_CODES, failureType } from './error-table';
+import { createTriggerActivities } from './triggers';
 import { listZipBufferEntries, zipContentsProblem } from './zip-contents';
 
 export interface ActivityDeps {
@@ -66,7 +68,7 @@ export interface ActivityDeps {
   waitPolicy?: { initialMs?: number; maxMs?: number; factor?: number };
 }
 
-const NOT_FOUND_FUNCTION = new Set(['ResourceNotFound.Function', 'ResourceNotFound.FunctionName']);
+const NOT_FOUND_FUNCTION = FUNCTION_NOT_FOUND_CODES;
 const NOT_FOUND_ANY = new Set([
   ...NOT_FOUND_FUNCTION,
   'ResourceNotFound.Version',
@@ -80,10 +82,6 @@ const RELEASE_TAG = (releaseId: string) => `[scf-release:${releaseId}]`;
 export const INVOKE_TEXT_CAP = 4096;
 /** SCF's Description limit. */
 const MAX_DESCRIPTION = 1000;
-
-function failureType(err: unknown): string | undefined {
-  return err instanceof ApplicationFailure ? (err.type ?? undefined) : undefined;
-}
 
 function fnName(fn: FunctionRef, qualifier?: string): string {
   return `${fn.region}/${fn.namespace}/${fn.functionName}${qualifier ? `:${qualifier}` : ''}`;
@@ -708,6 +706,8 @@ export function createActivities(deps: ActivityDeps) {
       );
       return { requestId: r.RequestId ?? '' };
     },
+
+    ...createTriggerActivities({ gw, logger: deps.logger }),
   } satisfies ScfActivities;
 
   return activities;

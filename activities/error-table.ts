@@ -256,6 +256,14 @@ export function classifyCode(code: string): ErrorRule & { source: 'table' | 'fam
   return { ...UNKNOWN_RULE, source: 'unknown' };
 }
 
+/** The Tencent code of a failure an SCF call raised (its ApplicationFailure type); undefined for anything else. */
+export function failureType(err: unknown): string | undefined {
+  return err instanceof ApplicationFailure ? (err.type ?? undefined) : undefined;
+}
+
+/** The codes SCF answers for "this function does not exist". */
+export const FUNCTION_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['ResourceNotFound.Function', 'ResourceNotFound.FunctionName']);
+
 export function isThrottleCode(code: string | undefined): boolean {
   return !!code && classifyCode(code).class === 'throttle';
 }

@@ -48,6 +48,9 @@ export interface ScfActionMap {
   DeleteAlias: [M.DeleteAliasRequest, M.DeleteAliasResponse];
   DeleteFunction: [M.DeleteFunctionRequest, M.DeleteFunctionResponse];
   ListFunctions: [M.ListFunctionsRequest, M.ListFunctionsResponse];
+  ListTriggers: [M.ListTriggersRequest, M.ListTriggersResponse];
+  CreateTrigger: [M.CreateTriggerRequest, M.CreateTriggerResponse];
+  DeleteTrigger: [M.DeleteTriggerRequest, M.DeleteTriggerResponse];
 }
 export type ScfAction = keyof ScfActionMap;
 
