@@ -6,6 +6,7 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AliasWeight, CodePackage, FunctionRef, InvokeOutcome } from '../activities/contract';
+import type { ReplicateTriggersOption, TriggerReplication } from './trigger-plan';
 
 /** The task queue that hosts the workflows and most activities. */
 export const TASK_QUEUE = 'scf-release';
@@ -123,6 +124,8 @@ export interface ReleaseInput {
   };
   /** CopyFunction with Override=true where the function already exists (deletes its versions and triggers). */
   overrideExisting?: boolean;
+  /** Recreate the primary's triggers in regions the release creates by copy (workflows/trigger-plan.ts). */
+  replicateTriggers?: ReplicateTriggersOption;
   /** How many regions are replicated at once. */
   regionConcurrency?: number;
   startedBy: string;
@@ -168,6 +171,8 @@ export interface RegionResult {
   verification?: Array<{ case: string; passed: boolean; durationMs: number; detail?: string }>;
   /** What CopyFunction did not carry into a region the release created. */
   notCopied?: string[];
+  /** With replicateTriggers, in a region the release created: each primary trigger created, mapped or left out. */
+  triggers?: TriggerReplication[];
   error?: ReleaseError;
   /** Whether the function existed in the region before the release (preflight). */
   existedBefore?: boolean;
@@ -239,6 +244,8 @@ export interface ReleasePlan {
     currentSha256?: string;
     /** The version the alias serves there now, when the manifest names an alias. */
     aliasVersion?: string;
+    /** With replicateTriggers, where the release would create the function: what it would do with each primary trigger. */
+    triggers?: TriggerReplication[];
   }>;
   aliasSteps?: TrafficStep[];
   warnings: string[];

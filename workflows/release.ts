@@ -28,6 +28,7 @@ import { acquireFunctionLock } from './function-lock';
 import { functionRef, inspectRegion, isLive, regionAction, type RegionInspection } from './preflight';
 import { ReleaseTracker } from './release-tracker';
 import { publishAndCheck, putCode, replicateRegion, type DeployContext, type RegionDeployment } from './replicate-region';
+import { REPLICATE_TRIGGERS_PATCH, replicateTriggersToCopies } from './replicate-triggers';
 import { shiftTraffic } from './traffic';
 import { checkVerificationFirst, verifyQualifier } from './verify';
 import { showEnded, showStarted } from './visibility';
@@ -265,6 +266,19 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
         onFigures: (region, figures) => tracker.noteFigures(region, figures),
       },
     );
+  }
+
+  // 8. The primary's triggers in the regions the release created by copy (manifest replicateTriggers).
+  if (input.replicateTriggers && patched(REPLICATE_TRIGGERS_PATCH)) {
+    await replicateTriggersToCopies({
+      primary: primaryFn,
+      copies: targets.filter((region) => tracker.region(region).action === 'create-by-copy').map((region) => ({ fn: functionRef(input, region), result: tracker.region(region) })),
+      option: input.replicateTriggers,
+      releaseAlias: input.alias?.name,
+      saga,
+      step: tracker.step,
+      concurrency,
+    });
   }
 
   const versions = regions.map((region) => `${region}:${tracker.region(region).version}`).join(', ');

@@ -19,6 +19,7 @@ import {
   MIN_EXPECTED_DURATION_MS,
 } from './limits';
 import { isScfRegion, SCF_REGIONS } from './regions';
+import { REPLICABLE_TRIGGER_TYPES } from '../../workflows/trigger-plan';
 
 // SCF's naming rules, from the CreateFunction / CreateAlias / CreateNamespace documentation; the
 // sync flags (schedules/sync-options.ts) check names against the same rules.
@@ -244,6 +245,30 @@ const ALIAS_SHAPE = {
   ).optional(),
 };
 
+/** A COS bucket as SCF names it in a trigger: `name-appid`. */
+const COS_BUCKET = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?-\d{5,}$/;
+
+const REPLICATE_TRIGGERS_SHAPE = {
+  types: z
+    .array(z.enum(REPLICABLE_TRIGGER_TYPES, { error: `must be one of ${REPLICABLE_TRIGGER_TYPES.join(', ')}` }), {
+      error: 'must be a list of trigger types, e.g. [timer, apigw]',
+    })
+    .min(1, { error: 'must name at least one trigger type, e.g. [timer, apigw]' }),
+  cos: z
+    .union(
+      [
+        z.literal('skip'),
+        z.object({
+          map: z.record(region, text('give the bucket as name-appid, e.g. uploads-1250000000').regex(COS_BUCKET, {
+            error: 'must be a bucket as name-appid (bucket-appid), e.g. uploads-1250000000',
+          })),
+        }).strict(),
+      ],
+      { error: 'must be skip or { map: { <region>: <bucket-appid> } }: a COS trigger needs a bucket in the new region' },
+    )
+    .default('skip'),
+};
+
 const MANIFEST_SHAPE = {
   function: text('name the SCF function, e.g. hello-scf').regex(FUNCTION_NAME, { error: FUNCTION_NAME_RULE }),
   namespace: text('name the SCF namespace, or leave it out for "default"')
@@ -287,6 +312,10 @@ const MANIFEST_SHAPE = {
     })
     .default([]),
   override: z.boolean({ error: 'must be true or false (true deletes the target\'s versions and triggers)' }).default(false),
+  replicateTriggers: z
+    .object(REPLICATE_TRIGGERS_SHAPE, { error: 'must be an object with types (and cos), e.g. { types: [timer, apigw] }' })
+    .strict()
+    .optional(),
   regionConcurrency: z
     .number({ error: 'must be a number of regions, e.g. 2' })
     .int({ error: 'must be a whole number' })
@@ -338,4 +367,5 @@ export const KNOWN_FIELDS: Record<string, string[]> = {
   'verification[].expect': Object.keys(EXPECT_SHAPE),
   alias: Object.keys(ALIAS_SHAPE),
   'alias.steps[]': Object.keys(STEP_SHAPE),
+  replicateTriggers: Object.keys(REPLICATE_TRIGGERS_SHAPE),
 };
