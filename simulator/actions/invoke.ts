@@ -4,6 +4,7 @@ import type { FunctionState, VersionState } from '../model';
 import { invalidValue } from '../params';
 import { routeAlias } from './aliases';
 import { getFunction } from './common';
+import { statusCodeOf } from '../monitor/metrics';
 
 /** Invoke documents the event limit: 6 MB for a synchronous call, 128 KB for an asynchronous one. */
 const MAX_EVENT_BYTES = 6 * 1024 * 1024;
@@ -76,13 +77,22 @@ async function run(c: CallCtx, eventRaw: string | undefined, eventParam: string,
     environment: env, functionName: fn.name, namespace: fn.namespace, version: v.version, region: fn.region,
     appId: c.account.appId, uin: c.account.uin, event, logType: logType as 'None' | 'Tail',
   };
+  // What ran is counted for Cloud Monitor (monitor/metrics.ts), per version and the alias the call named.
+  const alias = qualifier !== '$LATEST' && !/^\d+$/.test(qualifier) ? qualifier : undefined;
+  const count = (r: { ErrMsg: string; Duration: number }) =>
+    c.sim.metrics.record({
+      secretId: c.secretId, region: fn.region, namespace: fn.namespace, functionName: fn.name, version: v.version, ...(alias && { alias }),
+      atMs: Date.now(), durationMs: r.Duration, error: !!r.ErrMsg, statusCode: statusCodeOf(r.ErrMsg),
+    });
   if (async) {
     const pending = c.sim.invoker.invoke(input);
-    pending.catch((e) => c.sim.logger.warn({ err: e }, 'async invoke failed'));
+    pending.then(count, (e) => c.sim.logger.warn({ err: e }, 'async invoke failed'));
     // Result documents every field but FunctionRequestId as empty for an asynchronous call.
     return { Result: { FunctionRequestId: c.requestId, InvokeResult: 0, RetMsg: '', ErrMsg: '', Log: '', Duration: 0, BillDuration: 0, MemUsage: 0 } };
   }
-  return { Result: await c.sim.invoker.invoke(input) };
+  const result = await c.sim.invoker.invoke(input);
+  count(result);
+  return { Result: result };
 }
 
 export const InvokeFunction: ActionHandler = (c) => run(c, c.params.str('Event'), 'Param', false);
