@@ -40,11 +40,14 @@ import { createCheckVerification, createVerifyCase } from './verification';
 import { judgedInvokeResult } from './invoke-result';
 import { FUNCTION_NOT_FOUND_CODES, failureType } from './error-table';
 import { createTriggerActivities } from './triggers';
+import { createMonitorActivities, type MonitorClientFactory } from './monitor';
 import { listZipBufferEntries, zipContentsProblem } from './zip-contents';
 
 export interface ActivityDeps {
   /** SDK clients per region, for one account. */
   scf: ScfClientFactory;
+  /** Cloud Monitor SDK clients per region (readMonitorData); without it the metrics gate cannot read. */
+  monitor?: MonitorClientFactory;
   /** Where snapshots (and nothing else) are kept. */
   store: ArtifactStore;
   logger: Logger;
@@ -708,6 +711,7 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     ...createTriggerActivities({ gw, logger: deps.logger }),
+    ...createMonitorActivities({ monitor: deps.monitor }),
   } satisfies ScfActivities;
 
   return activities;

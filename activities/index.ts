@@ -15,6 +15,7 @@ import { LocalArtifactStore } from './artifact-store';
 import type { ScfConfig } from './config';
 import { RateLimiter } from './rate-limiter';
 import { createScfClientFactory } from './scf-client';
+import { createMonitorClientFactory } from './monitor';
 
 export { createActivities, normalizeSha256, nameMatcher } from './activities';
 export type { ActivityDeps, Activities } from './activities';
@@ -48,6 +49,7 @@ export interface DefaultDepsOptions {
 export function createDefaultActivityDeps(config: ScfConfig, logger: Logger, options: DefaultDepsOptions = {}): ActivityDeps {
   return {
     scf: createScfClientFactory(config, { credential: options.credential }),
+    monitor: createMonitorClientFactory(config, { credential: options.credential }),
     store: new LocalArtifactStore(config.artifactDir),
     logger,
     limiter: options.limiter ?? new RateLimiter({ limits: config.rateLimits, share: config.rateLimitShare }),

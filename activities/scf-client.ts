@@ -174,6 +174,7 @@ export interface ScfGatewayOptions {
  */
 const MUTATING_ACTIONS: ReadonlySet<ScfAction> = new Set<ScfAction>([
   'UpdateFunctionCode', 'PublishVersion', 'CopyFunction', 'CreateAlias', 'UpdateAlias', 'DeleteAlias', 'DeleteFunction',
+  'CreateTrigger', 'DeleteTrigger',
 ]);
 
 /** Throttled answers retried inside one call before giving up to Temporal's retry. */

@@ -7,6 +7,7 @@ import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AliasWeight, CodePackage, FunctionRef, InvokeOutcome } from '../activities/contract';
 import type { ReplicateTriggersOption, TriggerReplication } from './trigger-plan';
+import type { GateRecord, MetricsGate } from './metrics-gate';
 
 /** The task queue that hosts the workflows and most activities. */
 export const TASK_QUEUE = 'scf-release';
@@ -116,6 +117,8 @@ export interface ReleaseInput {
     steps: TrafficStep[];
     /** Wait for the approve signal before the first traffic step. */
     requireApproval?: boolean;
+    /** Judge each canary step by the new version's real traffic in Cloud Monitor (workflows/metrics-gate.ts). */
+    gate?: MetricsGate;
     /**
      * How long the approval gate waits before the release aborts and compensates (status Aborted,
      * "the approval timed out"). Absent: APPROVAL_TIMEOUT_DEFAULT_SECONDS.
@@ -173,6 +176,8 @@ export interface RegionResult {
   notCopied?: string[];
   /** With replicateTriggers, in a region the release created: each primary trigger created, mapped or left out. */
   triggers?: TriggerReplication[];
+  /** With alias.gate: the figures the gate judged at each canary step. */
+  gate?: GateRecord[];
   error?: ReleaseError;
   /** Whether the function existed in the region before the release (preflight). */
   existedBefore?: boolean;

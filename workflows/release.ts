@@ -30,6 +30,7 @@ import { ReleaseTracker } from './release-tracker';
 import { publishAndCheck, putCode, replicateRegion, type DeployContext, type RegionDeployment } from './replicate-region';
 import { REPLICATE_TRIGGERS_PATCH, replicateTriggersToCopies } from './replicate-triggers';
 import { shiftTraffic } from './traffic';
+import type { GateRecord } from './metrics-gate';
 import { checkVerificationFirst, verifyQualifier } from './verify';
 import { showEnded, showStarted } from './visibility';
 
@@ -264,6 +265,10 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
         onPercent: (percent) => (tracker.trafficPercent = percent),
         onAlias: (region, alias, created) => tracker.noteAlias(region, alias, created),
         onFigures: (region, figures) => tracker.noteFigures(region, figures),
+        ...(input.alias.gate && {
+          gate: input.alias.gate,
+          onGate: (region: string, record: GateRecord) => (tracker.region(region).gate ??= []).push(record),
+        }),
       },
     );
   }

@@ -173,6 +173,16 @@ describe('building the ReleaseInput', () => {
     expect(input.alias).toMatchObject({ approvalTimeoutSeconds: 60, steps: [{ percent: 100, bakeSeconds: 0 }] });
   });
 
+  it('when alias.gate is given, then the input carries it in percent and ms; a gate without limits or with a bad rate is refused', async () => {
+    const gate = { maxErrorRate: '1%', maxAvgDuration: '800ms', minInvocations: 50, inconclusive: 'fail' };
+    const { input } = await buildRelease({ file: manifestFile({ ...base, alias: { name: 'live', gate } }) });
+    expect(input.alias?.gate).toEqual({ maxErrorRatePercent: 1, maxAvgDurationMs: 800, minInvocations: 50, inconclusive: 'fail' });
+    expect(await issuesOf({ ...base, alias: { name: 'live', gate: { minInvocations: 5 } } })).toEqual([expect.objectContaining({ path: 'alias.gate', message: expect.stringMatching(/sets no limit/) })]);
+    expect(await issuesOf({ ...base, alias: { name: 'live', gate: { maxErrorRate: 'lots', minInvocations: 5 } } })).toEqual([
+      expect.objectContaining({ path: 'alias.gate.maxErrorRate', message: expect.stringMatching(/percentage/) }),
+    ]);
+  });
+
   it('when replicateTriggers is given, then the input carries it; without it, nothing', async () => {
     const opt = { types: ['timer', 'apigw', 'cos'], cos: { map: { 'ap-shanghai': 'uploads-sh-1250000000' } } };
     expect((await buildRelease({ file: manifestFile({ ...base, replicateTriggers: opt }) })).input.replicateTriggers).toEqual(opt);

@@ -3,9 +3,10 @@
  * opted-in types (COS mapped to a bucket there, or left out), each compensated on rollback.
  */
 import type { TriggerSpec } from '../../activities/trigger-contract';
-import { planReleaseWorkflow, releaseWorkflow } from '../../workflows';
-import { releaseWorkflowId, type ReleaseInput } from '../../workflows/definitions';
+import { planReleaseWorkflow } from '../../workflows';
+import type { ReleaseInput } from '../../workflows/definitions';
 import { useScfWorld } from '../harness/use-scf-world';
+import { startRelease } from './world-helpers';
 import { ALIAS, EXISTING, MISSING, PRIMARY, fnIn, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 
 const APIGW_DESC = JSON.stringify({ api: { requestConfig: { method: 'ANY' } }, service: { serviceName: 'SCF_API_SERVICE' }, release: { environmentName: 'release' } });
@@ -36,14 +37,7 @@ describe('a release that replicates triggers into the regions it creates', () =>
       replicateTriggers: { types: ['timer', 'apigw', 'cos'], cos: { map: { [MISSING]: bucket } } },
     });
 
-  const run = (input: ReleaseInput) =>
-    t.world.runWorker(async () =>
-      (await t.env.client.workflow.start(releaseWorkflow, {
-        taskQueue: t.world.taskQueue,
-        workflowId: releaseWorkflowId(input.namespace, input.functionName, input.releaseId),
-        args: [input],
-      })).result(),
-    );
+  const run = (input: ReleaseInput) => t.world.runWorker(async () => (await startRelease(t.env, t.world, input)).result());
 
   it('when it succeeds, then the new region has the timer, API Gateway and mapped COS triggers, and the result says what was left out and why', async () => {
     const functionName = uniqueFunctionName('trig');
