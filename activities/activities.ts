@@ -37,11 +37,17 @@ import { COS_HOST_PATTERNS, FetchPolicy, type LookupAll } from './url-policy';
 import type { RateLimiter } from './rate-limiter';
 import { type ScfClientFactory, ScfGateway } from './scf-client';
 import { createCheckVerification, createVerifyCase } from './verification';
+import { judgedInvokeResult } from './invoke-result';
+import { FUNCTION_NOT_FOUND_CODES, failureType } from './error-table';
+import { createTriggerActivities } from './triggers';
+import { createMonitorActivities, type MonitorClientFactory } from './monitor';
 import { listZipBufferEntries, zipContentsProblem } from './zip-contents';
 
 export interface ActivityDeps {
   /** SDK clients per region, for one account. */
   scf: ScfClientFactory;
+  /** Cloud Monitor SDK clients per region (readMonitorData); without it the metrics gate cannot read. */
+  monitor?: MonitorClientFactory;
   /** Where snapshots (and nothing else) are kept. */
   store: ArtifactStore;
   logger: Logger;
@@ -65,7 +71,7 @@ export interface ActivityDeps {
   waitPolicy?: { initialMs?: number; maxMs?: number; factor?: number };
 }
 
-const NOT_FOUND_FUNCTION = new Set(['ResourceNotFound.Function', 'ResourceNotFound.FunctionName']);
+const NOT_FOUND_FUNCTION = FUNCTION_NOT_FOUND_CODES;
 const NOT_FOUND_ANY = new Set([
   ...NOT_FOUND_FUNCTION,
   'ResourceNotFound.Version',
@@ -79,10 +85,6 @@ const RELEASE_TAG = (releaseId: string) => `[scf-release:${releaseId}]`;
 export const INVOKE_TEXT_CAP = 4096;
 /** SCF's Description limit. */
 const MAX_DESCRIPTION = 1000;
-
-function failureType(err: unknown): string | undefined {
-  return err instanceof ApplicationFailure ? (err.type ?? undefined) : undefined;
-}
 
 function fnName(fn: FunctionRef, qualifier?: string): string {
   return `${fn.region}/${fn.namespace}/${fn.functionName}${qualifier ? `:${qualifier}` : ''}`;
@@ -326,7 +328,7 @@ export function createActivities(deps: ActivityDeps) {
     );
     const res = r.Result ?? {};
     return {
-      invokeResult: res.InvokeResult ?? -1,
+      invokeResult: judgedInvokeResult(res),
       retMsg: res.RetMsg ?? '',
       errMsg: res.ErrMsg ?? '',
       log: res.Log ?? '',
@@ -708,6 +710,9 @@ export function createActivities(deps: ActivityDeps) {
       );
       return { requestId: r.RequestId ?? '' };
     },
+
+    ...createTriggerActivities({ gw, logger: deps.logger }),
+    ...createMonitorActivities({ monitor: deps.monitor }),
   } satisfies ScfActivities;
 
   return activities;

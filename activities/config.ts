@@ -76,6 +76,8 @@ export const DOCUMENTED_RATE_LIMITS: Readonly<Record<string, number>> = {
   DeleteAlias: 20,
   ListAliases: 20,
   CreateFunction: 10,
+  CreateTrigger: 100,
+  DeleteTrigger: 100,
   InvokeFunction: 10000,
   Invoke: 10000,
 };
@@ -96,6 +98,9 @@ const CALLED_ACTIONS: Record<ScfAction, true> = {
   DeleteAlias: true,
   DeleteFunction: true,
   ListFunctions: true,
+  ListTriggers: true,
+  CreateTrigger: true,
+  DeleteTrigger: true,
 };
 
 /** The action names `SCF_RATE_LIMITS` accepts: the documented limits and every action the activities call. */

@@ -6,6 +6,8 @@
  * Every input is plain JSON (it is recorded in workflow history): no secrets, no code bytes.
  */
 import type { VerificationCase } from '../workflows/definitions';
+import type { TriggerActivities } from './trigger-contract';
+import type { MonitorActivities } from './monitor-contract';
 
 /** Where a function lives. `namespace` defaults to `default` at the edges (manifest, CLI), never here. */
 export interface FunctionRef {
@@ -230,7 +232,7 @@ export interface FunctionSummary {
  * The activities. Each mutating one says in its implementation's doc comment what happens when it
  * runs twice. Every failure is an ApplicationFailure whose `type` is the Tencent error code.
  */
-export interface ScfActivities {
+export interface ScfActivities extends TriggerActivities, MonitorActivities {
   getFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<FunctionInfo>;
   waitForActive(input: WaitForActiveInput): Promise<FunctionInfo>;
   updateFunctionCode(input: UpdateCodeInput): Promise<{ requestId: string }>;

@@ -198,6 +198,17 @@ export const ERROR_TABLE: Readonly<Record<string, ErrorRule>> = {
   'FailedOperation.FunctionVersionStatusNotActive': R('busy'),
   'FailedOperation.DeleteFunctionVersion': R('busy'),
   'ResourceInUse.Alias': N('conflict'),
+  // Documented answers the simulator gives as Tencent does (issue 12).
+  'FailedOperation.UpdateFunctionConfiguration': R('busy', 'UpdateFunctionConfiguration: retry when the function state is normal'),
+  'UnsupportedOperation.AliasBind': N('conflict', 'the version is bound to an alias: move or delete the alias first'),
+  'InvalidParameterValue.RoutingConfig': N('invalid', 'an alias takes at most one additional version, by weight or by rule'),
+  // ---- Trigger actions (CreateTrigger, DeleteTrigger, UpdateTriggerStatus, ListTriggers) ------
+  'ResourceInUse.Trigger': N('conflict', 'createTrigger reads it as "already there" and compares'),
+  'ResourceNotFound.Trigger': N('not-found', 'deleteTrigger reads it as "already gone"'),
+  'LimitExceeded.Trigger': N('limit', 'the function has as many triggers as SCF allows'),
+  'ResourceNotFound.Cos': N('not-found', 'a COS trigger names a bucket that does not exist in that region'),
+  'InvalidParameterValue.TriggerDesc': N('invalid'),
+  'InvalidParameterValue.TriggerName': N('invalid'),
   'ResourceInUse.Function': N('conflict'),
   'ResourceNotFound.Alias': N('not-found'),
 
@@ -244,6 +255,14 @@ export function classifyCode(code: string): ErrorRule & { source: 'table' | 'fam
   if (byFamily) return { ...byFamily, source: 'family' };
   return { ...UNKNOWN_RULE, source: 'unknown' };
 }
+
+/** The Tencent code of a failure an SCF call raised (its ApplicationFailure type); undefined for anything else. */
+export function failureType(err: unknown): string | undefined {
+  return err instanceof ApplicationFailure ? (err.type ?? undefined) : undefined;
+}
+
+/** The codes SCF answers for "this function does not exist". */
+export const FUNCTION_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['ResourceNotFound.Function', 'ResourceNotFound.FunctionName']);
 
 export function isThrottleCode(code: string | undefined): boolean {
   return !!code && classifyCode(code).class === 'throttle';

@@ -17,6 +17,7 @@ import { CosBackedArtifactStore } from './cos-artifact-store';
 import { CosObjects } from './cos-client';
 import { RateLimiter } from './rate-limiter';
 import { createScfClientFactory, credentialFor } from './scf-client';
+import { createMonitorClientFactory } from './monitor';
 
 export { createActivities, normalizeSha256, nameMatcher } from './activities';
 export type { ActivityDeps, Activities } from './activities';
@@ -60,6 +61,7 @@ function artifactStore(config: ScfConfig, credential: DefaultDepsOptions['creden
 export function createDefaultActivityDeps(config: ScfConfig, logger: Logger, options: DefaultDepsOptions = {}): ActivityDeps {
   return {
     scf: createScfClientFactory(config, { credential: options.credential }),
+    monitor: createMonitorClientFactory(config, { credential: options.credential }),
     store: artifactStore(config, options.credential),
     logger,
     limiter: options.limiter ?? new RateLimiter({ limits: config.rateLimits, share: config.rateLimitShare }),

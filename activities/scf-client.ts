@@ -49,6 +49,9 @@ export interface ScfActionMap {
   DeleteAlias: [M.DeleteAliasRequest, M.DeleteAliasResponse];
   DeleteFunction: [M.DeleteFunctionRequest, M.DeleteFunctionResponse];
   ListFunctions: [M.ListFunctionsRequest, M.ListFunctionsResponse];
+  ListTriggers: [M.ListTriggersRequest, M.ListTriggersResponse];
+  CreateTrigger: [M.CreateTriggerRequest, M.CreateTriggerResponse];
+  DeleteTrigger: [M.DeleteTriggerRequest, M.DeleteTriggerResponse];
 }
 export type ScfAction = keyof ScfActionMap;
 
@@ -172,6 +175,7 @@ export interface ScfGatewayOptions {
  */
 const MUTATING_ACTIONS: ReadonlySet<ScfAction> = new Set<ScfAction>([
   'UpdateFunctionCode', 'PublishVersion', 'CopyFunction', 'CreateAlias', 'UpdateAlias', 'DeleteAlias', 'DeleteFunction',
+  'CreateTrigger', 'DeleteTrigger',
 ]);
 
 /** Throttled answers retried inside one call before giving up to Temporal's retry. */

@@ -7,6 +7,7 @@ import { isScfRegion } from './regions';
 import type { RequestLog, RequestLogEntry } from './request-log';
 import type { Delays, HeldTransition } from './state-machine';
 import { createZip } from './zip';
+import type { TrafficGenerator, TrafficInput, TrafficStatus } from './traffic';
 
 export interface SeedFunctionInput {
   secretId?: string;
@@ -91,9 +92,15 @@ export interface SimulatorAdmin {
   getFunction(region: string, namespace: string, functionName: string, secretId?: string): FunctionModelView | undefined;
   /** Resolves when the function is in one of `statuses` (or gone when statuses includes 'Deleted'). */
   waitForStatus(input: FunctionTarget & { statuses: string[]; timeoutMs?: number }): Promise<string>;
+  /** Cloud Monitor settings (see SimulatorOptions.monitor); `fastPeriodSeconds: undefined` turns the fast period off. */
+  setMonitor(input: { fastPeriodSeconds?: number }): void;
+  /** Starts invoking a function through its alias at a rate (simulator/traffic.ts); returns the run's id. */
+  startTraffic(input: TrafficInput): string;
+  stopTraffic(id: string): TrafficStatus;
+  trafficStatus(id: string): TrafficStatus;
 }
 
-export function createAdmin(sim: Sim, log: RequestLog, defaultSecretId: string): SimulatorAdmin {
+export function createAdmin(sim: Sim, log: RequestLog, defaultSecretId: string, traffic: TrafficGenerator): SimulatorAdmin {
   const find = (t: FunctionTarget): FunctionState => {
     const fn = sim.store.findFunction(t.secretId ?? defaultSecretId, t.region, t.namespace ?? 'default', t.functionName);
     if (!fn) throw new Error(`no function ${t.region}/${t.namespace ?? 'default'}/${t.functionName}`);
@@ -233,6 +240,14 @@ export function createAdmin(sim: Sim, log: RequestLog, defaultSecretId: string):
         held: sim.sm.isHeld(fn),
       };
     },
+    setMonitor(input) {
+      const f = input.fastPeriodSeconds;
+      if (f !== undefined && (!Number.isInteger(f) || f < 1 || f >= 60)) throw new Error('fastPeriodSeconds must be a whole number of seconds from 1 to 59');
+      sim.monitor.fastPeriodSeconds = f;
+    },
+    startTraffic: (input) => traffic.start(input),
+    stopTraffic: (id) => traffic.stop(id),
+    trafficStatus: (id) => traffic.status(id),
     async waitForStatus(input) {
       const deadline = Date.now() + (input.timeoutMs ?? 10_000);
       for (;;) {
@@ -276,6 +291,12 @@ export async function adminHttp(admin: SimulatorAdmin, method: string, name: str
       return admin.listCosObjects();
     case 'waitForStatus':
       return { status: await admin.waitForStatus(json) };
+    case 'startTraffic':
+      return { id: admin.startTraffic(json) };
+    case 'stopTraffic':
+      return admin.stopTraffic(json.id);
+    case 'trafficStatus':
+      return admin.trafficStatus(query.get('id') ?? json.id);
     default: {
       const fn = (admin as unknown as Record<string, unknown>)[name];
       if (typeof fn !== 'function' || method !== 'POST') throw Object.assign(new Error(`unknown admin call ${method} ${name}`), { status: 404 });

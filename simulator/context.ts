@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { CosStore } from './cos/store';
 import type { Faults } from './faults';
 import type { Invoker } from './invoke/invoker';
+import type { MetricsStore } from './monitor/metrics';
 import type { AccountState, Store } from './model';
 import type { Params } from './params';
 import type { RateLimiter } from './rate-limiter';
@@ -17,6 +18,10 @@ export interface Sim {
   limiter: RateLimiter;
   logger: Logger;
   routingRandom: () => number;
+  /** What invocations ran, for GetMonitorData. */
+  metrics: MetricsStore;
+  /** Cloud Monitor settings: `fastPeriodSeconds` is a simulator-only Period GetMonitorData accepts besides 60 and 300. */
+  monitor: { fastPeriodSeconds?: number };
   /** A signed, expiring download URL for this code package. */
   codeUrl(sha256: string, code: Buffer): string;
   /** Called after a state change so that a dataDir snapshot can be written. */

@@ -1,6 +1,18 @@
 import { seededRandom } from './random';
 
+/** The throttling codes API 3.0 documents (common error codes): the plain one and its variants. */
+export const THROTTLE_CODES = [
+  'RequestLimitExceeded', 'RequestLimitExceeded.UinLimitExceeded', 'RequestLimitExceeded.IPLimitExceeded',
+  'RequestLimitExceeded.GlobalRegionUinLimitExceeded',
+] as const;
+export type ThrottleCode = (typeof THROTTLE_CODES)[number];
+
 export interface FaultSettings {
+  /**
+   * The code a throttled call answers, random (throttleRate) or over a per-action limit: one of
+   * THROTTLE_CODES (default RequestLimitExceeded).
+   */
+  throttleCode?: ThrottleCode;
   /** Share (0..1) of API calls answered with RequestLimitExceeded. */
   throttleRate?: number;
   /** Share (0..1) of API calls answered with InternalError (the action is not performed). */
@@ -36,10 +48,14 @@ export class Faults {
   /** Seeds the PRNG once: with `settings.seed` when given, else with the simulator's `seed`. */
   constructor(settings: FaultSettings | undefined, seed: number) {
     this.rand = seededRandom(settings?.seed ?? seed);
-    this.settings = { ...settings };
+    this.settings = {};
+    if (settings) this.set(settings);
   }
 
   set(s: FaultSettings): void {
+    if (s.throttleCode !== undefined && !THROTTLE_CODES.includes(s.throttleCode)) {
+      throw new Error(`throttleCode ${String(s.throttleCode)} is not a documented throttling code (${THROTTLE_CODES.join(', ')})`);
+    }
     if (s.seed !== undefined) this.rand = seededRandom(s.seed);
     this.settings = { ...this.settings, ...s };
   }
@@ -106,6 +122,10 @@ export class Faults {
   randomInternalError(action: string): boolean {
     const r = this.settings.internalErrorRate ?? 0;
     return r > 0 && this.applies(action) && this.rand() < r;
+  }
+
+  throttleCode(): ThrottleCode {
+    return this.settings.throttleCode ?? 'RequestLimitExceeded';
   }
 
   latency(): number {

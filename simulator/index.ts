@@ -10,6 +10,8 @@ import { CosStore } from './cos/store';
 import { Faults, type FaultSettings } from './faults';
 import { Invoker, type InvokerOptions } from './invoke/invoker';
 import { Store } from './model';
+import { MetricsStore } from './monitor/metrics';
+import { TrafficGenerator } from './traffic';
 import { seededRandom } from './random';
 import { RateLimiter } from './rate-limiter';
 import { RequestLog } from './request-log';
@@ -41,6 +43,11 @@ export interface SimulatorOptions {
   codeUrlTtlSeconds?: number;
   /** Invoke runner options (test-only start-up delay). */
   invoke?: InvokerOptions;
+  /**
+   * Cloud Monitor: `fastPeriodSeconds` is a simulator-only Period that GetMonitorData accepts besides
+   * SCF's 60 and 300 (e.g. 1), so tests and demos need not wait for minute buckets. Off by default.
+   */
+  monitor?: { fastPeriodSeconds?: number };
 }
 
 export const DEFAULT_CREDENTIALS = {
@@ -102,6 +109,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     limiter: new RateLimiter(opts.rateLimits),
     logger,
     routingRandom: seededRandom(seed ^ 0x5eed),
+    metrics: new MetricsStore(),
+    monitor: {},
     codeUrl(sha, code) {
       codeBlobs.set(sha, code);
       const expires = Math.floor(Date.now() / 1000) + ttl;
@@ -110,7 +119,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     changed,
   };
   const log = new RequestLog();
-  const admin = createAdmin(sim, log, creds[0]!.secretId);
+  const traffic = new TrafficGenerator(sim, creds[0]!.secretId);
+  const admin = createAdmin(sim, log, creds[0]!.secretId, traffic);
+  if (opts.monitor) admin.setMonitor(opts.monitor);
   const cosApi = createCosApi({ cos, credentials, appIdOf: (secretId) => store.account(secretId).appId, changed, logger });
   const server = createServer({
     sim, log, credentials, logger, codeBlobs, urlSecret, cosApi,
@@ -135,6 +146,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     stop() {
       stopped ??= (async () => {
         sim.sm.stop();
+        traffic.stopAll();
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         await Promise.all([closed, sim.invoker.stop()]);

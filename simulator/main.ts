@@ -13,6 +13,7 @@ interface SimCliOptions {
   latencyMs?: number;
   seed?: number;
   dataDir?: string;
+  monitorFastPeriod?: number;
 }
 
 function simulatorOptionsFromCli(o: SimCliOptions): SimulatorOptions {
@@ -28,6 +29,7 @@ function simulatorOptionsFromCli(o: SimCliOptions): SimulatorOptions {
     faults: { throttleRate: o.throttleRate, internalErrorRate: o.internalErrorRate, latencyMs: o.latencyMs },
     seed: o.seed,
     dataDir: o.dataDir,
+    ...(o.monitorFastPeriod !== undefined && { monitor: { fastPeriodSeconds: o.monitorFastPeriod } }),
     logger: pino({ level: 'info' }),
   };
 }

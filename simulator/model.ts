@@ -24,7 +24,11 @@ export interface VersionState {
   modTime: string;
 }
 
-interface TriggerState { Type: string; TriggerName: string; TriggerDesc: string; AddTime: string; ModTime: string; Enable: number; Qualifier: string }
+/** A trigger as GetFunction/ListTriggers show it (field names as in scf_models.d.ts `Trigger`). */
+export interface TriggerState {
+  Type: string; TriggerName: string; TriggerDesc: string; AddTime: string; ModTime: string; Enable: number; Qualifier: string;
+  CustomArgument?: string; Description?: string; AvailableStatus?: string;
+}
 
 export interface VersionWeight { Version: string; Weight: number }
 export interface VersionMatch { Version: string; Key: string; Method: string; Expression: string }

@@ -9,6 +9,11 @@ export const DEFAULT_RATE_LIMITS: Record<string, number> = {
   GetAlias: 20,
   ListAliases: 20,
   CreateFunction: 10,
+  // The trigger pages: CreateTrigger/DeleteTrigger 100 per second, UpdateTriggerStatus 20.
+  CreateTrigger: 100,
+  DeleteTrigger: 100,
+  // Cloud Monitor's GetMonitorData: 20 per second.
+  GetMonitorData: 20,
   InvokeFunction: 10000,
   Invoke: 10000,
 };

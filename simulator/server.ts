@@ -9,6 +9,7 @@ import { isScfRegion } from './regions';
 import { cosTarget } from './cos/api';
 import type { RequestLog } from './request-log';
 import { V1_COMMON_PARAMS, verifyTc3, verifyV1, type Credential } from './signature';
+import { MONITOR_ACTIONS, MONITOR_API_VERSION } from './monitor/get-monitor-data';
 
 const API_VERSION = '2018-04-16';
 const MAX_BODY = 40 * 1024 * 1024;
@@ -107,6 +108,8 @@ export function createServer(deps: ServerDeps): http.Server {
     const region = h('x-tc-region') ?? flatGet('Region') ?? query.get('Region') ?? '';
     const version = h('x-tc-version') ?? flatGet('Version') ?? query.get('Version') ?? '';
     const signedV1 = !h('authorization') && !!flat?.some(([k]) => k === 'Signature');
+    // Cloud Monitor (its own version, service name and actions) shares the endpoint with SCF.
+    const isMonitor = version === MONITOR_API_VERSION;
     const note: CallNote = {};
     let secretId: string | undefined;
     let lost = false;
@@ -139,7 +142,7 @@ export function createServer(deps: ServerDeps): http.Server {
       const lookup = (id: string) => deps.credentials.get(id);
       const cred = signedV1
         ? verifyV1({ method: req.method, path: (req.url ?? '/').split('?')[0]!, headers, params: flat! }, lookup, Date.now())
-        : verifyTc3({ method: req.method, rawUrl: req.url ?? '/', headers, body }, lookup, Date.now());
+        : verifyTc3({ method: req.method, rawUrl: req.url ?? '/', headers, body }, lookup, Date.now(), isMonitor ? 'monitor' : 'scf');
       secretId = cred.secretId;
       let raw: Record<string, unknown>;
       if (flat) {
@@ -155,8 +158,8 @@ export function createServer(deps: ServerDeps): http.Server {
       }
       if (!action) throw Errors.missingParameter('Action');
       if (!version) throw Errors.missingParameter('Version');
-      if (version !== API_VERSION) throw new ApiError('NoSuchVersion', `The API version \`${version}\` of action \`${action}\` does not exist.`);
-      const handler = ACTIONS[action];
+      if (version !== API_VERSION && !isMonitor) throw new ApiError('NoSuchVersion', `The API version \`${version}\` of action \`${action}\` does not exist.`);
+      const handler = isMonitor ? MONITOR_ACTIONS[action] : ACTIONS[action];
       if (!handler) throw new ApiError('InvalidAction', `The action \`${action}\` is not supported by the SCF simulator or does not exist.`);
       if (!region) throw Errors.missingParameter('Region');
       if (!isScfRegion(region)) throw new ApiError('UnsupportedRegion', `The region \`${region}\` is not supported by SCF.`);
@@ -173,10 +176,10 @@ export function createServer(deps: ServerDeps): http.Server {
         return;
       }
       if (!sim.limiter.take(cred.secretId, action)) {
-        throw new ApiError('RequestLimitExceeded', `Your current request frequency for ${action} has exceeded the limit of ${sim.limiter.limitFor(action)} requests per second; please reduce it and try again.`);
+        throw new ApiError(sim.faults.throttleCode(), `Your current request frequency for ${action} has exceeded the limit of ${sim.limiter.limitFor(action)} requests per second; please reduce it and try again.`);
       }
       if (sim.faults.randomThrottle(action)) {
-        throw new ApiError('RequestLimitExceeded', 'Your current request frequency has exceeded the limit; please reduce it and try again.');
+        throw new ApiError(sim.faults.throttleCode(), 'Your current request frequency has exceeded the limit; please reduce it and try again.');
       }
       const injected = sim.faults.take('failNext', target);
       if (injected) throw new ApiError(injected.code ?? 'InternalError', injected.message ?? `Injected failure (${injected.code ?? 'InternalError'}).`);

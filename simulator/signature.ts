@@ -100,10 +100,11 @@ const AUTH_RE = /^TC3-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{4}-\d{2}-\d{2})\/
 
 /**
  * Verifies a request; returns the matching credential or throws the ApiError Tencent would send.
- * Accepts the scope's service when it is `scf` or the first label of the Host header (the Node SDK
- * signs the first label of its endpoint host; other SDKs sign `scf`).
+ * Accepts the scope's service when it is the API's own (`expectedService`: `scf`, or `monitor` for
+ * Cloud Monitor) or the first label of the Host header (the Node SDK signs the first label of its
+ * endpoint host; other SDKs sign the service name).
  */
-export function verifyTc3(req: SignedRequest, lookup: (secretId: string) => Credential | undefined, nowMs: number): Credential {
+export function verifyTc3(req: SignedRequest, lookup: (secretId: string) => Credential | undefined, nowMs: number, expectedService = 'scf'): Credential {
   const auth = header(req.headers, 'authorization');
   if (!auth) throw new ApiError('AuthFailure.InvalidAuthorization', 'Authorization in the request header is invalid: it is missing.');
   const m = AUTH_RE.exec(auth.trim());
@@ -121,7 +122,7 @@ export function verifyTc3(req: SignedRequest, lookup: (secretId: string) => Cred
   const host = header(req.headers, 'host') ?? '';
   const hostname = host.replace(/:\d+$/, '');
   const firstLabel = hostname.split('.')[0] ?? '';
-  if (service !== 'scf' && service !== firstLabel) {
+  if (service !== expectedService && service !== firstLabel) {
     throw new ApiError('AuthFailure.SignatureFailure', `The provided credentials could not be validated: service ${service} in the credential scope is not valid for this endpoint.`);
   }
   const signed = signedHeadersRaw.toLowerCase().split(';');

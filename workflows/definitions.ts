@@ -6,6 +6,8 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AliasWeight, CodePackage, FunctionRef, InvokeOutcome } from '../activities/contract';
+import type { ReplicateTriggersOption, TriggerReplication } from './trigger-plan';
+import type { GateRecord, MetricsGate } from './metrics-gate';
 
 /** The task queue that hosts the workflows and most activities. */
 export const TASK_QUEUE = 'scf-release';
@@ -115,6 +117,8 @@ export interface ReleaseInput {
     steps: TrafficStep[];
     /** Wait for the approve signal before the first traffic step. */
     requireApproval?: boolean;
+    /** Judge each canary step by the new version's real traffic in Cloud Monitor (workflows/metrics-gate.ts). */
+    gate?: MetricsGate;
     /**
      * How long the approval gate waits before the release aborts and compensates (status Aborted,
      * "the approval timed out"). Absent: APPROVAL_TIMEOUT_DEFAULT_SECONDS.
@@ -123,6 +127,8 @@ export interface ReleaseInput {
   };
   /** CopyFunction with Override=true where the function already exists (deletes its versions and triggers). */
   overrideExisting?: boolean;
+  /** Recreate the primary's triggers in regions the release creates by copy (workflows/trigger-plan.ts). */
+  replicateTriggers?: ReplicateTriggersOption;
   /** How many regions are replicated at once. */
   regionConcurrency?: number;
   startedBy: string;
@@ -168,6 +174,10 @@ export interface RegionResult {
   verification?: Array<{ case: string; passed: boolean; durationMs: number; detail?: string }>;
   /** What CopyFunction did not carry into a region the release created. */
   notCopied?: string[];
+  /** With replicateTriggers, in a region the release created: each primary trigger created, mapped or left out. */
+  triggers?: TriggerReplication[];
+  /** With alias.gate: the figures the gate judged at each canary step. */
+  gate?: GateRecord[];
   error?: ReleaseError;
   /** Whether the function existed in the region before the release (preflight). */
   existedBefore?: boolean;
@@ -239,6 +249,8 @@ export interface ReleasePlan {
     currentSha256?: string;
     /** The version the alias serves there now, when the manifest names an alias. */
     aliasVersion?: string;
+    /** With replicateTriggers, where the release would create the function: what it would do with each primary trigger. */
+    triggers?: TriggerReplication[];
   }>;
   aliasSteps?: TrafficStep[];
   warnings: string[];

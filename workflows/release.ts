@@ -29,7 +29,9 @@ import { acquireFunctionLock } from './function-lock';
 import { functionRef, inspectRegion, isLive, regionAction, type RegionInspection } from './preflight';
 import { ReleaseTracker } from './release-tracker';
 import { publishAndCheck, putCode, replicateRegion, type DeployContext, type RegionDeployment } from './replicate-region';
+import { REPLICATE_TRIGGERS_PATCH, replicateTriggersToCopies } from './replicate-triggers';
 import { shiftTraffic } from './traffic';
+import type { GateRecord } from './metrics-gate';
 import { checkVerificationFirst, verifyQualifier } from './verify';
 import { showEnded, showStarted } from './visibility';
 
@@ -265,8 +267,25 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
         onPercent: (percent) => (tracker.trafficPercent = percent),
         onAlias: (region, alias, created) => tracker.noteAlias(region, alias, created),
         onFigures: (region, figures) => tracker.noteFigures(region, figures),
+        ...(input.alias.gate && {
+          gate: input.alias.gate,
+          onGate: (region: string, record: GateRecord) => (tracker.region(region).gate ??= []).push(record),
+        }),
       },
     );
+  }
+
+  // 8. The primary's triggers in the regions the release created by copy (manifest replicateTriggers).
+  if (input.replicateTriggers && patched(REPLICATE_TRIGGERS_PATCH)) {
+    await replicateTriggersToCopies({
+      primary: primaryFn,
+      copies: targets.filter((region) => tracker.region(region).action === 'create-by-copy').map((region) => ({ fn: functionRef(input, region), result: tracker.region(region) })),
+      option: input.replicateTriggers,
+      releaseAlias: input.alias?.name,
+      saga,
+      step: tracker.step,
+      concurrency,
+    });
   }
 
   const versions = regions.map((region) => `${region}:${tracker.region(region).version}`).join(', ');

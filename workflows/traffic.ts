@@ -25,6 +25,7 @@ import { forEachBounded } from './bounded';
 import type { Compensations } from './compensation';
 import type { TrafficStep, VerificationCase } from './definitions';
 import { releaseFailure } from './failures';
+import { checkGate, METRICS_GATE_PATCH, type GateRecord, type MetricsGate } from './metrics-gate';
 import { highestPublishedVersion, liveCodeVersions, versionHolding } from './preflight';
 import type { StepRunner } from './replicate-region';
 import { verifyQualifier, type CaseFigure } from './verify';
@@ -57,6 +58,9 @@ export interface TrafficContext {
   onPercent?: (percent: number) => void;
   onAlias?: (region: string, alias: AliasInfo, createdByRelease: boolean) => void;
   onFigures?: (region: string, figures: CaseFigure[]) => void;
+  /** The metrics gate judged after each canary bake (workflows/metrics-gate.ts). */
+  gate?: MetricsGate;
+  onGate?: (region: string, record: GateRecord) => void;
 }
 
 /** A region's alias ready to shift: `fromVersion` undefined means it already serves the new version. */
@@ -184,6 +188,7 @@ export async function shiftTraffic(regions: readonly AliasRegion[], ctx: Traffic
     const full = i === ctx.steps.length - 1 || s.percent >= 100;
     const percent = full ? 100 : s.percent;
     ctx.onPercent?.(percent);
+    const stepStartMs = Date.now();
     await forEachBounded(shifting, ctx.concurrency, async (r) => {
       const alias = await step(`alias-${percent}%`, r.fn.region, () =>
         mutation.updateAlias(
@@ -200,5 +205,13 @@ export async function shiftTraffic(regions: readonly AliasRegion[], ctx: Traffic
       ctx.onAlias?.(r.fn.region, alias, r.before === null);
     });
     await step(`bake-${percent}%`, 'all', () => bake(prepared, s.bakeSeconds, ctx));
+    const gate = ctx.gate;
+    if (!full && gate && patched(METRICS_GATE_PATCH)) {
+      await step(`gate-${percent}%`, 'all', () =>
+        forEachBounded(shifting, ctx.concurrency, (r) =>
+          checkGate({ fn: r.fn, version: r.newVersion }, gate, percent, stepStartMs, (region, record) => ctx.onGate?.(region, record)),
+        ),
+      );
+    }
   }
 }

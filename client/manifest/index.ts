@@ -184,6 +184,7 @@ export async function buildRelease(options: BuildOptions): Promise<BuiltRelease>
     verification: manifest.verification,
     ...(manifest.alias && { alias: manifest.alias }),
     ...(manifest.override && { overrideExisting: true }),
+    ...(manifest.replicateTriggers && { replicateTriggers: manifest.replicateTriggers }),
     ...(manifest.regionConcurrency !== undefined && { regionConcurrency: manifest.regionConcurrency }),
     startedBy: options.startedBy ?? defaultStartedBy(),
   };

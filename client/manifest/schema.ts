@@ -20,6 +20,7 @@ import {
 } from './limits';
 import { didYouMean } from './did-you-mean';
 import { isScfRegion, SCF_REGIONS } from './regions';
+import { REPLICABLE_TRIGGER_TYPES } from '../../workflows/trigger-plan';
 
 // SCF's naming rules, from the CreateFunction / CreateAlias / CreateNamespace documentation; the
 // sync flags (schedules/sync-options.ts) check names against the same rules.
@@ -236,15 +237,65 @@ const trafficSteps = z
     steps.map((step) => ({ percent: step.percent, bakeSeconds: Math.ceil((step.bake ?? 0) / 1000) })),
   );
 
+/** `1%`, `0.5 %` or a number (percent) → percent. */
+const percentValue = z.unknown().transform((value, ctx): number => {
+  const m = typeof value === 'number' ? [String(value), String(value)] : typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(value) : null;
+  const n = m ? Number(m[1]) : NaN;
+  if (!Number.isFinite(n) || n < 0 || n > 100) {
+    ctx.addIssue({ code: 'custom', message: `"${String(value)}" is not a percentage from 0 to 100; write e.g. 1%` });
+    return z.NEVER;
+  }
+  return n;
+});
+
+const GATE_SHAPE = {
+  maxErrorRate: percentValue.optional(),
+  maxAvgDuration: durationMs('write e.g. 800ms or 2s', 900_000).optional(),
+  minInvocations: z.number({ error: 'must be a number of invocations, e.g. 50' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be at least 0' }),
+  inconclusive: z.enum(['wait', 'pass', 'fail'], { error: 'must be wait, pass or fail (what too little traffic means)' }).default('wait'),
+  // SCF publishes 60 s and 300 s periods; shorter ones only the simulator serves (its fast period).
+  period: durationMs('write 60s or 300s (shorter only against the simulator)', 300_000).optional(),
+  maxWaits: z.number({ error: 'must be a number of periods, e.g. 5' }).int({ error: 'must be a whole number' }).min(0).max(60, { error: 'must be at most 60' }).optional(),
+};
+
 const ALIAS_SHAPE = {
   name: text('name the alias, e.g. live').regex(ALIAS_NAME, { error: ALIAS_NAME_RULE }),
   steps: trafficSteps.optional(),
   requireApproval: z.boolean({ error: 'must be true or false' }).default(false),
+  gate: z
+    .object(GATE_SHAPE, { error: 'must be an object: { maxErrorRate, maxAvgDuration, minInvocations, inconclusive }' })
+    .strict()
+    .refine((g) => g.maxErrorRate !== undefined || g.maxAvgDuration !== undefined, { error: 'sets no limit; give maxErrorRate and/or maxAvgDuration' })
+    .optional(),
   approvalTimeout: durationMs(
     `write e.g. 30m, 4h, 2d (default ${formatDurationMs(APPROVAL_TIMEOUT_DEFAULT_SECONDS * 1000)}, at most ${formatDurationMs(APPROVAL_TIMEOUT_MAX_SECONDS * 1000)})`,
     APPROVAL_TIMEOUT_MAX_SECONDS * 1000,
     MIN_APPROVAL_TIMEOUT,
   ).optional(),
+};
+
+/** A COS bucket as SCF names it in a trigger: `name-appid`. */
+const COS_BUCKET = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?-\d{5,}$/;
+
+const REPLICATE_TRIGGERS_SHAPE = {
+  types: z
+    .array(z.enum(REPLICABLE_TRIGGER_TYPES, { error: `must be one of ${REPLICABLE_TRIGGER_TYPES.join(', ')}` }), {
+      error: 'must be a list of trigger types, e.g. [timer, apigw]',
+    })
+    .min(1, { error: 'must name at least one trigger type, e.g. [timer, apigw]' }),
+  cos: z
+    .union(
+      [
+        z.literal('skip'),
+        z.object({
+          map: z.record(region, text('give the bucket as name-appid, e.g. uploads-1250000000').regex(COS_BUCKET, {
+            error: 'must be a bucket as name-appid (bucket-appid), e.g. uploads-1250000000',
+          })),
+        }).strict(),
+      ],
+      { error: 'must be skip or { map: { <region>: <bucket-appid> } }: a COS trigger needs a bucket in the new region' },
+    )
+    .default('skip'),
 };
 
 const MANIFEST_SHAPE = {
@@ -292,6 +343,10 @@ const MANIFEST_SHAPE = {
     })
     .default([]),
   override: z.boolean({ error: 'must be true or false (true deletes the target\'s versions and triggers)' }).default(false),
+  replicateTriggers: z
+    .object(REPLICATE_TRIGGERS_SHAPE, { error: 'must be an object with types (and cos), e.g. { types: [timer, apigw] }' })
+    .strict()
+    .optional(),
   regionConcurrency: z
     .number({ error: 'must be a number of regions, e.g. 2' })
     .int({ error: 'must be a whole number' })
@@ -327,6 +382,16 @@ export const manifestSchema = z
       // An alias without steps moves all traffic at once.
       steps: m.alias.steps ?? [{ percent: 100, bakeSeconds: 0 }],
       requireApproval: m.alias.requireApproval,
+      ...(m.alias.gate && {
+        gate: {
+          minInvocations: m.alias.gate.minInvocations,
+          inconclusive: m.alias.gate.inconclusive,
+          ...(m.alias.gate.maxErrorRate !== undefined && { maxErrorRatePercent: m.alias.gate.maxErrorRate }),
+          ...(m.alias.gate.maxAvgDuration !== undefined && { maxAvgDurationMs: m.alias.gate.maxAvgDuration }),
+          ...(m.alias.gate.period !== undefined && { periodSeconds: Math.max(1, Math.round(m.alias.gate.period / 1000)) }),
+          ...(m.alias.gate.maxWaits !== undefined && { maxWaits: m.alias.gate.maxWaits }),
+        },
+      }),
       ...(m.alias.requireApproval && {
         approvalTimeoutSeconds: m.alias.approvalTimeout !== undefined ? Math.ceil(m.alias.approvalTimeout / 1000) : APPROVAL_TIMEOUT_DEFAULT_SECONDS,
       }),
@@ -343,4 +408,6 @@ export const KNOWN_FIELDS: Record<string, string[]> = {
   'verification[].expect': Object.keys(EXPECT_SHAPE),
   alias: Object.keys(ALIAS_SHAPE),
   'alias.steps[]': Object.keys(STEP_SHAPE),
+  'alias.gate': Object.keys(GATE_SHAPE),
+  replicateTriggers: Object.keys(REPLICATE_TRIGGERS_SHAPE),
 };

@@ -20,8 +20,9 @@ function aliasView(a: AliasState): Record<string, unknown> {
   };
 }
 
+/** CreateAlias/UpdateAlias document ResourceNotFound.FunctionVersion for a version that does not exist. */
 function requireVersion(fn: FunctionState, v: string): void {
-  if (!resolveVersion(fn, v)) throw Errors.versionNotFound(fn.name, v);
+  if (!resolveVersion(fn, v)) throw new ApiError('ResourceNotFound.FunctionVersion', Errors.versionNotFound(fn.name, v).message);
 }
 
 function parseRouting(c: CallCtx, fn: FunctionState, primary: string): { weights: VersionWeight[]; matches: VersionMatch[] } {
@@ -32,6 +33,10 @@ function parseRouting(c: CallCtx, fn: FunctionState, primary: string): { weights
   const rawW = rc['AdditionalVersionWeights'] ?? [];
   const rawM = rc['AddtionVersionMatchs'] ?? [];
   if (!Array.isArray(rawW) || !Array.isArray(rawM)) throw invalidValue('RoutingConfig', 'RoutingConfig is invalid.');
+  // CreateAlias documents: "an alias can have at most one additional version" (by weight or by rule, not both).
+  if (rawW.length + rawM.length > 1) {
+    throw invalidValue('RoutingConfig', 'An alias can have at most one additional version: one AdditionalVersionWeights entry or one AddtionVersionMatchs entry, not both.');
+  }
   let sum = 0;
   for (const w of rawW as unknown[]) {
     const version = String(field(w, 'Version') ?? '');

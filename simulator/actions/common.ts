@@ -47,20 +47,24 @@ export function getFunction(c: CallCtx): FunctionState {
   return fn;
 }
 
+/** What each action's own documented "not in this state" code says (the others answer FunctionStatusError). */
+const BUSY_MESSAGES = {
+  'FailedOperation.UpdateFunctionCode': 'You cannot update code in the current function state',
+  'FailedOperation.PublishVersion': 'You cannot publish a version in the current function state',
+  'FailedOperation.UpdateFunctionConfiguration': 'You cannot update the configuration in the current function state',
+  // CopyFunction's documented codes have no state code; "Failed to replicate the function" is its own.
+  'FailedOperation.CopyFailed': 'Failed to replicate the function: it cannot be copied in its current state',
+} as const;
+
 /** Refuses a mutating call on a function that is not settled, with the error code of that call. */
 export function requireSettled(
   fn: FunctionState,
-  code: 'FailedOperation.FunctionStatusError' | 'FailedOperation.UpdateFunctionCode' | 'FailedOperation.PublishVersion' = 'FailedOperation.FunctionStatusError',
+  code: 'FailedOperation.FunctionStatusError' | keyof typeof BUSY_MESSAGES = 'FailedOperation.FunctionStatusError',
   allowFailed = true,
 ): void {
   if (StateMachine.isSettled(fn, allowFailed)) return;
-  if (code === 'FailedOperation.UpdateFunctionCode') {
-    throw new ApiError(code, `You cannot update code in the current function state (${fn.status}). Please try again when the state is normal.`);
-  }
-  if (code === 'FailedOperation.PublishVersion') {
-    throw new ApiError(code, `You cannot publish a version in the current function state (${fn.status}). Please try again when the state is normal.`);
-  }
-  throw Errors.functionStatus(fn.name, fn.status);
+  if (code === 'FailedOperation.FunctionStatusError') throw Errors.functionStatus(fn.name, fn.status);
+  throw new ApiError(code, `${BUSY_MESSAGES[code]} (${fn.status}). Please try again when the state is normal.`);
 }
 
 export function resolveVersion(fn: FunctionState, qualifier: string | undefined): VersionState | undefined {

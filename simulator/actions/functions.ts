@@ -134,7 +134,7 @@ function deleteVersion(fn: FunctionState, q: string, notFoundCode: string): void
   if (v.status === 'Publishing') throw Errors.functionStatus(fn.name, 'Publishing');
   const aliases = [...fn.aliases.values()].filter((a) => a.functionVersion === q || a.additionalVersionWeights.some((w) => w.Version === q) || a.additionalVersionMatches.some((m) => m.Version === q));
   if (aliases.length) {
-    throw new ApiError('ResourceInUse.Alias', `Version ${q} is referenced by alias ${aliases.map((a) => a.name).join(', ')}; update or delete the alias first.`);
+    throw new ApiError('UnsupportedOperation.AliasBind', `Version ${q} is referenced by alias ${aliases.map((a) => a.name).join(', ')}; update or delete the alias first.`);
   }
   fn.versions.delete(q);
   fn.triggers = fn.triggers.filter((t) => t.Qualifier !== q);
@@ -216,7 +216,7 @@ export const UpdateFunctionConfiguration: ActionHandler = (c) => {
   if (timeout !== undefined) checkTimeout(timeout);
   if (runtime) checkRuntime(runtime);
   const publish = publishFlag(c);
-  requireSettled(fn);
+  requireSettled(fn, 'FailedOperation.UpdateFunctionConfiguration');
   c.sim.sm.update(fn, keyOf(c, fn), () => {
     const l = fn.latest;
     const next = makeVersion({
@@ -277,7 +277,7 @@ export const CopyFunction: ActionHandler = (c) => {
   const copyConfiguration = p.bool('CopyConfiguration') ?? true;
   const description = p.str('Description');
   if (description !== undefined) checkDescription(description);
-  requireSettled(src);
+  requireSettled(src, 'FailedOperation.CopyFailed');
   const nsState = requireNamespace(c, targetRegion, targetNs);
   if (targetRegion === src.region && targetNs === src.namespace && newName === src.name) {
     throw invalidValue('FunctionName', 'The function cannot be copied onto itself.');

@@ -3,6 +3,7 @@ import * as aliases from './aliases';
 import * as functions from './functions';
 import * as invoke from './invoke';
 import * as namespaces from './namespaces';
+import * as triggers from './triggers';
 
 /** Action name → handler. Actions of the SDK not listed here answer InvalidAction. */
 export const ACTIONS: Record<string, ActionHandler> = {
@@ -27,10 +28,16 @@ export const ACTIONS: Record<string, ActionHandler> = {
   ListNamespaces: namespaces.ListNamespaces,
   CreateNamespace: namespaces.CreateNamespace,
   DeleteNamespace: namespaces.DeleteNamespace,
+  ListTriggers: triggers.ListTriggers,
+  CreateTrigger: triggers.CreateTrigger,
+  DeleteTrigger: triggers.DeleteTrigger,
+  UpdateTriggerStatus: triggers.UpdateTriggerStatus,
+  UpdateTrigger: triggers.UpdateTrigger,
 };
 
 /** Actions that change state (a lost response still changed something; a dataDir snapshot is due). */
 export const MUTATING = new Set([
   'CreateFunction', 'DeleteFunction', 'DeleteFunctionVersion', 'UpdateFunctionCode', 'UpdateFunctionConfiguration', 'PublishVersion',
   'CopyFunction', 'CreateAlias', 'UpdateAlias', 'DeleteAlias', 'CreateNamespace', 'DeleteNamespace',
+  'CreateTrigger', 'DeleteTrigger', 'UpdateTriggerStatus', 'UpdateTrigger',
 ]);

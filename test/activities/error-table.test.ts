@@ -92,6 +92,24 @@ describe('error table', () => {
   });
 });
 
+describe('documented answers of the simulator (issue 12)', () => {
+  test.each([
+    ['FailedOperation.UpdateFunctionConfiguration', true, 'busy'],
+    ['UnsupportedOperation.AliasBind', false, 'conflict'],
+    ['InvalidParameterValue.RoutingConfig', false, 'invalid'],
+    ['RequestLimitExceeded.UinLimitExceeded', true, 'throttle'],
+    ['ResourceInUse.Trigger', false, 'conflict'],
+    ['ResourceNotFound.Trigger', false, 'not-found'],
+    ['LimitExceeded.Trigger', false, 'limit'],
+    ['ResourceNotFound.Cos', false, 'not-found'],
+  ] as const)('when SCF answers %s, then the table decides it explicitly (retryable %s, %s)', (code, retryable, cls) => {
+    const rule = classifyCode(code);
+    expect(rule.source).toBe('table');
+    expect(rule.retryable).toBe(retryable);
+    expect(rule.class).toBe(cls);
+  });
+});
+
 describe('toApplicationFailure', () => {
   test('when SCF answers FunctionStatusError, then the failure is retryable, typed by the code, and names the call', () => {
     const f = toApplicationFailure(sdkError('FailedOperation.FunctionStatusError', 'function is deploying', 'req-123'), target) as ApplicationFailure;

@@ -123,8 +123,8 @@ describe('activities against the simulator', () => {
     expect(JSON.parse(out.retMsg)).toMatchObject({ ok: true, v: 2 });
     expect(out.requestId).toBeTruthy();
 
-    // A version an alias routes to cannot be deleted (ResourceInUse.Alias, not retryable).
-    await expect(a.deleteVersion({ fn, version: v2.version })).rejects.toMatchObject({ type: 'ResourceInUse.Alias', nonRetryable: true });
+    // A version an alias routes to cannot be deleted (UnsupportedOperation.AliasBind, as DeleteFunctionVersion documents, not retryable).
+    await expect(a.deleteVersion({ fn, version: v2.version })).rejects.toMatchObject({ type: 'UnsupportedOperation.AliasBind', nonRetryable: true });
     await a.updateAlias({ fn, name: 'live', functionVersion: v.version, additionalVersionWeights: [] });
     await a.deleteVersion({ fn, version: v2.version });
     await a.deleteVersion({ fn, version: v2.version }); // twice: still a success

@@ -204,6 +204,35 @@ describe('checkVerification', () => {
   });
 });
 
+describe('a failure is judged by ErrMsg, InvokeResult only a hint (it is documented as no longer maintained)', () => {
+  /** Activities whose InvokeFunction answers exactly `result`. */
+  const withResult = (result: Record<string, unknown>) =>
+    activitiesWith((action) => {
+      if (action !== 'InvokeFunction') throw new Error(`unexpected ${action}`);
+      return { RequestId: 'req-1', Result: { RetMsg: '"ok"', Log: '', Duration: 5, BillDuration: 5, MemUsage: 1, FunctionRequestId: 'fr-1', ...result } };
+    }, { eventEnv: {} }).activities;
+  const verdictOf = (result: Record<string, unknown>, expect: VerificationCase['expect'] = {}) =>
+    new MockActivityEnvironment().run(withResult(result).verifyCase, { fn, qualifier: '2', case: { name: 'c', event: '{}', expect } }) as Promise<CaseVerdict>;
+
+  it('when SCF no longer sends InvokeResult and ErrMsg is empty, then the case passes', async () => {
+    expect(await verdictOf({ ErrMsg: '' })).toMatchObject({ passed: true, invokeResult: 0 });
+  });
+
+  it('when ErrMsg carries a function error but InvokeResult says 0, then the case fails and quotes the error', async () => {
+    const v = await verdictOf({ InvokeResult: 0, ErrMsg: '{"errorMessage":"boom"}' });
+    expect(v).toMatchObject({ passed: false, invokeResult: -1 });
+    expect(v.detail).toContain('boom');
+  });
+
+  it('when a case expects a failure, then a function error in ErrMsg meets it without InvokeResult', async () => {
+    expect(await verdictOf({ ErrMsg: '{"errorMessage":"boom"}' }, { invokeResult: -1 })).toMatchObject({ passed: true, invokeResult: -1 });
+  });
+
+  it('when InvokeResult is non-zero with an empty ErrMsg, then the hint still fails the case (nothing says it succeeded)', async () => {
+    expect(await verdictOf({ InvokeResult: -1, ErrMsg: '' })).toMatchObject({ passed: false, invokeResult: -1 });
+  });
+});
+
 describe('invokeFunction (the legacy path)', () => {
   it('when the answer and log are large, then it returns at most INVOKE_TEXT_CAP characters of each and says RetMsg was cut', async () => {
     const { activities } = answering('z'.repeat(100_000));

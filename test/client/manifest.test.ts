@@ -184,6 +184,32 @@ describe('building the ReleaseInput', () => {
     expect(input.alias).toMatchObject({ approvalTimeoutSeconds: 60, steps: [{ percent: 100, bakeSeconds: 0 }] });
   });
 
+  it('when alias.gate is given, then the input carries it in percent and ms; a gate without limits or with a bad rate is refused', async () => {
+    const gate = { maxErrorRate: '1%', maxAvgDuration: '800ms', minInvocations: 50, inconclusive: 'fail' };
+    const { input } = await buildRelease({ file: manifestFile({ ...base, alias: { name: 'live', gate } }) });
+    expect(input.alias?.gate).toEqual({ maxErrorRatePercent: 1, maxAvgDurationMs: 800, minInvocations: 50, inconclusive: 'fail' });
+    expect(await issuesOf({ ...base, alias: { name: 'live', gate: { minInvocations: 5 } } })).toEqual([expect.objectContaining({ path: 'alias.gate', message: expect.stringMatching(/sets no limit/) })]);
+    expect(await issuesOf({ ...base, alias: { name: 'live', gate: { maxErrorRate: 'lots', minInvocations: 5 } } })).toEqual([
+      expect.objectContaining({ path: 'alias.gate.maxErrorRate', message: expect.stringMatching(/percentage/) }),
+    ]);
+  });
+
+  it('when replicateTriggers is given, then the input carries it; without it, nothing', async () => {
+    const opt = { types: ['timer', 'apigw', 'cos'], cos: { map: { 'ap-shanghai': 'uploads-sh-1250000000' } } };
+    expect((await buildRelease({ file: manifestFile({ ...base, replicateTriggers: opt }) })).input.replicateTriggers).toEqual(opt);
+    expect((await buildRelease({ file: manifestFile({ ...base, replicateTriggers: { types: ['timer'] } }) })).input.replicateTriggers).toEqual({ types: ['timer'], cos: 'skip' });
+    expect((await buildRelease({ file: manifestFile(base) })).input.replicateTriggers).toBeUndefined();
+  });
+
+  it('when replicateTriggers is wrong, then each field is refused with a fix', async () => {
+    const bad = (replicateTriggers: unknown) => issuesOf({ ...base, replicateTriggers });
+    expect(await bad({ types: ['timer', 'pigeon'] })).toEqual([expect.objectContaining({ path: 'replicateTriggers.types[1]', message: expect.stringMatching(/timer, apigw, cos, ckafka, cmq/) })]);
+    expect(await bad({ types: [] })).toEqual([expect.objectContaining({ path: 'replicateTriggers.types', message: expect.stringMatching(/at least one/) })]);
+    expect(await bad({ types: ['cos'], cos: { map: { 'ap-mars': 'b-1250000000' } } })).toEqual([expect.objectContaining({ path: expect.stringMatching(/^replicateTriggers\.cos/) })]);
+    expect(await bad({ types: ['cos'], cos: { map: { 'ap-shanghai': 'No_Bucket' } } })).toEqual([expect.objectContaining({ path: expect.stringMatching(/^replicateTriggers\.cos/), message: expect.stringMatching(/bucket-appid/) })]);
+    expect(await bad({ types: ['cos'], cos: 'copy' })).toEqual([expect.objectContaining({ path: 'replicateTriggers.cos', message: expect.stringMatching(/skip or \{ map/) })]);
+  });
+
   it('when two releases start in order, then their ids sort in the same order', async () => {
     const file = manifestFile(base);
     const first = await buildRelease({ file, now: new Date('2026-11-25T06:01:02Z') });

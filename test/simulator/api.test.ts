@@ -128,7 +128,7 @@ describe('SCF simulator API surface', () => {
     await waitStatus(client, 'ver', 'Active');
     await client.CreateAlias({ FunctionName: 'ver', Name: 'live', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: [{ Version: '4', Weight: 0.3 }] } });
     await expectCode(client.CreateAlias({ FunctionName: 'ver', Name: 'live', FunctionVersion: '1' }), 'ResourceInUse.Alias');
-    await expectCode(client.CreateAlias({ FunctionName: 'ver', Name: 'x', FunctionVersion: '77' }), 'ResourceNotFound.Version');
+    await expectCode(client.CreateAlias({ FunctionName: 'ver', Name: 'x', FunctionVersion: '77' }), 'ResourceNotFound.FunctionVersion');
     const a = await client.GetAlias({ FunctionName: 'ver', Name: 'live' });
     expect(a).toMatchObject({ Name: 'live', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: [{ Version: '4', Weight: 0.3 }] } });
     await client.UpdateAlias({ FunctionName: 'ver', Name: 'live', FunctionVersion: '4', RoutingConfig: { AdditionalVersionWeights: [] } });
@@ -136,7 +136,7 @@ describe('SCF simulator API surface', () => {
     const l = await client.ListAliases({ FunctionName: 'ver' });
     expect(l.TotalCount).toBe(1);
     expect(l.Aliases![0]!.Name).toBe('live');
-    await expectCode(client.DeleteFunctionVersion({ FunctionName: 'ver', Qualifier: '4' }), 'ResourceInUse.Alias');
+    await expectCode(client.DeleteFunctionVersion({ FunctionName: 'ver', Qualifier: '4' }), 'UnsupportedOperation.AliasBind');
     await client.DeleteAlias({ FunctionName: 'ver', Name: 'live' });
     await expectCode(client.GetAlias({ FunctionName: 'ver', Name: 'live' }), 'ResourceNotFound.Alias');
   });

@@ -95,11 +95,13 @@ describe('SCF simulator invokes', () => {
     await expectCode(c.InvokeFunction({ FunctionName: 'ghost' }), 'ResourceNotFound.Function');
   });
 
-  test('when an alias splits traffic 70/30, then 400 invokes land within tolerance, and a routing key rule wins', async () => {
+  test('when an alias splits traffic 70/30, then 400 invokes land within tolerance, and a routing key rule wins on a rule-routed alias', async () => {
     sim.admin.seedFunction({ region: R, functionName: 'canary', files: { 'index.js': 'exports.main_handler = async () => process.env.SCF_FUNCTIONVERSION;' }, publishVersions: 2 });
+    // CreateAlias documents one additional version, by weight or by rule: two aliases.
+    await c.CreateAlias({ FunctionName: 'canary', Name: '$DEFAULT', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: [{ Version: '2', Weight: 0.3 }] } });
     await c.CreateAlias({
-      FunctionName: 'canary', Name: '$DEFAULT', FunctionVersion: '1',
-      RoutingConfig: { AdditionalVersionWeights: [{ Version: '2', Weight: 0.3 }], AddtionVersionMatchs: [{ Version: '2', Key: 'user', Method: 'exact', Expression: 'vip' }] },
+      FunctionName: 'canary', Name: 'vip', FunctionVersion: '1',
+      RoutingConfig: { AddtionVersionMatchs: [{ Version: '2', Key: 'user', Method: 'exact', Expression: 'vip' }] },
     });
     const counts: Record<string, number> = {};
     for (let i = 0; i < 400; i++) {
@@ -111,9 +113,10 @@ describe('SCF simulator invokes', () => {
     expect(counts['2']! / 400).toBeLessThan(0.38);
     expect(counts['1']! + counts['2']!).toBe(400);
     for (let i = 0; i < 10; i++) {
-      const r = (await c.InvokeFunction({ FunctionName: 'canary', RoutingKey: '{"user":"vip"}' })).Result!;
+      const r = (await c.InvokeFunction({ FunctionName: 'canary', Qualifier: 'vip', RoutingKey: '{"user":"vip"}' })).Result!;
       expect(JSON.parse(r.RetMsg!)).toBe('2');
     }
+    expect(JSON.parse((await c.InvokeFunction({ FunctionName: 'canary', Qualifier: 'vip', RoutingKey: '{"user":"other"}' })).Result!.RetMsg!)).toBe('1');
     expect(JSON.parse((await c.InvokeFunction({ FunctionName: 'canary', Qualifier: '$LATEST' })).Result!.RetMsg!)).toBe('$LATEST');
   }, 30000);
 

@@ -28,7 +28,7 @@ describe('SCF simulator state machine and fault injection', () => {
     await gz.UpdateFunctionCode({ FunctionName: 'sm', ZipFile: zipB64(CODE_V2) });
     expect((await gz.GetFunction({ FunctionName: 'sm' })).Status).toBe('Updating');
     await expectCode(gz.UpdateFunctionCode({ FunctionName: 'sm', ZipFile: zipB64(CODE_V2) }), 'FailedOperation.UpdateFunctionCode');
-    await expectCode(gz.UpdateFunctionConfiguration({ FunctionName: 'sm', Timeout: 5 }), 'FailedOperation.FunctionStatusError');
+    await expectCode(gz.UpdateFunctionConfiguration({ FunctionName: 'sm', Timeout: 5 }), 'FailedOperation.UpdateFunctionConfiguration');
     await expectCode(gz.PublishVersion({ FunctionName: 'sm' }), 'FailedOperation.PublishVersion');
     await expectCode(gz.GetFunctionAddress({ FunctionName: 'sm' }), 'FailedOperation.FunctionStatusError');
     await expectCode(gz.InvokeFunction({ FunctionName: 'sm', Qualifier: '$LATEST' }), 'FailedOperation.FunctionStatusError');

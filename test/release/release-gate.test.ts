@@ -1,0 +1,67 @@
+/**
+ * The metrics gate: a canary step is judged by the new version's real traffic in Cloud Monitor (the
+ * simulator's GetMonitorData, fed by its traffic generator), not only by the release's probes.
+ */
+import type { ReleaseInput } from '../../workflows/definitions';
+import { useScfWorld } from '../harness/use-scf-world';
+import { startRelease } from './world-helpers';
+import { ALIAS, PRIMARY, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
+
+/** The new version: passes every probe, fails only the events that carry `fail`. */
+const FAILS_SOME_EVENTS = {
+  'index.js': "exports.main_handler = async (event) => { if (event.fail) throw new Error('fails for this event'); return { ok: true, version: 'v2', echo: event }; };\n",
+};
+
+describe('a canary judged by its real traffic', () => {
+  const t = useScfWorld();
+  const traffic: string[] = [];
+  afterEach(() => {
+    for (const id of traffic.splice(0)) t.world.sim.admin.stopTraffic(id);
+    t.world.sim.admin.setMonitor({ fastPeriodSeconds: undefined });
+  });
+
+  const run = (input: ReleaseInput) => t.world.runWorker(async () => (await startRelease(t.env, t.world, input)).result());
+
+  async function release(functionName: string, events: string[]) {
+    const { world } = t;
+    await seedWorld(world, functionName, { existing: [] });
+    world.sim.admin.setMonitor({ fastPeriodSeconds: 1 });
+    traffic.push(world.sim.admin.startTraffic({ region: PRIMARY, functionName, alias: ALIAS, ratePerSecond: 40, events }));
+    return run(releaseInput(functionName, world.makePackage(FAILS_SOME_EVENTS), {
+      regions: [],
+      alias: {
+        name: ALIAS,
+        steps: [{ percent: 30, bakeSeconds: 2 }, { percent: 100, bakeSeconds: 0 }],
+        gate: { maxErrorRatePercent: 1, minInvocations: 5, inconclusive: 'wait', periodSeconds: 1, maxWaits: 20 },
+      },
+    }));
+  }
+
+  it('when the new version fails for some live events though its probes pass, then the gate rolls the alias back and the result has the figures', async () => {
+    const functionName = uniqueFunctionName('gate');
+    const result = await release(functionName, ['{"ping":1}', '{"fail":true}']);
+
+    expect(result.status).toBe('RolledBack');
+    expect(result.error?.type).toBe('MetricsGateBreached');
+    expect(result.error?.message).toMatch(/error rate [\d.]+% \(\d+ of \d+\) is above 1%/);
+    const primary = result.regions.find((r) => r.region === PRIMARY)!;
+    expect(primary.verification?.every((v) => v.passed)).toBe(true);
+    const [record] = primary.gate!;
+    expect(record).toMatchObject({ percent: 30, version: '2', verdict: 'breach' });
+    expect(record!.invocations).toBeGreaterThanOrEqual(5);
+    expect(record!.errors).toBeGreaterThan(0);
+    expect(result.steps.some((s) => s.name === 'alias-100%')).toBe(false);
+    const alias = t.world.sim.admin.getFunction(PRIMARY, 'default', functionName)!.aliases.find((a) => a.name === ALIAS)!;
+    expect(alias).toMatchObject({ functionVersion: '1', weights: [] });
+  });
+
+  it('when the live traffic is healthy on the new version, then the gate passes and the release moves the alias fully', async () => {
+    const functionName = uniqueFunctionName('gateok');
+    const result = await release(functionName, ['{"ping":1}']);
+
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe('Succeeded');
+    const primary = result.regions.find((r) => r.region === PRIMARY)!;
+    expect(primary.gate).toEqual([expect.objectContaining({ percent: 30, verdict: 'pass', errors: 0, errorRatePercent: 0 })]);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The metrics gate of a canary step: after the bake, each region's new version is judged by its real
+ * traffic as Cloud Monitor counts it (readMonitorData: Invocation, Error, Duration of QCE/SCF_V2 for
+ * that version), not by the release's own probes. A breach fails the release (MetricsGateBreached,
+ * with the figures), so the Saga moves the alias back; too little traffic is inconclusive and, as the
+ * manifest says, waits (up to maxWaits more periods), passes or fails.
+ *
+ * Real SCF periods are 60 s (or 300 s) and Cloud Monitor reports a period once it has ended: the
+ * window runs from the step's start (aligned down to a period) to the end of the last whole period.
+ */
+import { sleep } from '@temporalio/workflow';
+import type { FunctionRef } from '../activities/contract';
+import type { MonitorFigures } from '../activities/monitor-contract';
+import { read } from './activity-profiles';
+import { releaseFailure } from './failures';
+
+/** Patch id of the gate: histories recorded before it never read metrics after a bake. */
+export const METRICS_GATE_PATCH = 'metrics-gate';
+export const METRICS_GATE_BREACHED = 'MetricsGateBreached';
+
+/** The manifest's `alias.gate`. */
+export interface MetricsGate {
+  /** Highest acceptable share of failed invocations, in percent. */
+  maxErrorRatePercent?: number;
+  /** Highest acceptable average duration, ms. */
+  maxAvgDurationMs?: number;
+  /** Fewer invocations than this on the new version: inconclusive. */
+  minInvocations: number;
+  inconclusive: 'wait' | 'pass' | 'fail';
+  /** GetMonitorData Period: 60 (default) or 300; the simulator also serves its fast period. */
+  periodSeconds?: number;
+  /** With inconclusive: wait, how many more periods to wait before failing (default 5). */
+  maxWaits?: number;
+}
+
+/** One region's gate at one step, as the result reports it. */
+export interface GateRecord extends MonitorFigures {
+  percent: number;
+  version: string;
+  verdict: 'pass' | 'breach' | 'inconclusive-pass' | 'inconclusive-fail';
+  detail?: string;
+}
+
+function breachOf(f: MonitorFigures, gate: MetricsGate): string | undefined {
+  if (gate.maxErrorRatePercent !== undefined && f.errorRatePercent > gate.maxErrorRatePercent) {
+    return `error rate ${f.errorRatePercent}% (${f.errors} of ${f.invocations}) is above ${gate.maxErrorRatePercent}%`;
+  }
+  if (gate.maxAvgDurationMs !== undefined && f.avgDurationMs > gate.maxAvgDurationMs) {
+    return `average duration ${f.avgDurationMs} ms is above ${gate.maxAvgDurationMs} ms`;
+  }
+  return undefined;
+}
+
+/** Judges one region's new version over [sinceMs, now]; throws MetricsGateBreached on a breach. */
+export async function checkGate(
+  target: { fn: FunctionRef; version: string },
+  gate: MetricsGate,
+  percent: number,
+  sinceMs: number,
+  onRecord: (region: string, record: GateRecord) => void,
+): Promise<void> {
+  const period = gate.periodSeconds ?? 60;
+  const periodMs = period * 1000;
+  const startMs = Math.floor(sinceMs / periodMs) * periodMs;
+  for (let waits = 0; ; waits++) {
+    // Wait for the current period to end, so the last one read is whole.
+    const endMs = Math.floor(Date.now() / periodMs) * periodMs + periodMs;
+    await sleep(Math.max(0, endMs - Date.now()));
+    const figures = await read.readMonitorData({ fn: target.fn, version: target.version, periodSeconds: period, startMs, endMs });
+    const base = { ...figures, percent, version: target.version };
+    if (figures.invocations < gate.minInvocations) {
+      const detail = `${figures.invocations} invocations of version ${target.version}, fewer than minInvocations ${gate.minInvocations}`;
+      if (gate.inconclusive === 'wait' && waits < (gate.maxWaits ?? 5)) continue;
+      if (gate.inconclusive === 'pass') return onRecord(target.fn.region, { ...base, verdict: 'inconclusive-pass', detail });
+      onRecord(target.fn.region, { ...base, verdict: 'inconclusive-fail', detail });
+      throw releaseFailure(METRICS_GATE_BREACHED, `metrics gate at ${percent}% in ${target.fn.region}: inconclusive, ${detail}`, { region: target.fn.region, ...base });
+    }
+    const breach = breachOf(figures, gate);
+    if (!breach) return onRecord(target.fn.region, { ...base, verdict: 'pass' });
+    onRecord(target.fn.region, { ...base, verdict: 'breach', detail: breach });
+    throw releaseFailure(METRICS_GATE_BREACHED, `metrics gate at ${percent}% in ${target.fn.region}: ${breach} on version ${target.version}`, { region: target.fn.region, ...base });
+  }
+}
