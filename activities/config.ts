@@ -113,6 +113,9 @@ const positiveInt = (name: string) =>
     .transform(Number)
     .refine((n) => n > 0, `${name} must be > 0`);
 
+/** docker-compose passes an unset optional variable as `${VAR:-}`, i.e. empty: that means unset. */
+const unsetWhenEmpty = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+
 const envSchema = z.object({
   SCF_ENDPOINT: z.string().trim().min(1).optional(),
   SCF_PROTOCOL: z.enum(['http', 'https', 'http://', 'https://']).optional(),
@@ -125,10 +128,10 @@ const envSchema = z.object({
   SCF_MAX_DOWNLOAD_BYTES: positiveInt('SCF_MAX_DOWNLOAD_BYTES').optional(),
   SCF_PACKAGE_HOSTS: z.string().optional(),
   SCF_PACKAGE_DIR: z.string().trim().min(1).optional(),
-  SCF_COS_BUCKET: z.string().trim().regex(/^[a-z0-9][a-z0-9-]*-\d+$/, 'SCF_COS_BUCKET must be <name>-<appid>, e.g. scf-release-1250000000').optional(),
-  SCF_COS_REGION: z.string().trim().regex(/^[a-z]{2,}(-[a-z0-9]+)+$/, 'SCF_COS_REGION must be a region such as ap-guangzhou').optional(),
-  SCF_COS_PREFIX: z.string().trim().optional(),
-  SCF_COS_ENDPOINT: z.string().trim().min(1).optional(),
+  SCF_COS_BUCKET: unsetWhenEmpty(z.string().trim().regex(/^[a-z0-9][a-z0-9-]*-\d+$/, 'SCF_COS_BUCKET must be <name>-<appid>, e.g. scf-release-1250000000').optional()),
+  SCF_COS_REGION: unsetWhenEmpty(z.string().trim().regex(/^[a-z]{2,}(-[a-z0-9]+)+$/, 'SCF_COS_REGION must be a region such as ap-guangzhou').optional()),
+  SCF_COS_PREFIX: unsetWhenEmpty(z.string().trim().optional()),
+  SCF_COS_ENDPOINT: unsetWhenEmpty(z.string().trim().min(1).optional()),
 });
 
 export class ScfConfigError extends Error {

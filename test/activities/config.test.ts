@@ -112,6 +112,12 @@ describe('COS in the config (SCF_COS_*)', () => {
     expect(loadScfConfig({ SCF_COS_BUCKET: 'code-1250000000', SCF_COS_REGION: 'ap-guangzhou', SCF_COS_ENDPOINT: 'http://10.0.0.5:9100' }).cos?.endpoint).toBe('10.0.0.5:9100');
   });
 
+  test('when the SCF_COS_* variables are passed empty (docker-compose `${VAR:-}`), then they count as unset', () => {
+    expect(loadScfConfig({ SCF_COS_BUCKET: '', SCF_COS_REGION: '', SCF_COS_PREFIX: '', SCF_COS_ENDPOINT: ' ' }).cos).toBeUndefined();
+    expect(loadScfConfig({ SCF_COS_BUCKET: 'code-1250000000', SCF_COS_REGION: 'ap-guangzhou', SCF_COS_PREFIX: '', SCF_COS_ENDPOINT: '' }).cos).toEqual({ bucket: 'code-1250000000', region: 'ap-guangzhou', prefix: 'scf-release' });
+    expect(() => loadScfConfig({ SCF_COS_BUCKET: '', SCF_COS_REGION: 'ap-guangzhou' })).toThrow(/SCF_COS_BUCKET is not/);
+  });
+
   test.each([
     [{ SCF_COS_BUCKET: 'code' , SCF_COS_REGION: 'ap-guangzhou' }, /SCF_COS_BUCKET must be <name>-<appid>/],
     [{ SCF_COS_BUCKET: 'code-1250000000' }, /SCF_COS_BUCKET needs SCF_COS_REGION/],

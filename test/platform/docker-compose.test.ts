@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { DYNAMIC_CONFIG_FILE, NAMESPACE_SCRIPT, SCHEMA_SCRIPT, SERVER_CONFIG_FILE, SERVER_ENV } from '../production/cluster';
+import { COS_ENV, cosEnv } from '../production/cos-env';
 
 const root = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -98,6 +99,19 @@ describe('the self-hosted docker-compose stack', () => {
     for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'SCF_RELEASE_TASK_QUEUE', 'LOG_LEVEL', 'TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY']) {
       expect(given).toContain(name);
     }
+  });
+
+  it('when the compose file is read, then the worker is given the SCF_COS_* variables the production test gives its workers, empty unless set, and .env.example names them', () => {
+    const worker = services['scf-release-worker'].environment ?? {};
+    // What `npm run test:production` gives each worker (and its client) for COS, from the same list.
+    const productionNames = Object.keys(cosEnv({ bucket: 'code-1250000000', region: 'ap-guangzhou', prefix: 'scf-release', endpoint: '127.0.0.1:9000' }));
+    expect(productionNames).toEqual([...COS_ENV]);
+    for (const name of COS_ENV) {
+      expect({ name, value: worker[name] }).toEqual({ name, value: `\${${name}:-}` });
+    }
+    const example = read('.env.example');
+    for (const name of COS_ENV) expect({ name, inExample: new RegExp(`^#? ?${name}=`, 'm').test(example) }).toEqual({ name, inExample: true });
+    expect(COS_ENV.every((name) => namesIn('activities/config.ts').has(name))).toBe(true);
   });
 
   it('when the compose file is read, then no secret is written in it: passwords and keys come from ${VAR} substitution', () => {

@@ -4,22 +4,24 @@
  * on PostgreSQL, from the config files docker-compose.yml uses, each service its own process. Two
  * worker processes (worker/main.ts), each with its own SCF_ARTIFACT_DIR and its own copy of the
  * workflow bundle, no SCF_PACKAGE_DIR (so no local package can be read), and this test process as
- * the client, which shares no folder with them: the package goes through the simulator's COS
- * (`releasePackage` below), manifests stay in the client's folder.
+ * the client, which shares no folder with them. Client and workers get the same SCF_COS_* settings
+ * (cos-env.ts; the simulator's COS): the client stages each release's `package: { dir }` there
+ * (`releasePackage` below), the workers keep their undo snapshots there, so a compensation on the
+ * other worker restores from COS. Manifests and package dirs stay in the client's folder.
  *
  * Every wait is for a condition (a held call, a workflow's end), never for a time.
  */
-import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { buildRelease, startRelease } from '../../client';
+import type { CosSettings } from '../../activities/cos-client';
+import { buildRelease, packageStagingFromEnv, startRelease, type PackageStaging } from '../../client';
 import { connectTemporalAt, type TemporalTarget } from '../../client/connection';
 import type { PackageField } from '../../client/manifest/package';
 import { createSyncSchedule, deleteSyncSchedule, triggerSyncSchedule } from '../../client/schedules/sync-schedule';
-import { createZip, DEFAULT_CREDENTIALS, type FunctionModelView } from '../../simulator';
+import { DEFAULT_CREDENTIALS, type FunctionModelView } from '../../simulator';
 import type { CallTarget } from '../../simulator/faults';
 import type { ReleaseResult, SyncReport } from '../../workflows/definitions';
 import { eventually } from '../harness/eventually';
@@ -29,13 +31,13 @@ import { freePort } from '../harness/ports';
 import { activityAttempts } from '../soak/histories';
 import { startSoakSimulator, startSoakWorker, type SoakSimulator, type SoakWorker } from '../soak/processes';
 import { startProductionCluster, type ProductionCluster } from './cluster';
+import { cosEnv } from './cos-env';
 import { ensureTemporalServer, type TemporalServerBinaries } from './temporal-build';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 const PRIMARY = 'ap-guangzhou';
 const TARGET = 'ap-shanghai';
-const BUCKET = 'scf-release-code-1250000000';
 const WAIT_MS = 4 * 60_000;
 
 const runDir = path.join(OUTPUT_DIR, 'production', `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
@@ -47,6 +49,10 @@ let cluster: ProductionCluster;
 let sim: SoakSimulator;
 let temporalTarget: TemporalTarget;
 let client: Client;
+/** The one bucket client and workers share (the simulator's COS), and the client's staging in it. */
+let cos: CosSettings;
+let staging: PackageStaging;
+const clientEnvBefore: Record<string, string | undefined> = {};
 const workers: Array<{ name: string; worker: SoakWorker; artifactDir: string }> = [];
 /** Every release and sync workflow the test ran: the histories the last test reads. */
 const workflowIds: string[] = [];
@@ -62,18 +68,17 @@ function code(marker: string, { broken = false } = {}): Record<string, string> {
 }
 
 /**
- * THE one place the test says where a release's code comes from. Today: the zip is put into the
- * simulator's COS through its admin API (standing in for the user's upload) and the manifest names
- * it as `package.cos` with its sha256, so SCF reads it and no worker reads the client's disk.
- * Once the client stages local packages in COS itself (`package: { dir }`), this becomes: write
- * `files` into `<clientDir>/<name>/` and return `{ dir: './<name>' }`.
+ * THE one place the test says where a release's code comes from: a local directory in the client's
+ * folder (`package: { dir: './<name>' }`, relative to the manifest), which buildRelease zips
+ * deterministically and stages in COS through the client's staging (as `scf-release release` does
+ * with SCF_COS_* in its environment); the release carries cos://...?region=... plus sha256, SCF
+ * reads it, and no worker reads the client's disk.
  */
-async function releasePackage(name: string, files: Record<string, string>): Promise<PackageField & Record<string, unknown>> {
-  const zip = createZip(files);
-  const sha256 = createHash('sha256').update(zip).digest('hex');
-  const key = `packages/${name}-${sha256}.zip`;
-  await sim.admin('putCosObject', { bucket: BUCKET, key, region: PRIMARY, bodyBase64: zip.toString('base64') });
-  return { cos: `cos://${BUCKET}/${key}?region=${PRIMARY}`, sha256 };
+function releasePackage(name: string, files: Record<string, string>): PackageField {
+  const dir = path.join(clientDir, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
+  return { dir: `./${name}` };
 }
 
 async function seed(functionName: string, regions: string[], files: Record<string, string>): Promise<void> {
@@ -90,13 +95,14 @@ async function startTestRelease(functionName: string, files: Record<string, stri
       function: functionName,
       region: PRIMARY,
       regions: [TARGET],
-      package: await releasePackage(functionName, files),
+      package: releasePackage(functionName, files),
       handler: 'index.main_handler',
       description: `test:production ${functionName}`,
       verification: [{ name: 'answers ok', event: { ping: 1 }, expect: { retMsgJsonSubset: { ok: true } } }],
     }),
   );
-  const { input } = await buildRelease({ file: manifestFile, startedBy: 'test:production' });
+  const { input } = await buildRelease({ file: manifestFile, startedBy: 'test:production', staging });
+  expect(input.pkg.location).toMatch(new RegExp(`^cos://${cos.bucket}/${cos.prefix}/sha256/[0-9a-f]{64}\\.zip\\?region=${cos.region}$`));
   const { workflowId } = await startRelease(client, input, { taskQueue });
   workflowIds.push(workflowId);
   log(`release ${workflowId} started`);
@@ -127,6 +133,8 @@ function startWorker(name: string): { name: string; worker: SoakWorker; artifact
       TENCENTCLOUD_SECRET_ID: DEFAULT_CREDENTIALS.secretId,
       TENCENTCLOUD_SECRET_KEY: DEFAULT_CREDENTIALS.secretKey,
       SCF_ARTIFACT_DIR: artifactDir,
+      // Undo snapshots in COS (the local dir a cache): a compensation on the other worker reads them there.
+      ...cosEnv(cos),
       LOG_LEVEL: 'info',
     },
     path.join(runDir, 'logs', `${name}.log`),
@@ -197,6 +205,19 @@ beforeAll(async () => {
       writeFileSync(bundleFile, bundle);
     }),
   ]);
+  // The shared bucket: the simulator's default one for its built-in keys, on the simulator's port.
+  const { bucket } = (await sim.admin('defaultCosBucket', { region: PRIMARY })) as { bucket: string };
+  cos = { bucket, region: PRIMARY, prefix: 'scf-release-production', endpoint: new URL(sim.url).host };
+  // The client's environment on a laptop (README, "Release from a laptop to workers that share nothing").
+  // In this process's own environment, as `scf-release release` reads it (the SDK's env credential provider reads process.env).
+  const clientEnv = { ...cosEnv(cos), SCF_CREDENTIALS: 'env', TENCENTCLOUD_SECRET_ID: DEFAULT_CREDENTIALS.secretId, TENCENTCLOUD_SECRET_KEY: DEFAULT_CREDENTIALS.secretKey };
+  for (const [name, value] of Object.entries(clientEnv)) {
+    clientEnvBefore[name] = process.env[name];
+    process.env[name] = value;
+  }
+  const clientStaging = packageStagingFromEnv(process.env);
+  if (!clientStaging) throw new Error('the client has SCF_COS_* yet no package staging');
+  staging = clientStaging;
   temporalTarget = await connectTemporalAt(cluster.address, cluster.namespace, 'http://127.0.0.1:1');
   client = temporalTarget.client;
   taskQueue = `production-${process.pid}`;
@@ -210,6 +231,10 @@ afterAll(async () => {
   await temporalTarget?.close();
   await sim?.stop();
   await cluster?.stop();
+  for (const [name, value] of Object.entries(clientEnvBefore)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 }, 3 * 60_000);
 
 describe('a production Temporal (PostgreSQL, one process per service) and workers that share no disk with the client or each other', () => {
@@ -241,18 +266,24 @@ describe('a production Temporal (PostgreSQL, one process per service) and worker
       survivor: expect.stringMatching(/^worker-/),
       snapshotOnVictim: true,
     });
-    log(`${workflowId}: snapshot on ${victim!.name}, its code update held; SIGKILL ${victim!.name}, ${survivor!.name} must finish and undo`);
+    // The snapshot is durable in COS, and the survivor has never seen it: a restore must come from COS.
+    const snapshotKey = `${cos.prefix}/sha256/${before}.zip`;
+    const inCos = ((await sim.admin('listCosObjects')) as Array<{ bucket: string; key: string }>).some((o) => o.bucket === cos.bucket && o.key === snapshotKey);
+    expect({ inCos, onSurvivor: artifactsIn(survivor!.artifactDir).includes(before) }).toEqual({ inCos: true, onSurvivor: false });
+    log(`${workflowId}: snapshot on ${victim!.name} and in COS, its code update held; SIGKILL ${victim!.name}, ${survivor!.name} must finish and undo`);
     await victim!.worker.kill();
     await sim.admin('releaseCalls', {});
 
     const result = await resultOf(workflowId);
     const restores = activityAttempts(await history(workflowId)).filter((a) => a.type === 'restoreCode');
-    // Today the undo's snapshot is only on the killed worker's disk: the failed undo says so (SnapshotMissing).
+    // A failed undo would name its error (SnapshotMissing when the snapshot was only on the killed worker's disk).
     const failedUndos = result.compensations.filter((c) => c.outcome === 'failed').map((c) => `${c.name} ${c.region}: ${c.error?.type} ${c.error?.message}`);
     expect({ status: result.status, failedUndos }).toEqual({ status: 'RolledBack', failedUndos: [] });
     expect(restores.length).toBeGreaterThan(0);
     expect(restores.every((a) => a.identity.startsWith(survivor!.worker.identityPrefix))).toBe(true);
     expect((await fnView(PRIMARY, fn)).codeSha256).toBe(before);
+    // The survivor read the snapshot from COS (its digest checked) and kept it in its cache.
+    expect(artifactsIn(survivor!.artifactDir)).toContain(before);
     // A replacement for the killed worker, with a fresh artifact dir of its own, for what follows.
     const replacement = startWorker('worker-3');
     await replacement.worker.ready;
@@ -305,7 +336,7 @@ describe('a production Temporal (PostgreSQL, one process per service) and worker
   });
 
   it('when the releases and the sync are done, then no history holds a client path and each worker stored only what it wrote itself', async () => {
-    // The client's folder (manifests) never reached a workflow: packages went by cos:// reference.
+    // The client's folder (manifests, package dirs) never reached a workflow: packages went by cos:// reference.
     for (const workflowId of workflowIds) {
       const scan = await scanHistoryForSecrets(client, workflowId);
       expect({ workflowId, findings: scan.findings, clientPath: scan.decodedText.includes(clientDir) }).toEqual({ workflowId, findings: [], clientPath: false });
