@@ -7,6 +7,7 @@ import { quoteLiteral } from './audit/visibility-query';
 import { findFunctionHolder, FunctionBusyError, releaseInputOf, ReleaseNotFoundError, type StartOptions } from './api';
 import {
   abortFleetUpdate,
+  fleetChildWorkflowId,
   fleetProgressQuery,
   fleetReportQuery,
   fleetWorkflowId,
@@ -114,25 +115,39 @@ export async function fleetReport(client: Client, fleetWorkflowIdOrId: string, p
   }
 }
 
-export type FleetEvent = { kind: 'progress'; progress: FleetProgress } | { kind: 'done'; result: FleetResult };
+export type FleetEvent = { kind: 'progress'; progress: FleetProgress; throttled: number } | { kind: 'done'; result: FleetResult };
+
+/** Running releases looked at per poll for throttling (a describe each). */
+const THROTTLE_SAMPLE = 50;
+
+/**
+ * How many of the running releases wait on SCF's rate limits now: an activity of theirs is being
+ * retried after a RequestLimitExceeded answer (or the limiter's own refusal). One describe per release.
+ */
+export async function throttledReleases(client: Client, fleetId: string, running: readonly string[]): Promise<number> {
+  const looks = running.slice(0, THROTTLE_SAMPLE).map(async (key) => {
+    const [namespace, functionName] = key.split('/');
+    const d = await client.workflow.getHandle(fleetChildWorkflowId(fleetId, namespace, functionName)).describe().catch(() => undefined);
+    return (d?.raw.pendingActivities ?? []).some((a) => /LimitExceeded|RateLimit/i.test(`${a.lastFailure?.applicationFailureInfo?.type ?? ''} ${a.lastFailure?.message ?? ''}`));
+  });
+  return (await Promise.all(looks)).filter(Boolean).length;
+}
 
 const FOLLOW_POLL_MS = 1000;
 
-/** Progress snapshots as they change (polled each second), then `done` with the result. */
+/** Progress each second (with the throttled count), then `done` with the result. */
 export async function* followFleet(client: Client, workflowId: string): AsyncGenerator<FleetEvent> {
   const handle = client.workflow.getHandle(workflowId);
   let result: FleetResult | undefined;
   let failure: unknown;
   // followRuns: the result of the run the fleet ends in, across continue-as-new.
   const settled = handle.result().then((r: FleetResult) => (result = r), (err: unknown) => (failure = err ?? new Error('fleet failed')));
-  let last = '';
   while (!result && !failure) {
     const progress = await handle.query(fleetProgressQuery).catch(() => undefined);
     if (result || failure) break;
-    const snapshot = progress && JSON.stringify(progress);
-    if (progress && snapshot !== last) {
-      last = snapshot as string;
-      yield { kind: 'progress', progress };
+    // Every poll, not only on change: the ETA and the throttled count move on their own.
+    if (progress) {
+      yield { kind: 'progress', progress, throttled: await throttledReleases(client, progress.fleetId, progress.running) };
     }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, FOLLOW_POLL_MS)))]);

@@ -27,6 +27,7 @@ import {
   abortSignal,
   FLEET_REPORT_PAGE_MAX,
   FLEET_RESULT_FAILURES,
+  MAX_FLEET_FUNCTIONS,
   fleetProgressQuery,
   fleetReportQuery,
   fleetRollbackWorkflowId,
@@ -162,6 +163,12 @@ export async function fleetWorkflow(input: FleetInput, carry?: FleetCarry): Prom
     } catch (err) {
       const error = toReleaseError(err);
       return finish(input, startedAt, 'Failed', `could not list the fleet's functions: ${error.message}`, totals(), [], 0, []);
+    }
+    if (members.length > MAX_FLEET_FUNCTIONS) {
+      // A selection found more than a fleet may release: refuse before anything starts.
+      const found = members.length;
+      members = [];
+      return finish(input, startedAt, 'Failed', `the selection found ${found} functions; a fleet releases at most ${MAX_FLEET_FUNCTIONS}: narrow the prefix or split the fleet`, totals(), [], 0, []);
     }
     upsertMemo({ summary: `fleet ${fleetId}: ${members.length} function(s) by ${input.startedBy}` });
   }

@@ -4,9 +4,11 @@
  */
 import type { Command } from 'commander';
 import { planRelease, startRelease } from '../api';
-import { EXIT } from '../exit-codes';
+import { CliError, EXIT } from '../exit-codes';
 import { followRelease, reportOutcome, uiLink } from '../follow';
-import { buildRelease, type ManifestFlags } from '../manifest';
+import { buildRelease, readManifestFile, type ManifestFlags } from '../manifest';
+import { isFleetManifest } from '../manifest/fleet';
+import { releaseFleet } from './fleet-release';
 import { renderPlan } from '../render/summary';
 import { styleFor } from '../render/text';
 import type { TemporalTarget } from '../connection';
@@ -22,7 +24,7 @@ export function registerReleaseCommand(program: Command): void {
   program
     .command('release')
     .description('release a new version of a function to its regions, verify it, shift traffic; roll back on failure')
-    .option('-f, --file <manifest>', 'release manifest (YAML or JSON); flags override its fields')
+    .option('-f, --file <manifest>', 'release manifest (YAML or JSON); flags override its fields. A fleet manifest (functions/select/policy) releases many functions')
     .option('--function <name>', 'function name')
     .option('--namespace <ns>', 'SCF namespace (default: default)')
     .option('--region <region>', 'primary region')
@@ -46,7 +48,16 @@ export function registerReleaseCommand(program: Command): void {
     .action((options: ReleaseOptions) => runCommand(() => release(options)));
 }
 
+/** Flags that name one release's fields: a fleet manifest has its own, per group. */
+const RELEASE_FIELD_FLAGS = ['function', 'namespace', 'region', 'regions', 'package', 'sha256', 'handler', 'alias', 'description', 'override'] as const;
+
 async function release(options: ReleaseOptions): Promise<number> {
+  const raw = options.file ? await readManifestFile(options.file) : undefined;
+  if (options.file && isFleetManifest(raw)) {
+    const given = RELEASE_FIELD_FLAGS.filter((flag) => options[flag] !== undefined).map((flag) => `--${flag}`);
+    if (given.length > 0) throw new CliError(`${given.join(', ')} cannot be used with a fleet manifest (${options.file}); set the fields in the manifest`, EXIT.INVALID_INPUT);
+    return releaseFleet(options.file, raw, options);
+  }
   const built = await buildRelease({ file: options.file, flags: options, startedBy: options.by, scfEndpoint: process.env.SCF_ENDPOINT });
   const stderrStyle = styleFor(process.stderr);
   for (const warning of built.warnings) process.stderr.write(`${stderrStyle.yellow('warning')}: ${warning}\n`);

@@ -113,7 +113,7 @@ describe('scf-release history', () => {
   it('when printed as a table, then each run shows its status, function and Web UI link, and the list link carries the query', async () => {
     const run = await runCli(registerHistoryCommand, ['history', '--function', fnB]);
     expect(run.stdout).toMatch(new RegExp(`release\\s+default/${fnB}\\s+Succeeded\\s+7\\s+ap-guangzhou\\s+alice`));
-    expect(run.stdout).toContain(`${harnessInfo().uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(`ReleaseKind IN ("release", "sync", "rollback") AND ScfFunction = "${fnB}"`)}`);
+    expect(run.stdout).toContain(`${harnessInfo().uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(`ReleaseKind IN ("release", "sync", "rollback", "fleet") AND ScfFunction = "${fnB}"`)}`);
   });
 
   it('when the query is built, then every value is a quoted literal and the clauses are ANDed', () => {
