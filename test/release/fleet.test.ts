@@ -53,6 +53,23 @@ describe('a fleet release', () => {
     return t.world.runWorker(() => t.env.client.workflow.getHandle(started.workflowId).result() as Promise<FleetResult>);
   }
 
+  it('when a selection lists a namespace with more functions than one page holds, then ListFunctions narrows by SearchKey and still finds every match', async () => {
+    const namespace = uniqueFunctionName('ns');
+    t.world.sim.admin.seedNamespace({ region: PRIMARY, namespace });
+    const prefix = uniqueFunctionName('sel');
+    const seed = (functionName: string) => t.world.sim.admin.seedFunction({ region: PRIMARY, namespace, functionName, files: OLD_CODE });
+    for (let i = 0; i < 150; i++) seed(`other-${i}`);
+    const wanted = Array.from({ length: 3 }, (_, i) => `${prefix}-${i}`);
+    wanted.forEach(seed);
+    const before = t.world.sim.admin.requestLog().length;
+
+    const found = await t.world.activities.listFunctions({ region: PRIMARY, namespace, match: `${prefix}-*` });
+
+    expect(found.map((f) => f.functionName).sort()).toEqual(wanted);
+    // One page: the 150 other functions never came back.
+    expect(t.world.sim.admin.requestLog().slice(before).filter((e) => e.action === 'ListFunctions')).toHaveLength(1);
+  });
+
   /** Start and close times of each child, as Temporal recorded them. */
   async function childTimes(fleetId: string, names: string[]) {
     return Promise.all(
