@@ -5,3 +5,4 @@ export { scheduleUiLink, workflowListUiLink, workflowUiLink } from './ui-links';
 export { buildRelease, ManifestError, type BuildOptions, type BuiltRelease, type Manifest, type ManifestFlags } from './manifest';
 export { EXIT, exitCodeForStatus } from './exit-codes';
 export { newReleaseId } from './release-id';
+export { buildFleet, isFleetManifest, type BuiltFleet } from './manifest/fleet';
