@@ -4,7 +4,7 @@
  * done / running / failed / throttled and an ETA; `--json` prints the result for scripts.
  */
 import { followFleet, planFleet, startFleet } from '../api';
-import { EXIT } from '../exit-codes';
+import { EXIT, exitCodeForStatus } from '../exit-codes';
 import { uiLink } from '../follow';
 import { buildFleet } from '../manifest/fleet';
 import { fleetProgressRenderer } from '../render/progress';
@@ -14,20 +14,9 @@ import type { FleetResult, FleetStatus } from '../../workflows/definitions';
 import { detachOnInterrupt, type RunOptions } from './release';
 import { withTemporal } from './shared';
 
-/** A fleet's exit code: as a release's, with Failed (some releases failed, each compensated) as RolledBack's 2. */
+/** A fleet's exit code: a release's for the same status; Failed (some releases failed, each compensated) as RolledBack's 2. */
 export function exitCodeForFleet(status: FleetStatus): number {
-  switch (status) {
-    case 'Succeeded':
-    case 'NoOp':
-      return EXIT.OK;
-    case 'Failed':
-    case 'RolledBack':
-      return EXIT.ROLLED_BACK;
-    case 'RollbackFailed':
-      return EXIT.ROLLBACK_FAILED;
-    case 'Aborted':
-      return EXIT.ABORTED;
-  }
+  return status === 'Failed' ? EXIT.ROLLED_BACK : exitCodeForStatus(status);
 }
 
 export async function releaseFleet(file: string, raw: unknown, options: RunOptions & { by?: string }): Promise<number> {
