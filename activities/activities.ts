@@ -609,6 +609,7 @@ export function createActivities(deps: ActivityDeps) {
     /** Read-only: every function of the namespace (paged), filtered by prefix or glob. */
     async listFunctions(input: ListFunctionsInput): Promise<FunctionSummary[]> {
       const matches = nameMatcher(input.match);
+      const searchKey = input.match?.split(/[*?]/)[0] ?? '';
       const out: FunctionSummary[] = [];
       const limit = 100;
       let seen = 0;
@@ -616,7 +617,9 @@ export function createActivities(deps: ActivityDeps) {
         const r = await gw.call(
           'ListFunctions',
           { region: input.region, namespace: input.namespace },
-          { Namespace: input.namespace, Offset: offset, Limit: limit },
+          // SearchKey (a substring match on the name) narrows the pages to the literal part before any wildcard;
+          // the matcher keeps the exact prefix/glob meaning.
+          { Namespace: input.namespace, Offset: offset, Limit: limit, ...(searchKey && { SearchKey: searchKey }) },
           { signal: currentSignal() },
         );
         const page = r.Functions ?? [];

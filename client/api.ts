@@ -429,7 +429,7 @@ export async function findRollbackTarget(
 }
 
 /** The input a release workflow was started with, from its history's first event. */
-async function releaseInputOf(client: Client, workflowId: string): Promise<ReleaseInput> {
+export async function releaseInputOf(client: Client, workflowId: string): Promise<ReleaseInput> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new ReleaseNotFoundError(`${workflowId} has no recorded input`);
@@ -452,3 +452,5 @@ export function rollbackInput(
     rollbackTo: target.workflowId,
   };
 }
+
+export { abortFleet, findFleetRollbackTargets, fleetReport, followFleet, planFleet, startFleet, type FleetEvent, type StartedFleet } from './fleet-api';

@@ -8,3 +8,4 @@ export { newReleaseId } from './release-id';
 export { stagePackage, packageStagingFromEnv, type PackageStaging, type StageResult } from './package/stage';
 export { buildDirectoryZip, type DirectoryZip } from './package/directory-zip';
 export { noWorkerWarning } from './worker-presence';
+export { buildFleet, isFleetManifest, type BuiltFleet } from './manifest/fleet';

@@ -46,6 +46,8 @@ export const SA_STATUS = defineSearchAttributeKey('ReleaseStatus', SearchAttribu
 export const SA_VERSION = defineSearchAttributeKey('ScfVersion', SearchAttributeType.KEYWORD);
 export const SA_CODE_SHA256 = defineSearchAttributeKey('CodeSha256', SearchAttributeType.KEYWORD);
 export const SA_STARTED_BY = defineSearchAttributeKey('StartedBy', SearchAttributeType.KEYWORD);
+/** The fleet a release belongs to (set on the fleet and on each of its children): `FleetId = "<id>"` lists them. */
+export const SA_FLEET_ID = defineSearchAttributeKey('FleetId', SearchAttributeType.KEYWORD);
 
 /** Every custom search attribute key, for registering them (dev server, tests, `scf-release setup`). */
 export const SEARCH_ATTRIBUTE_KEYS = [
@@ -57,6 +59,7 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   SA_VERSION,
   SA_CODE_SHA256,
   SA_STARTED_BY,
+  SA_FLEET_ID,
 ] as const;
 
 /** Type names as `temporal server start-dev --search-attribute` takes them. */
@@ -70,7 +73,7 @@ export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; type: 'Keyword' | 
   (key) => ({ name: key.name, type: SEARCH_ATTRIBUTE_TYPE_NAMES[key.type] }),
 );
 
-export type ReleaseKind = 'release' | 'sync' | 'rollback';
+export type ReleaseKind = 'release' | 'sync' | 'rollback' | 'fleet';
 
 export type ReleaseStatus = 'Running' | 'Succeeded' | 'NoOp' | 'RolledBack' | 'RollbackFailed' | 'Aborted';
 
@@ -427,3 +430,166 @@ export interface SyncProgress {
 }
 
 export const syncProgressQuery = defineQuery<SyncProgress>('syncProgress');
+
+// ---------------------------------------------------------------------------------------------
+// Fleet releases: one release per function, as child workflows of a fleet (workflows/fleet.ts).
+// ---------------------------------------------------------------------------------------------
+
+export function fleetWorkflowId(fleetId: string): string {
+  return `fleet/${fleetId}`;
+}
+
+/** A fleet's child for one function: an ordinary release whose release id is the fleet id. */
+export function fleetChildWorkflowId(fleetId: string, namespace: string, functionName: string): string {
+  return releaseWorkflowId(namespace, functionName, fleetId);
+}
+
+/** The rollback release `rollbackAllOnFailure` starts for a child that had succeeded. */
+export function fleetRollbackWorkflowId(fleetId: string, namespace: string, functionName: string): string {
+  return releaseWorkflowId(namespace, functionName, `${fleetId}-rollback`);
+}
+
+/** Most functions one fleet may release (manifest limit; also what keeps its input small). */
+export const MAX_FLEET_FUNCTIONS = 1000;
+/** Most children one fleet may run at once. */
+export const MAX_FLEET_CONCURRENCY = 100;
+/** Failures the fleet's result lists in full; beyond, it counts them (the report query has them all). */
+export const FLEET_RESULT_FAILURES = 50;
+
+/** What every release of a group shares: a release input without the function. */
+export type FleetReleaseTemplate = Omit<ReleaseInput, 'releaseId' | 'functionName' | 'startedBy' | 'kind' | 'rollbackTo'>;
+
+/** One group of functions released with one package: named, or selected with ListFunctions in its primary region. */
+export interface FleetGroup {
+  functions: { names: string[] } | { match: string };
+  release: FleetReleaseTemplate;
+}
+
+/**
+ * A wave: how many more functions it covers (`functions`), the share of the fleet the waves so far
+ * reach (`percent`, cumulative), or named functions (`names`, e.g. a canary). A wave starts only
+ * when every release before it has ended and none failed.
+ */
+export type FleetWave = { functions: number } | { percent: number } | { names: string[] };
+
+export interface FleetPolicy {
+  maxConcurrency: number;
+  /** Start no new release once this many have failed (absent: never stop). */
+  stopAfterFailures?: number;
+  /** When any release fails, roll back every release of the fleet that had succeeded. */
+  rollbackAllOnFailure: boolean;
+  waves: FleetWave[];
+}
+
+/** Where a function goes back to under rollbackAllOnFailure: its newest successful release before the fleet. */
+export interface FleetRollbackTarget {
+  workflowId: string;
+  pkg: CodePackage;
+  handler?: string;
+}
+
+export interface FleetInput {
+  fleetId: string;
+  startedBy: string;
+  groups: FleetGroup[];
+  policy: FleetPolicy;
+  /** `<namespace>/<function>` → its rollback target (rollbackAllOnFailure only; the client finds them). */
+  rollbackTargets?: Record<string, FleetRollbackTarget>;
+  /** Children per workflow run before it continues as new (default FLEET_CHILDREN_PER_RUN; tests set it small). */
+  childrenPerRun?: number;
+}
+
+/** A function of the fleet, in the order releases start: its group and name. */
+export interface FleetMember {
+  group: number;
+  namespace: string;
+  functionName: string;
+}
+
+/** How one function ended in the fleet; `Skipped`: never started (a policy stopped the fleet, or it was aborted). */
+export type FleetMemberStatus = Exclude<ReleaseStatus, 'Running'> | 'Failed' | 'Skipped';
+
+export type FleetStatus = 'Succeeded' | 'NoOp' | 'Failed' | 'RolledBack' | 'RollbackFailed' | 'Aborted';
+
+export interface FleetTotals {
+  total: number;
+  done: number;
+  running: number;
+  succeeded: number;
+  noOp: number;
+  failed: number;
+  skipped: number;
+  rolledBack: number;
+}
+
+export interface FleetFailure {
+  namespace: string;
+  functionName: string;
+  workflowId: string;
+  status: FleetMemberStatus;
+  error?: ReleaseError;
+}
+
+export interface FleetRollback {
+  namespace: string;
+  functionName: string;
+  workflowId: string;
+  status: Exclude<ReleaseStatus, 'Running'> | 'Failed';
+}
+
+export interface FleetResult {
+  fleetId: string;
+  status: FleetStatus;
+  summary: string;
+  totals: FleetTotals;
+  /** The first FLEET_RESULT_FAILURES failures; `failuresOmitted` counts the rest. */
+  failures: FleetFailure[];
+  failuresOmitted: number;
+  rollbacks: FleetRollback[];
+  startedAt: string;
+  endedAt: string;
+}
+
+export interface FleetProgress {
+  fleetId: string;
+  totals: FleetTotals;
+  running: string[];
+  /** The wave now running (0-based) and how many there are. */
+  wave: number;
+  waves: number;
+  startedAt: string;
+  aborted?: { reason: string; by: string };
+  stopped?: string;
+}
+
+export interface FleetReportEntry {
+  namespace: string;
+  functionName: string;
+  workflowId: string;
+  wave: number;
+  status: FleetMemberStatus | 'Running' | 'Pending';
+}
+
+export interface FleetReportPage {
+  offset: number;
+  total: number;
+  entries: FleetReportEntry[];
+}
+
+export const fleetProgressQuery = defineQuery<FleetProgress>('fleetProgress');
+/** The per-function report, a page at a time (at most FLEET_REPORT_PAGE_MAX entries). */
+export const fleetReportQuery = defineQuery<FleetReportPage, [{ offset: number; limit: number }]>('fleetReport');
+export const FLEET_REPORT_PAGE_MAX = 500;
+/** Aborts a fleet: unstarted releases are skipped, running ones are aborted (they compensate). */
+export const abortFleetUpdate = defineUpdate<{ accepted: boolean; running: number; skipped: number }, [{ reason: string; by: string }]>(
+  'abortFleet',
+);
+
+/** What a fleet's `--plan` shows: the functions in their waves, each with its release plan. */
+export interface FleetPlan {
+  fleetId: string;
+  members: Array<FleetMember & { wave: number }>;
+  waves: number;
+  plans: ReleasePlan[];
+  policy: FleetPolicy;
+}

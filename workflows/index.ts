@@ -3,3 +3,5 @@ export { releaseWorkflow } from './release';
 export { planReleaseWorkflow } from './plan';
 export { functionLockWorkflow } from './function-lock';
 export { syncWorkflow, syncFunctionWorkflow } from './sync';
+export { fleetWorkflow } from './fleet';
+export { planFleetWorkflow } from './fleet-plan';

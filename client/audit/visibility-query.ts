@@ -13,18 +13,22 @@ import {
   SA_REGIONS,
   SA_STARTED_BY,
   SA_STATUS,
+  SA_FLEET_ID,
+  type FleetStatus,
   type ReleaseKind,
   type ReleaseStatus,
 } from '../../workflows/definitions';
 
-const RELEASE_KINDS: readonly ReleaseKind[] = ['release', 'sync', 'rollback'];
-const RELEASE_STATUSES: readonly ReleaseStatus[] = [
+const RELEASE_KINDS: readonly ReleaseKind[] = ['release', 'sync', 'rollback', 'fleet'];
+const RELEASE_STATUSES: ReadonlyArray<ReleaseStatus | FleetStatus> = [
   'Running',
   'Succeeded',
   'NoOp',
   'RolledBack',
   'RollbackFailed',
   'Aborted',
+  // A fleet in which some releases failed (each compensated) without rollbackAllOnFailure.
+  'Failed',
 ];
 
 export interface HistoryFilters {
@@ -36,6 +40,8 @@ export interface HistoryFilters {
   /** Only runs started at or after this time. */
   since?: Date;
   startedBy?: string;
+  /** A fleet and its releases. */
+  fleetId?: string;
 }
 
 /** A double-quoted literal for the visibility query language; backslash and quote are escaped. */
@@ -83,6 +89,7 @@ export function buildVisibilityQuery(filters: HistoryFilters): string {
   if (filters.region) clauses.push(`${SA_REGIONS.name} = ${quoteLiteral(filters.region)}`);
   if (filters.status) clauses.push(`${SA_STATUS.name} = ${quoteLiteral(oneOf('--status', filters.status, RELEASE_STATUSES))}`);
   if (filters.startedBy) clauses.push(`${SA_STARTED_BY.name} = ${quoteLiteral(filters.startedBy)}`);
+  if (filters.fleetId) clauses.push(`${SA_FLEET_ID.name} = ${quoteLiteral(filters.fleetId.replace(/^fleet\//, ''))}`);
   if (filters.since) clauses.push(`StartTime >= ${quoteLiteral(filters.since.toISOString())}`);
   return clauses.join(' AND ');
 }

@@ -19,6 +19,7 @@ interface HistoryFlags {
   kind?: string;
   since?: string;
   by?: string;
+  fleet?: string;
   limit: string;
   json?: boolean;
   wide?: boolean;
@@ -27,12 +28,13 @@ interface HistoryFlags {
 export function registerHistoryCommand(program: Command): void {
   program
     .command('history')
-    .description('list releases and syncs, newest first')
+    .description('list releases, fleets and syncs, newest first')
     .option('--function <name>', 'only this function')
     .option('--namespace <ns>', 'only this SCF namespace')
     .option('--region <region>', 'only runs that touched this region')
-    .option('--status <status>', 'Running | Succeeded | NoOp | RolledBack | RollbackFailed | Aborted')
-    .option('--kind <kind>', 'release | sync | rollback')
+    .option('--status <status>', 'Running | Succeeded | NoOp | RolledBack | RollbackFailed | Aborted | Failed (fleets)')
+    .option('--kind <kind>', 'release | sync | rollback | fleet')
+    .option('--fleet <id>', 'a fleet and its releases (FleetId)')
     .option('--since <when>', 'a duration back from now (7d, 12h, 30m) or an ISO time')
     .option('--by <who>', 'only runs started by this user (schedules start as schedule:<id>)')
     .option('--limit <n>', 'at most this many runs', '50')
@@ -50,6 +52,7 @@ export function registerHistoryCommand(program: Command): void {
         kind: flags.kind,
         since: flags.since ? parseSince(flags.since) : undefined,
         startedBy: flags.by,
+        fleetId: flags.fleet,
       });
       await withTemporal(async ({ client, namespace, uiUrl }) => {
         const rows = await listHistory(client, { query, limit, namespace, uiUrl });

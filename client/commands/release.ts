@@ -4,10 +4,12 @@
  */
 import type { Command } from 'commander';
 import { planRelease, startRelease } from '../api';
-import { EXIT } from '../exit-codes';
+import { CliError, EXIT } from '../exit-codes';
 import { followRelease, reportOutcome, uiLink } from '../follow';
-import { buildRelease, simulatorHostOf, type ManifestFlags } from '../manifest';
+import { buildRelease, readManifestFile, simulatorHostOf, type ManifestFlags } from '../manifest';
+import { isFleetManifest } from '../manifest/fleet';
 import { packageStagingFromEnv, unstagedPathWarning } from '../package/stage';
+import { releaseFleet } from './fleet-release';
 import { renderPlan } from '../render/summary';
 import { styleFor, terminalWidth } from '../render/text';
 import type { TemporalTarget } from '../connection';
@@ -24,7 +26,7 @@ export function registerReleaseCommand(program: Command): void {
   program
     .command('release')
     .description('release a new version of a function to its regions, verify it, shift traffic; roll back on failure')
-    .option('-f, --file <manifest>', 'release manifest (YAML or JSON); flags override its fields')
+    .option('-f, --file <manifest>', 'release manifest (YAML or JSON); flags override its fields. A fleet manifest (functions/select/policy) releases many functions')
     .option('--function <name>', 'function name')
     .option('--namespace <ns>', 'SCF namespace (default: default)')
     .option('--region <region>', 'primary region')
@@ -48,10 +50,19 @@ export function registerReleaseCommand(program: Command): void {
     .action((options: ReleaseOptions) => runCommand(() => release(options)));
 }
 
+/** Flags that name one release's fields: a fleet manifest has its own, per group. */
+const RELEASE_FIELD_FLAGS = ['function', 'namespace', 'region', 'regions', 'package', 'sha256', 'handler', 'alias', 'description', 'override'] as const;
+
 async function release(options: ReleaseOptions): Promise<number> {
   const scfEndpoint = process.env.SCF_ENDPOINT;
   // Local packages (package.path, package.dir) are staged in COS when the client has a bucket (or the simulator's).
   const staging = packageStagingFromEnv(process.env, simulatorHostOf(scfEndpoint));
+  const raw = options.file ? await readManifestFile(options.file) : undefined;
+  if (options.file && isFleetManifest(raw)) {
+    const given = RELEASE_FIELD_FLAGS.filter((flag) => options[flag] !== undefined).map((flag) => `--${flag}`);
+    if (given.length > 0) throw new CliError(`${given.join(', ')} cannot be used with a fleet manifest (${options.file}); set the fields in the manifest`, EXIT.INVALID_INPUT);
+    return releaseFleet(options.file, raw, options, staging);
+  }
   const built = await buildRelease({ file: options.file, flags: options, startedBy: options.by, scfEndpoint, staging });
   const stderrStyle = styleFor(process.stderr);
   const unstaged = staging ? undefined : unstagedPathWarning(built.input.pkg.location);

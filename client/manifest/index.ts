@@ -61,7 +61,7 @@ const OVERRIDE_WARNING =
   'override is on: where the function already exists in a target region, CopyFunction with Override ' +
   'DELETES that function first, with all its versions, aliases and triggers, and copies the primary over it.';
 
-async function readManifestFile(file: string): Promise<unknown> {
+export async function readManifestFile(file: string): Promise<unknown> {
   let bytes: Buffer;
   try {
     const stat = await fs.stat(file);
@@ -159,14 +159,30 @@ export async function buildRelease(options: BuildOptions): Promise<BuiltRelease>
     throw new ManifestError([{ path: '', message: 'must be a mapping of fields (function, region, package, ...), not a list or a scalar' }], source);
   }
   const { merged, setBy } = applyFlags(raw, options.flags ?? {});
-  const parsed = manifestSchema.safeParse(merged);
   const withFlag = flagLookup(setBy);
+  // Relative package paths are relative to the manifest, or to the working directory when a flag set them.
+  const baseDir = options.file && !setBy.has('package') ? path.dirname(path.resolve(options.file)) : process.cwd();
+  return buildReleaseFrom(merged, { ...options, source, baseDir, withFlag });
+}
+
+export interface BuildFromOptions extends Omit<BuildOptions, 'file' | 'flags'> {
+  /** Where the manifest came from, for the refusal's heading. */
+  source: string;
+  /** What relative package paths are relative to. */
+  baseDir: string;
+  /** Which flag set a field (its path), if any. */
+  withFlag?: (path: string) => string | undefined;
+}
+
+/** Validates one release manifest given as an object (a file's, or one a fleet manifest composed) and builds its input. */
+export async function buildReleaseFrom(merged: Record<string, unknown>, options: BuildFromOptions): Promise<BuiltRelease> {
+  const { source, baseDir } = options;
+  const withFlag = options.withFlag ?? (() => undefined);
+  const parsed = manifestSchema.safeParse(merged);
   const issues = [...(parsed.success ? [] : issuesFromZod(parsed.error, withFlag)), ...valueIssues(merged).map(noteFlag(withFlag))];
   if (!parsed.success || issues.length > 0) throw new ManifestError(issues, source);
   const manifest = parsed.data;
 
-  // Relative package paths are relative to the manifest, or to the working directory when a flag set them.
-  const baseDir = options.file && !setBy.has('package') ? path.dirname(path.resolve(options.file)) : process.cwd();
   const pkg = await resolvePackage(manifest.package, baseDir, {
     handler: manifest.handler, simulatorHost: simulatorHostOf(options.scfEndpoint), staging: options.staging, region: manifest.region,
   });

@@ -6,7 +6,8 @@
  * (CI logs, pipes, `--json`'s stderr) only what changed is printed, one plain line per change.
  */
 import logUpdate from 'log-update';
-import type { RegionResult, ReleaseProgress, StepRecord } from '../../workflows/definitions';
+import type { FleetProgress, RegionResult, ReleaseProgress, StepRecord } from '../../workflows/definitions';
+import { formatDurationMs } from '../../workflows/durations';
 import { aliasText, errorText } from './summary';
 import { renderTable } from './table';
 import { bar, fitLine, styleFor, terminalWidth, type Style } from './text';
@@ -140,4 +141,68 @@ class LineRenderer implements ProgressRenderer {
 /** `; aborts at <time> unless approved`, when the gate has a deadline. */
 function approvalDeadlineNote(p: ReleaseProgress): string {
   return p.approvalDeadline ? `; aborts at ${p.approvalDeadline} unless approved` : '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// A fleet: counts (done / running / failed / throttled), the wave, an ETA. Same two modes.
+// ---------------------------------------------------------------------------------------------
+
+/** What the fleet view draws: the fleet's progress and how many running releases wait on SCF's rate limits. */
+export interface FleetView {
+  progress: FleetProgress;
+  throttled: number;
+  /** The client's clock now, for the ETA (the fleet's own start time is in `progress`). */
+  now: number;
+}
+
+export interface FleetProgressRenderer {
+  update(view: FleetView): void;
+  finish(): void;
+}
+
+export function fleetProgressRenderer(stream: NodeJS.WritableStream, workflowId: string): FleetProgressRenderer {
+  const tty = (stream as { isTTY?: boolean }).isTTY;
+  const style = styleFor(stream);
+  // The same redraw as a release's: log-update counts wrapped rows, every line fitted to the width.
+  const draw = tty ? logUpdate.create(stream as NodeJS.WriteStream, { showCursor: true }) : undefined;
+  let lastLine = '';
+  return {
+    update(view) {
+      const line = fleetLine(view, style);
+      if (draw) {
+        const p = view.progress;
+        const width = terminalWidth(stream);
+        const fit = (text: string) => fitLine(text, width && width - 1);
+        const lines = [
+          `${style.bold(workflowId)}  ${line}`,
+          `  ${bar(p.totals.total ? Math.round((100 * p.totals.done) / p.totals.total) : 0)}`,
+          ...(p.running.length ? [`  running: ${p.running.slice(0, 8).join(', ')}${p.running.length > 8 ? `, +${p.running.length - 8}` : ''}`] : []),
+          ...(p.stopped ? [style.yellow(`  stopped: ${p.stopped}`)] : []),
+          ...(p.aborted ? [style.yellow(`  aborting (by ${p.aborted.by}: ${p.aborted.reason})`)] : []),
+        ];
+        draw(lines.map(fit).join('\n'));
+        return;
+      }
+      // Plain lines: one per change of the counts (the ETA alone changing is not news).
+      const plain = fleetLine(view, style, false);
+      if (plain === lastLine) return;
+      lastLine = plain;
+      stream.write(`${new Date(view.now).toISOString().slice(11, 19)} ${line}\n`);
+    },
+    finish() {
+      draw?.done();
+    },
+  };
+}
+
+/** `wave 1/2  done 3/6  running 2  failed 0  throttled 0  ETA 12s` */
+export function fleetLine({ progress: p, throttled, now }: FleetView, style: Style, withEta = true): string {
+  const t = p.totals;
+  const elapsed = now - Date.parse(p.startedAt);
+  const eta = withEta && t.done > 0 && t.done < t.total ? ` ETA ${formatDurationMs(Math.round(((t.total - t.done) * elapsed) / t.done / 1000) * 1000)}` : '';
+  const failed = t.failed > 0 ? style.red(`failed ${t.failed}`) : `failed ${t.failed}`;
+  return (
+    `wave ${Math.min(p.wave + 1, Math.max(p.waves, 1))}/${Math.max(p.waves, 1)}  done ${t.done}/${t.total}  running ${t.running}  ${failed}  ` +
+    `throttled ${throttled}${t.skipped ? `  skipped ${t.skipped}` : ''}${eta}`
+  );
 }

@@ -113,7 +113,7 @@ describe('scf-release history', () => {
   it('when printed as a table, then each run shows its status, function and Web UI link, and the list link carries the query', async () => {
     const run = await runCli(registerHistoryCommand, ['history', '--function', fnB]);
     expect(run.stdout).toMatch(new RegExp(`release\\s+default/${fnB}\\s+Succeeded\\s+7\\s+ap-guangzhou\\s+alice`));
-    expect(run.stdout).toContain(`${harnessInfo().uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(`ReleaseKind IN ("release", "sync", "rollback") AND ScfFunction = "${fnB}"`)}`);
+    expect(run.stdout).toContain(`${harnessInfo().uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(`ReleaseKind IN ("release", "sync", "rollback", "fleet") AND ScfFunction = "${fnB}"`)}`);
     // Each run's own link (and its full workflow id) behind --wide; the narrow table has the short id.
     const wide = await runCli(registerHistoryCommand, ['history', '--function', fnB, '--wide']);
     expect(wide.stdout).toContain(`${harnessInfo().uiUrl}/namespaces/default/workflows/${encodeURIComponent(`release/default/${fnB}/`)}`);

@@ -48,8 +48,8 @@ describe('bad input', () => {
       spawnCli(['history', '--since', 'last tuesday'], UNREACHABLE),
       spawnCli(['history', '--function', 'a\u0001b'], UNREACHABLE),
     ]);
-    expectRefused(kind, '--kind: unknown value "foo" (one of: release, sync, rollback)');
-    expectRefused(status, '--status: unknown value "Exploded" (one of: Running, Succeeded, NoOp, RolledBack, RollbackFailed, Aborted)');
+    expectRefused(kind, '--kind: unknown value "foo" (one of: release, sync, rollback, fleet)');
+    expectRefused(status, '--status: unknown value "Exploded" (one of: Running, Succeeded, NoOp, RolledBack, RollbackFailed, Aborted, Failed)');
     expectRefused(since, '--since takes a duration like 7d, 12h, 30m or an ISO time');
     expectRefused(control, 'refusing a control character in a filter value');
   });
