@@ -7,6 +7,7 @@ import { followFleet, planFleet, startFleet } from '../api';
 import { EXIT, exitCodeForStatus } from '../exit-codes';
 import { uiLink } from '../follow';
 import { buildFleet } from '../manifest/fleet';
+import { printWarning } from '../render/warning';
 import type { PackageStaging } from '../package/stage';
 import { fleetProgressRenderer } from '../render/progress';
 import { renderFleetPlan, renderFleetResult } from '../render/fleet-summary';
@@ -22,8 +23,7 @@ export function exitCodeForFleet(status: FleetStatus): number {
 
 export async function releaseFleet(file: string, raw: unknown, options: RunOptions & { by?: string }, staging?: PackageStaging): Promise<number> {
   const built = await buildFleet({ file, raw, startedBy: options.by, scfEndpoint: process.env.SCF_ENDPOINT, staging });
-  const stderrStyle = styleFor(process.stderr);
-  for (const warning of built.warnings) process.stderr.write(`${stderrStyle.yellow('warning')}: ${warning}\n`);
+  for (const warning of built.warnings) printWarning(warning);
   const { input } = built;
   const say = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
   return withTemporal(async (target) => {

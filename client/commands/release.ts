@@ -11,6 +11,7 @@ import { isFleetManifest } from '../manifest/fleet';
 import { packageStagingFromEnv, unstagedPathWarning } from '../package/stage';
 import { releaseFleet } from './fleet-release';
 import { renderPlan } from '../render/summary';
+import { printWarning } from '../render/warning';
 import { styleFor, terminalWidth } from '../render/text';
 import type { TemporalTarget } from '../connection';
 import { TASK_QUEUE, type ReleaseInput } from '../../workflows/definitions';
@@ -64,9 +65,8 @@ async function release(options: ReleaseOptions): Promise<number> {
     return releaseFleet(options.file, raw, options, staging);
   }
   const built = await buildRelease({ file: options.file, flags: options, startedBy: options.by, scfEndpoint, staging });
-  const stderrStyle = styleFor(process.stderr);
   const unstaged = staging ? undefined : unstagedPathWarning(built.input.pkg.location);
-  for (const warning of [...built.warnings, ...(unstaged ? [unstaged] : [])]) process.stderr.write(`${stderrStyle.yellow('warning')}: ${warning}\n`);
+  for (const warning of [...built.warnings, ...(unstaged ? [unstaged] : [])]) printWarning(warning);
   return withTemporal((target) => startAndFollow(target, built.input, options));
 }
 
@@ -109,7 +109,7 @@ export async function startAndFollow(target: TemporalTarget, input: ReleaseInput
 /** Says so on stderr when no worker polls `taskQueue` (the release would wait, silently, for one). */
 export async function warnIfNoWorker(target: TemporalTarget, taskQueue: string): Promise<void> {
   const warning = await noWorkerWarning(target.client, taskQueue);
-  if (warning) process.stderr.write(`${styleFor(process.stderr).yellow('warning')}: ${warning}\n`);
+  if (warning) printWarning(warning);
 }
 
 /** Ctrl-C stops watching, not the release: it is durable and keeps going on the worker. */

@@ -3,6 +3,7 @@
  * them (colour codes take no column, CJK characters take two), so colour never shifts a column.
  */
 import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 
 export interface Style {
   bold(s: string): string;
@@ -61,6 +62,14 @@ export function fitLine(s: string, width: number | undefined): string {
     used += w;
   }
   return `${out}…${coloured ? '\x1b[0m' : ''}`;
+}
+
+/**
+ * A paragraph wrapped at words to `width` columns (a TTY's), colour codes kept: warnings and notes
+ * are read whole, so they wrap where a table cell is cut. No width (a pipe): unchanged.
+ */
+export function wrapToWidth(text: string, width: number | undefined): string {
+  return width === undefined ? text : wrapAnsi(text, Math.max(width - 1, 20), { hard: true, trim: false });
 }
 
 /** One line, at most `max` columns, cut at a word where one is near: messages can carry whole stack traces. */
