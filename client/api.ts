@@ -3,13 +3,21 @@
  * Workflows are started by name (their code lives on the worker), so this module carries no
  * workflow code, only the shared definitions.
  */
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
+import {
+  isGrpcDeadlineError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
 import { quoteLiteral } from './audit/visibility-query';
 import {
   abortSignal,
   abortUpdate,
-  approveSignal,
+  approveUpdate,
   functionLockId,
   progressQuery,
   releaseRegions,
@@ -22,6 +30,7 @@ import {
   SA_STARTED_BY,
   SA_STATUS,
   TASK_QUEUE,
+  type ApprovalRecord,
   type ReleaseInput,
   type ReleasePhase,
   type ReleasePlan,
@@ -310,9 +319,41 @@ export async function abortRelease(
   }
 }
 
-/** Lets a release waiting at its approval gate move traffic. */
-export async function approveRelease(client: Client, workflowId: string, by: string): Promise<void> {
-  await client.workflow.getHandle(workflowId).signal(approveSignal, { by });
+/** The release refused the approval (its validator's reason): no gate waits, or it was already approved. */
+export class ApprovalRefusedError extends Error {
+  override name = 'ApprovalRefusedError';
+}
+
+/** No answer to the approval within the deadline: no worker ran the update (is one polling?). */
+export class ApprovalDeadlineError extends Error {
+  override name = 'ApprovalDeadlineError';
+}
+
+/** How long `approveRelease` waits for the release to answer by default. */
+export const APPROVE_DEADLINE_MS = 30_000;
+
+/**
+ * Opens a release's approval gate (the approve update): answers who approved and when, or throws
+ * ApprovalRefusedError with the release's reason, or ApprovalDeadlineError when nothing answered
+ * within `deadlineMs` (nothing was approved then, as far as the caller knows: check `status`).
+ */
+export async function approveRelease(
+  client: Client,
+  workflowId: string,
+  by: string,
+  options: { deadlineMs?: number } = {},
+): Promise<ApprovalRecord> {
+  const deadlineMs = options.deadlineMs ?? APPROVE_DEADLINE_MS;
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    return await client.connection.withDeadline(Date.now() + deadlineMs, () => handle.executeUpdate(approveUpdate, { args: [{ by }] }));
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new ApprovalRefusedError(causeMessage(err.cause ?? err));
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
+      throw new ApprovalDeadlineError(`${workflowId} did not answer the approval within ${Math.round(deadlineMs / 1000)}s`);
+    }
+    throw err;
+  }
 }
 
 /** An earlier successful release, with the input it ran with: what a rollback brings back. */

@@ -222,6 +222,8 @@ export interface ReleaseResult {
   manualAction?: string;
   /** Things worth a look that did not fail the release (e.g. an alias that was already split). */
   warnings?: string[];
+  /** Who opened the approval gate and when (releases with `alias.requireApproval`). */
+  approval?: ApprovalRecord;
 }
 
 /** What `--plan` prints: per region what the release would do, computed by read-only calls. */
@@ -256,6 +258,8 @@ export interface ReleaseProgress {
   /** While awaiting approval: when the gate gives up and the release aborts (ISO time). */
   approvalDeadline?: string;
   lastError?: ReleaseError;
+  /** Who opened the approval gate, and when, once someone did. */
+  approval?: ApprovalRecord;
   /** Compensations run so far (while Compensating, and after). */
   compensations?: CompensationRecord[];
 }
@@ -267,8 +271,23 @@ export interface ReleaseProgress {
 export const progressQuery = defineQuery<ReleaseProgress>('progress');
 /** Aborts a running release: it compensates every completed step, then ends as Aborted. */
 export const abortSignal = defineSignal<[{ reason: string; by: string }]>('abort');
-/** Lets a release waiting at its approval gate move traffic. */
+/**
+ * Lets a release waiting at its approval gate move traffic. Kept for releases started before
+ * approveUpdate existed (and for clients that still signal): a signal cannot be refused, so an
+ * approval sent before the gate waits is kept and used there.
+ */
 export const approveSignal = defineSignal<[{ by: string }]>('approve');
+/** Who opened a release's approval gate, and when (workflow time, ISO). */
+export interface ApprovalRecord {
+  by: string;
+  at: string;
+}
+/**
+ * Approve as an update: its validator refuses, with the reason, a release with no approval gate
+ * waiting (none in the manifest, not there yet, already past it) or one already approved; accepted,
+ * it answers who approved and when, as the result and the memo record it.
+ */
+export const approveUpdate = defineUpdate<ApprovalRecord, [{ by: string }]>('approveRelease');
 /** Abort as an update, so the caller learns whether the release accepted it. */
 export const abortUpdate = defineUpdate<{ accepted: boolean; phase: ReleasePhase }, [{ reason: string; by: string }]>(
   'abortRelease',

@@ -5,6 +5,7 @@
 import type { AliasInfo } from '../activities/contract';
 import {
   releaseRegions,
+  type ApprovalRecord,
   type CompensationRecord,
   type ReleaseError,
   type ReleaseInput,
@@ -26,6 +27,8 @@ export class ReleaseTracker {
   /** While the approval gate waits: when it gives up (ISO). */
   approvalDeadline?: string;
   lastError?: ReleaseError;
+  /** Who opened the approval gate, and when. */
+  approval?: ApprovalRecord;
   readonly steps: StepRecord[] = [];
   readonly compensations: CompensationRecord[] = [];
   readonly versionsPublished: Array<{ region: string; version: string }> = [];
@@ -102,6 +105,7 @@ export class ReleaseTracker {
       awaitingApproval: this.phase === 'AwaitingApproval',
       ...(this.phase === 'AwaitingApproval' && this.approvalDeadline ? { approvalDeadline: this.approvalDeadline } : {}),
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.approval ? { approval: this.approval } : {}),
       compensations: this.compensations,
     };
   }
@@ -121,6 +125,7 @@ export class ReleaseTracker {
       compensations: this.compensations,
       versionsLeftInPlace: status === 'Succeeded' || status === 'NoOp' ? [] : this.versionsPublished,
       ...(this.warnings.length ? { warnings: this.warnings } : {}),
+      ...(this.approval ? { approval: this.approval } : {}),
       ...extra,
     };
   }

@@ -7,7 +7,7 @@
  * The phases live in small modules: preflight.ts, replicate-region.ts, verify.ts, traffic.ts,
  * compensation.ts, function-lock.ts; this file only orders them and handles abort and approval.
  */
-import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler, upsertMemo } from '@temporalio/workflow';
 import { formatDurationMs } from './durations';
 import { forEachBounded } from './bounded';
 import { Compensations } from './compensation';
@@ -16,8 +16,10 @@ import {
   abortUpdate,
   APPROVAL_TIMEOUT_DEFAULT_SECONDS,
   approveSignal,
+  approveUpdate,
   progressQuery,
   releaseRegions,
+  type ApprovalRecord,
   type ReleaseError,
   type ReleaseInput,
   type RegionAction,
@@ -47,7 +49,6 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
   // Everything forward runs in this scope; abort cancels it, compensation runs outside it.
   const forward = new CancellationScope();
   let abortedBy: { reason: string; by: string } | undefined;
-  let approvedBy: string | undefined;
 
   const requestAbort = (request: { reason: string; by: string }): boolean => {
     if (abortedBy) return true;
@@ -59,9 +60,9 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
   setHandler(progressQuery, () => tracker.progress());
   setHandler(abortSignal, (request) => void requestAbort(request));
   setHandler(abortUpdate, (request) => ({ accepted: requestAbort(request), phase: tracker.phase }));
-  setHandler(approveSignal, ({ by }) => {
-    approvedBy ??= by;
-  });
+  const approve = (by: string) => (tracker.approval ??= recordApproval(by));
+  setHandler(approveSignal, ({ by }) => void approve(by));
+  setHandler(approveUpdate, ({ by }) => approve(by), { validator: ({ by }) => refuseApproval(input, tracker, by) });
 
   const kind = input.kind ?? 'release';
   showStarted(input, kind);
@@ -74,7 +75,7 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
   }
 
   try {
-    const outcome = await forward.run(() => runRelease({ input, tracker, saga, approved: () => !!approvedBy }));
+    const outcome = await forward.run(() => runRelease({ input, tracker, saga, approved: () => !!tracker.approval }));
     return finish(outcome);
   } catch (err) {
     // A timed-out approval gate ends the release like an abort: nobody said go, so nothing stays.
@@ -138,6 +139,30 @@ async function awaitApproval(input: ReleaseInput, tracker: ReleaseTracker, appro
     }
   } finally {
     tracker.approvalDeadline = undefined;
+  }
+}
+
+/**
+ * Patch id guarding the approval record: histories recorded before it kept only that an approve
+ * signal came; with it the approver and the time go into the memo (one upsert) and the result.
+ */
+export const APPROVAL_RECORD_PATCH = 'approval-record';
+
+function recordApproval(by: string): ApprovalRecord {
+  const approval = { by, at: new Date().toISOString() };
+  if (patched(APPROVAL_RECORD_PATCH)) upsertMemo({ approvedBy: approval.by, approvedAt: approval.at });
+  return approval;
+}
+
+/** The approve update's validator: throws (the caller sees the reason) unless a gate waits, unopened. */
+function refuseApproval(input: ReleaseInput, tracker: ReleaseTracker, by: string): void {
+  if (!by.trim()) throw new Error('name who approves (--by or $SCF_RELEASE_USER)');
+  if (!input.alias?.requireApproval) {
+    throw new Error(`${input.releaseId} has no approval gate (its manifest does not set alias.requireApproval): there is nothing to approve`);
+  }
+  if (tracker.approval) throw new Error(`${input.releaseId} was already approved by ${tracker.approval.by} at ${tracker.approval.at}`);
+  if (tracker.phase !== 'AwaitingApproval') {
+    throw new Error(`${input.releaseId} is not waiting for approval (phase ${tracker.phase}); approve it once its progress says awaiting approval`);
   }
 }
 

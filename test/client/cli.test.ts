@@ -221,7 +221,11 @@ describe('the scf-release CLI', () => {
 
     const approved = await spawnCli(['approve', '--function', fn, '--by', 'bob']);
     expect(approved.code).toBe(0);
-    expect(approved.stdout).toContain(`${workflowId}: approved`);
+    expect(approved.stdout).toContain(`${workflowId}: approved by bob at `);
+    // The gate is open now: a second approval is refused with the reason, and changes nothing.
+    const again = await spawnCli(['approve', workflowId, '--by', 'carol']);
+    expect(again.code).toBe(64);
+    expect(again.stderr).toMatch(/scf-release: approval refused: r-\S+ was already approved by bob at \S+/);
 
     const watched = await spawnCli(['watch', workflowId, '--json']);
     expect(watched.code).toBe(0);
