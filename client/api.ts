@@ -360,6 +360,8 @@ export async function approveRelease(
 export interface RollbackTarget {
   workflowId: string;
   input: ReleaseInput;
+  /** Its result: per region the version (and alias) it left, which an instant rollback goes back to. */
+  result: ReleaseResult;
 }
 
 /**
@@ -406,7 +408,8 @@ export async function findRollbackTarget(
   if (input.functionName !== ref.functionName || input.namespace !== namespace) {
     throw new ReleaseNotFoundError(`${workflowId} released ${input.namespace}/${input.functionName}, not ${namespace}/${ref.functionName}`);
   }
-  return { workflowId, input };
+  const result = (await client.workflow.getHandle(workflowId).result()) as ReleaseResult;
+  return { workflowId, input, result };
 }
 
 /** The input a release workflow was started with, from its history's first event. */
@@ -420,9 +423,9 @@ async function releaseInputOf(client: Client, workflowId: string): Promise<Relea
 /** A release that brings back `target`'s package, regions, verification and alias, filed as a rollback. */
 export function rollbackInput(
   target: RollbackTarget,
-  options: { releaseId: string; startedBy: string; allAtOnce?: boolean },
+  options: { releaseId: string; startedBy: string; allAtOnce?: boolean; regions?: string[] },
 ): ReleaseInput {
-  const { input } = target;
+  const input = { ...target.input, ...regionSubset(target.input, options.regions) };
   return {
     ...input,
     releaseId: options.releaseId,
@@ -432,4 +435,34 @@ export function rollbackInput(
     kind: 'rollback',
     rollbackTo: target.workflowId,
   };
+}
+
+/**
+ * The release's regions narrowed to `only` (in release order; the first becomes the primary), or
+ * unchanged without `only`. Refuses a region the release did not touch.
+ */
+function regionSubset(input: ReleaseInput, only: string[] | undefined): Pick<ReleaseInput, 'primaryRegion' | 'regions'> {
+  if (!only?.length) return { primaryRegion: input.primaryRegion, regions: input.regions };
+  const all = releaseRegions(input);
+  const unknown = only.filter((r) => !all.includes(r));
+  if (unknown.length) throw new ReleaseNotFoundError(`${unknown.join(', ')}: not among the regions of ${input.releaseId} (${all.join(', ')})`);
+  const [primaryRegion, ...regions] = all.filter((r) => only.includes(r));
+  return { primaryRegion: primaryRegion!, regions };
+}
+
+/**
+ * The instant form of a rollback built by rollbackInput: the alias goes back, per region, to the
+ * version the target release left it on (its result). Undefined when the target moved no alias, or
+ * left no version in one of the regions: then only a redeploy brings the code back.
+ */
+export function instantRollbackInput(target: RollbackTarget, redeploy: ReleaseInput): ReleaseInput | undefined {
+  const alias = target.input.alias?.name;
+  if (!alias) return undefined;
+  const versions = releaseRegions(redeploy).map((region) => {
+    const r = target.result.regions.find((x) => x.region === region);
+    const version = r?.alias?.name === alias && r.alias.additionalVersionWeights.length === 0 ? r.alias.functionVersion : r?.version;
+    return { region, version };
+  });
+  if (versions.some((v) => !v.version || v.version === '$LATEST')) return undefined;
+  return { ...redeploy, aliasRollback: { alias, versions: versions as Array<{ region: string; version: string }> } };
 }

@@ -133,6 +133,42 @@ export interface ReleaseInput {
   kind?: Extract<ReleaseKind, 'release' | 'rollback'>;
   /** For a rollback: the workflow id of the earlier release whose package it brings back. */
   rollbackTo?: string;
+  /**
+   * An instant rollback (kind `rollback`): instead of redeploying `pkg`, point `alias` in each region
+   * back at the version that already holds `pkg.sha256` (the one the earlier release left it on), one
+   * UpdateAlias per region, verified and baked as `verification` and `alias.steps` say. The workflow
+   * checks each version still holds that code before anything moves.
+   */
+  aliasRollback?: AliasRollback;
+}
+
+export interface AliasRollback {
+  alias: string;
+  versions: Array<{ region: string; version: string }>;
+}
+
+/** What an instant rollback does (or, planned, would do) in one region. */
+export interface AliasRollbackMove {
+  region: string;
+  alias: string;
+  /** The version the alias serves now; absent where the alias does not exist. */
+  fromVersion?: string;
+  toVersion: string;
+  /**
+   * `alias`: one UpdateAlias to `toVersion`; `no-op`: it already serves only `toVersion`; `redeploy`:
+   * `toVersion` is gone or holds other code (see `reason`), so only redeploying the package brings it back.
+   */
+  move: 'alias' | 'no-op' | 'redeploy';
+  reason?: string;
+}
+
+/** How a rollback brought the earlier code back, in the result of a release of kind `rollback`. */
+export interface RollbackRecord {
+  /** The workflow id of the release whose code it brought back. */
+  to: string;
+  mode: 'alias' | 'redeploy';
+  /** Instant rollbacks: per region the alias move. */
+  moves?: AliasRollbackMove[];
 }
 
 /** The approval gate's timeout when the input names none (the manifest's `alias.approvalTimeout` default): a day. */
@@ -157,7 +193,8 @@ export type ReleasePhase =
   | 'Compensating'
   | 'Done';
 
-export type RegionAction = 'update-in-place' | 'create-by-copy' | 'override-by-copy' | 'no-op';
+/** `move-alias`: an instant rollback pointed the alias at a version already holding the code. */
+export type RegionAction = 'update-in-place' | 'create-by-copy' | 'override-by-copy' | 'no-op' | 'move-alias';
 
 export interface RegionResult {
   region: string;
@@ -224,6 +261,8 @@ export interface ReleaseResult {
   warnings?: string[];
   /** Who opened the approval gate and when (releases with `alias.requireApproval`). */
   approval?: ApprovalRecord;
+  /** Set on a rollback: what it went back to and how (an alias move, or a redeploy of the package). */
+  rollback?: RollbackRecord;
 }
 
 /** What `--plan` prints: per region what the release would do, computed by read-only calls. */
@@ -244,6 +283,8 @@ export interface ReleasePlan {
   }>;
   aliasSteps?: TrafficStep[];
   warnings: string[];
+  /** An instant rollback's plan: per region the alias move (any `redeploy` and the CLI redeploys instead). */
+  rollback?: AliasRollbackMove[];
 }
 
 /** What the progress query returns while a release runs. */

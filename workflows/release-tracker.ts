@@ -6,6 +6,7 @@ import type { AliasInfo } from '../activities/contract';
 import {
   releaseRegions,
   type ApprovalRecord,
+  type RollbackRecord,
   type CompensationRecord,
   type ReleaseError,
   type ReleaseInput,
@@ -29,6 +30,8 @@ export class ReleaseTracker {
   lastError?: ReleaseError;
   /** Who opened the approval gate, and when. */
   approval?: ApprovalRecord;
+  /** A rollback: what it goes back to and how. */
+  rollback?: RollbackRecord;
   readonly steps: StepRecord[] = [];
   readonly compensations: CompensationRecord[] = [];
   readonly versionsPublished: Array<{ region: string; version: string }> = [];
@@ -126,6 +129,7 @@ export class ReleaseTracker {
       versionsLeftInPlace: status === 'Succeeded' || status === 'NoOp' ? [] : this.versionsPublished,
       ...(this.warnings.length ? { warnings: this.warnings } : {}),
       ...(this.approval ? { approval: this.approval } : {}),
+      ...(this.rollback ? { rollback: this.rollback } : {}),
       ...extra,
     };
   }

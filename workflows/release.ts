@@ -27,6 +27,7 @@ import {
 } from './definitions';
 import { FailureType, releaseFailure } from './failures';
 import { acquireFunctionLock } from './function-lock';
+import { runInstantRollback } from './instant-rollback';
 import { functionRef, inspectRegion, isLive, regionAction, type RegionInspection } from './preflight';
 import { ReleaseTracker } from './release-tracker';
 import { publishAndCheck, putCode, replicateRegion, type DeployContext, type RegionDeployment } from './replicate-region';
@@ -66,6 +67,7 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
 
   const kind = input.kind ?? 'release';
   showStarted(input, kind);
+  if (kind === 'rollback' && !input.aliasRollback) tracker.rollback = { to: input.rollbackTo ?? '', mode: 'redeploy' };
 
   try {
     await acquireFunctionLock({ namespace: input.namespace, functionName: input.functionName, kind });
@@ -75,7 +77,11 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
   }
 
   try {
-    const outcome = await forward.run(() => runRelease({ input, tracker, saga, approved: () => !!tracker.approval }));
+    const outcome = await forward.run(() =>
+      input.aliasRollback && patched(INSTANT_ROLLBACK_PATCH)
+        ? runInstantRollback(input, tracker, saga)
+        : runRelease({ input, tracker, saga, approved: () => !!tracker.approval }),
+    );
     return finish(outcome);
   } catch (err) {
     // A timed-out approval gate ends the release like an abort: nobody said go, so nothing stays.
@@ -114,6 +120,12 @@ function functionCreatedByRelease(action: RegionAction): boolean {
   if (action === 'override-by-copy') return !patched(OVERRIDE_ALIAS_UNDO_PATCH);
   return action === 'create-by-copy';
 }
+
+/**
+ * Patch id guarding the instant rollback (input.aliasRollback, which only newer clients send): the
+ * alias moves back to a version already holding the code, instead of a redeploy of the package.
+ */
+export const INSTANT_ROLLBACK_PATCH = 'instant-rollback';
 
 /**
  * Patch id guarding the approval gate's timeout: histories recorded before it waited for the approve
@@ -293,5 +305,9 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
   }
 
   const versions = regions.map((region) => `${region}:${tracker.region(region).version}`).join(', ');
+  if (input.kind === 'rollback') {
+    const to = input.rollbackTo ? ` (${input.rollbackTo})` : '';
+    return tracker.result('Succeeded', `rolled back ${input.namespace}/${input.functionName} to sha256 ${sha.slice(0, 12)}${to} by redeploying its package: ${versions}`);
+  }
   return tracker.result('Succeeded', `released sha256 ${sha.slice(0, 12)} to ${input.namespace}/${input.functionName}: ${versions}`);
 }

@@ -25,7 +25,7 @@ function statusStyle(status: string, style: Style): string {
 
 export function renderResult(result: ReleaseResult, style: Style): string[] {
   const lines = [
-    `${style.bold(`Release ${result.releaseId}`)} of ${result.namespace}/${result.functionName}: ${statusStyle(result.status, style)}`,
+    `${style.bold(`${result.rollback ? 'Rollback' : 'Release'} ${result.releaseId}`)} of ${result.namespace}/${result.functionName}: ${statusStyle(result.status, style)}`,
     `  ${oneLine(result.summary, 240)}`,
     `  package sha256 ${result.sha256}`,
     '',
