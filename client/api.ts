@@ -5,6 +5,7 @@
  */
 import {
   isGrpcDeadlineError,
+  WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -12,7 +13,7 @@ import {
   type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
 import { quoteLiteral } from './audit/visibility-query';
 import {
   abortSignal,
@@ -20,6 +21,7 @@ import {
   approveUpdate,
   functionLockId,
   progressQuery,
+  RELEASE_NEEDS_A_PERSON,
   releaseRegions,
   releaseWorkflowId,
   SA_CODE_SHA256,
@@ -111,7 +113,7 @@ async function findRunningReleases(
   return found;
 }
 
-/** What a release or its plan is about, for the Temporal UI's filters: function, regions, who, which code. */
+/** What a release is about, for the Temporal UI's filters: function, regions, who, which code. */
 function identifyingAttributes(input: ReleaseInput): SearchAttributePair[] {
   return [
     { key: SA_FUNCTION, value: input.functionName },
@@ -145,13 +147,17 @@ export async function startRelease(client: Client, input: ReleaseInput, options:
   return { workflowId, runId: handle.firstExecutionRunId };
 }
 
-/** Runs the read-only plan workflow: what the release would do in each region. Changes nothing. */
+/**
+ * Runs the read-only plan workflow: what the release would do in each region. Changes nothing. Filed
+ * as ReleaseKind = plan and without ScfFunction, so plans stay out of the function's list (and of
+ * `history`); its workflow id still names the function.
+ */
 export async function planRelease(client: Client, input: ReleaseInput, options: StartOptions = {}): Promise<ReleasePlan> {
   return client.workflow.execute('planReleaseWorkflow', {
-    workflowId: `plan/${input.namespace}/${input.functionName}/${input.releaseId}`,
+    workflowId: `plan/${input.namespace}/${input.functionName}/${input.releaseId}${input.aliasRollback ? '/alias' : ''}`,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     args: [input],
-    typedSearchAttributes: identifyingAttributes(input),
+    typedSearchAttributes: [...identifyingAttributes(input).filter((pair) => pair.key !== SA_FUNCTION), { key: SA_KIND, value: 'plan' }],
     staticSummary: `Plan for ${input.namespace}/${input.functionName} (${input.releaseId}), read-only`,
   });
 }
@@ -205,14 +211,27 @@ export async function getRelease(client: Client, workflowId: string): Promise<Re
     const result = (await client.workflow.getHandle(workflowId, runId).result()) as ReleaseResult;
     return { state: 'completed', workflowId, runId, result };
   }
-  const error = await client.workflow
+  const ended = await client.workflow
     .getHandle(workflowId, runId)
     .result()
     .then(
-      () => status.name,
-      (err: unknown) => causeMessage(err),
+      (): { error: string; result?: ReleaseResult } => ({ error: status.name }),
+      (err: unknown) => ({ error: causeMessage(err), result: releaseResultOf(err) }),
     );
+  if (ended.result) return { state: 'completed', workflowId, runId, result: ended.result };
+  const { error } = ended;
   return { state: 'failed', workflowId, runId, status: status.name, error };
+}
+
+/**
+ * The ReleaseResult a failed release workflow carries: a RollbackFailed release fails its workflow
+ * (RELEASE_NEEDS_A_PERSON, so the UI shows it red) with the whole result as the failure's details.
+ * Undefined for any other failure. Read it wherever a release's `result()` is awaited.
+ */
+export function releaseResultOf(err: unknown): ReleaseResult | undefined {
+  const cause = err instanceof WorkflowFailedError ? err.cause : err;
+  if (cause instanceof ApplicationFailure && cause.type === RELEASE_NEEDS_A_PERSON) return cause.details?.[0] as ReleaseResult | undefined;
+  return undefined;
 }
 
 /** Started, task scheduled, task started, task completed: a worker has run the workflow once. */
@@ -265,7 +284,10 @@ export async function* watchRelease(client: Client, workflowId: string): AsyncGe
     let settled: { ok: true; result: ReleaseResult } | { ok: false; error: unknown } | undefined;
     const settling = handle.result().then(
       (result: ReleaseResult) => (settled = { ok: true, result }),
-      (error: unknown) => (settled = { ok: false, error }),
+      (error: unknown) => {
+        const result = releaseResultOf(error);
+        settled = result ? { ok: true, result } : { ok: false, error };
+      },
     );
     while (!settled) {
       // A query of an ended run needs a worker to replay it: once the result is in, stop waiting for it.
@@ -289,7 +311,9 @@ export async function* watchRelease(client: Client, workflowId: string): AsyncGe
       continue;
     }
     let view: ReleaseView;
-    if (status.name === 'COMPLETED' && outcome.ok) view = { state: 'completed', workflowId, runId, result: outcome.result };
+    if (outcome.ok && (status.name === 'COMPLETED' || outcome.result.status === 'RollbackFailed')) {
+      view = { state: 'completed', workflowId, runId, result: outcome.result };
+    }
     else if (status.name !== 'COMPLETED' && !outcome.ok) {
       view = { state: 'failed', workflowId, runId, status: status.name, error: causeMessage(outcome.error) };
     } else view = await getRelease(client, workflowId); // the wait and the newest run disagree: read the run itself

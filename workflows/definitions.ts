@@ -70,6 +70,13 @@ export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; type: 'Keyword' | 
 
 export type ReleaseKind = 'release' | 'sync' | 'rollback';
 
+/**
+ * The ApplicationFailure type a release ends with when it is RollbackFailed (a person must act): the
+ * workflow fails, so the Temporal UI's list shows it red without a filter; details[0] is the whole
+ * ReleaseResult, which the client reads as it reads a completed release's (client/api.ts releaseResultOf).
+ */
+export const RELEASE_NEEDS_A_PERSON = 'ReleaseRollbackFailed';
+
 export type ReleaseStatus = 'Running' | 'Succeeded' | 'NoOp' | 'RolledBack' | 'RollbackFailed' | 'Aborted';
 
 // ---------------------------------------------------------------------------------------------

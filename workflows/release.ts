@@ -18,6 +18,7 @@ import {
   approveSignal,
   approveUpdate,
   progressQuery,
+  RELEASE_NEEDS_A_PERSON,
   releaseRegions,
   type ApprovalRecord,
   type ReleaseError,
@@ -178,9 +179,19 @@ function refuseApproval(input: ReleaseInput, tracker: ReleaseTracker, by: string
   }
 }
 
+/**
+ * Patch id guarding how a RollbackFailed release ends: histories recorded before it completed the
+ * workflow (green in the UI's list); with it the workflow fails with RELEASE_NEEDS_A_PERSON carrying
+ * the result, so a release a person must fix shows as failed at a glance.
+ */
+export const ROLLBACK_FAILED_FAILS_PATCH = 'rollback-failed-fails-workflow';
+
 function finish(result: ReleaseResult): ReleaseResult {
   const primary = result.regions[0];
   showEnded(result.status, result.summary, result.status === 'Succeeded' ? primary?.version : undefined);
+  if (result.status === 'RollbackFailed' && patched(ROLLBACK_FAILED_FAILS_PATCH)) {
+    throw ApplicationFailure.create({ type: RELEASE_NEEDS_A_PERSON, message: result.summary, nonRetryable: true, details: [result] });
+  }
   return result;
 }
 
