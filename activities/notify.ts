@@ -190,3 +190,9 @@ export function parseNotifyChannels(text: string | undefined): Record<string, No
   }
   return channels;
 }
+
+/** The worker's notification settings, read once at start: channels, and the hosts their URLs may be on. */
+export function loadNotifyConfig(env: NodeJS.ProcessEnv): { channels: Record<string, NotifyChannel>; hosts: string[] } {
+  const hosts = (env.SCF_NOTIFY_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  return { channels: parseNotifyChannels(env.SCF_NOTIFY_CHANNELS), hosts };
+}

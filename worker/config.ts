@@ -21,6 +21,7 @@ import type { Duration } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { LogLevel, NativeConnectionOptions } from '@temporalio/worker';
 import { loadScfConfig, type ScfConfig } from '../activities/config';
+import { loadNotifyConfig } from '../activities/notify';
 import { checkDuration } from '../workflows/durations';
 import { TASK_QUEUE } from '../workflows/definitions';
 
@@ -34,6 +35,8 @@ export interface WorkerConfig {
   /** In-flight activities' time to finish on shutdown. */
   shutdownGraceTime: Duration;
   scf: ScfConfig;
+  /** Notification channels (SCF_NOTIFY_CHANNELS, JSON) and the hosts their URLs may be on (SCF_NOTIFY_HOSTS). */
+  notify: ReturnType<typeof loadNotifyConfig>;
 }
 
 const LOG_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
@@ -66,6 +69,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     ...(workflowBundlePath ? { workflowBundlePath } : {}),
     shutdownGraceTime: parseGraceTime(env.SCF_RELEASE_SHUTDOWN_GRACE_TIME),
     scf: loadScfConfig(env),
+    notify: loadNotifyConfig(env),
   };
 }
 

@@ -122,3 +122,15 @@ export const check = withSummaries(proxyActivities<ScfActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 },
   cancellationType: 'TRY_CANCEL',
 }));
+
+/**
+ * notify: one POST per channel to a webhook outside our control. The activity never fails on a
+ * refused or broken webhook (it returns a record with the error), so the retries only cover a lost
+ * worker: 2 attempts, 30 s each, no heartbeat (a POST has a 10 s timeout). A notification must never
+ * hold up or fail a release for long. TRY_CANCEL: nothing to undo.
+ */
+export const notification = withSummaries(proxyActivities<ScfActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1s', maximumAttempts: 2 },
+  cancellationType: 'TRY_CANCEL',
+}));

@@ -28,6 +28,7 @@ const STEP: Partial<Record<keyof ScfActivities, string>> = {
   listFunctions: 'list-functions',
   snapshotCode: 'snapshot-code',
   restoreCode: 'restore-code',
+  notify: 'notify',
 };
 
 interface SummaryInput {

@@ -6,6 +6,7 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AliasWeight, CodePackage, FunctionRef, InvokeOutcome } from '../activities/contract';
+import type { NotificationRecord, NotifyEvent } from '../activities/notify';
 
 /** The task queue that hosts the workflows and most activities. */
 export const TASK_QUEUE = 'scf-release';
@@ -147,6 +148,14 @@ export interface ReleaseInput {
    * checks each version still holds that code before anything moves.
    */
   aliasRollback?: AliasRollback;
+  /** Who is told about which events (channel names the worker's SCF_NOTIFY_CHANNELS resolves). */
+  notify?: NotifyRule[];
+}
+
+/** One manifest `notify` entry: the worker's channel and the events it gets. */
+export interface NotifyRule {
+  channel: string;
+  events: NotifyEvent[];
 }
 
 export interface AliasRollback {
@@ -270,6 +279,8 @@ export interface ReleaseResult {
   approval?: ApprovalRecord;
   /** Set on a rollback: what it went back to and how (an alias move, or a redeploy of the package). */
   rollback?: RollbackRecord;
+  /** Every notification sent (manifest `notify`), failed ones with their error: they never fail a release. */
+  notifications?: NotificationRecord[];
 }
 
 /** What `--plan` prints: per region what the release would do, computed by read-only calls. */

@@ -4,6 +4,7 @@
  */
 import { setCurrentDetails } from '@temporalio/workflow';
 import type { AliasInfo } from '../activities/contract';
+import type { NotificationRecord } from '../activities/notify';
 import {
   releaseRegions,
   type ApprovalRecord,
@@ -30,6 +31,8 @@ export class ReleaseTracker {
   approval?: ApprovalRecord;
   /** A rollback: what it goes back to and how. */
   rollback?: RollbackRecord;
+  /** Notifications sent so far (manifest `notify`). */
+  readonly notifications: NotificationRecord[] = [];
   readonly steps: StepRecord[] = [];
   readonly compensations: CompensationRecord[] = [];
   readonly versionsPublished: Array<{ region: string; version: string }> = [];
@@ -169,6 +172,7 @@ export class ReleaseTracker {
       ...(this.warnings.length ? { warnings: this.warnings } : {}),
       ...(this.approval ? { approval: this.approval } : {}),
       ...(this.rollback ? { rollback: this.rollback } : {}),
+      ...(this.notifications.length ? { notifications: this.notifications } : {}),
       ...extra,
     };
   }

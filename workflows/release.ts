@@ -29,6 +29,7 @@ import {
 import { FailureType, releaseFailure } from './failures';
 import { acquireFunctionLock } from './function-lock';
 import { runInstantRollback } from './instant-rollback';
+import { EVENT_OF_STATUS, notifyEvent } from './notifications';
 import { functionRef, inspectRegion, isLive, regionAction, type RegionInspection } from './preflight';
 import { ReleaseTracker } from './release-tracker';
 import { publishAndCheck, putCode, replicateRegion, type DeployContext, type RegionDeployment } from './replicate-region';
@@ -74,16 +75,17 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
     await acquireFunctionLock({ namespace: input.namespace, functionName: input.functionName, kind });
   } catch (err) {
     const error = tracker.noteError(err);
-    return finish(tracker.result('Aborted', `refused: ${error.message}`, { error }));
+    return await finish(tracker, input, tracker.result('Aborted', `refused: ${error.message}`, { error }));
   }
 
+  tracker.notifications.push(...(await notifyEvent(input, 'started', `${kind} of ${input.namespace}/${input.functionName} to ${releaseRegions(input).join(', ')} by ${input.startedBy}`)));
   try {
     const outcome = await forward.run(() =>
       input.aliasRollback && patched(INSTANT_ROLLBACK_PATCH)
         ? runInstantRollback(input, tracker, saga)
         : runRelease({ input, tracker, saga, approved: () => !!tracker.approval }),
     );
-    return finish(outcome);
+    return await finish(tracker, input, outcome);
   } catch (err) {
     // A timed-out approval gate ends the release like an abort: nobody said go, so nothing stays.
     const aborted = isCancellation(err) || isApprovalTimeout(err);
@@ -99,12 +101,12 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
     const undone = `${tracker.compensations.length} compensation(s) run`;
     if (manualActions.length > 0) {
       const manualAction = manualActions.join('; ');
-      return finish(
+      return await finish(tracker, input, 
         tracker.result('RollbackFailed', `rollback failed after ${error.type}: ${manualActions.length} compensation(s) failed; a person must: ${manualAction}`, { error, manualAction }),
       );
     }
-    if (aborted) return finish(tracker.result('Aborted', `${error.message}; ${undone}`, { error }));
-    return finish(tracker.result('RolledBack', `rolled back after ${error.type}: ${error.message}; ${undone}`, { error }));
+    if (aborted) return await finish(tracker, input, tracker.result('Aborted', `${error.message}; ${undone}`, { error }));
+    return await finish(tracker, input, tracker.result('RolledBack', `rolled back after ${error.type}: ${error.message}; ${undone}`, { error }));
   }
 }
 
@@ -186,9 +188,11 @@ function refuseApproval(input: ReleaseInput, tracker: ReleaseTracker, by: string
  */
 export const ROLLBACK_FAILED_FAILS_PATCH = 'rollback-failed-fails-workflow';
 
-function finish(result: ReleaseResult): ReleaseResult {
+async function finish(tracker: ReleaseTracker, input: ReleaseInput, result: ReleaseResult): Promise<ReleaseResult> {
   const primary = result.regions[0];
   showEnded(result.status, result.summary, result.status === 'Succeeded' ? primary?.version : undefined);
+  const sent = await notifyEvent(input, EVENT_OF_STATUS[result.status], result.summary, result.status);
+  if (sent.length) result.notifications = [...tracker.notifications, ...sent];
   if (result.status === 'RollbackFailed' && patched(ROLLBACK_FAILED_FAILS_PATCH)) {
     throw ApplicationFailure.create({ type: RELEASE_NEEDS_A_PERSON, message: result.summary, nonRetryable: true, details: [result] });
   }
@@ -286,6 +290,9 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
   if (input.alias) {
     if (input.alias.requireApproval) {
       tracker.phase = 'AwaitingApproval';
+      const seconds = input.alias.approvalTimeoutSeconds ?? APPROVAL_TIMEOUT_DEFAULT_SECONDS;
+      const waiting = `waits for approval (within ${formatDurationMs(seconds * 1000)}): scf-release approve ${input.releaseId}`;
+      tracker.notifications.push(...(await notifyEvent(input, 'awaiting-approval', waiting)));
       await tracker.step('approval', 'all', () => awaitApproval(input, tracker, approved));
     }
     tracker.phase = 'ShiftingTraffic';

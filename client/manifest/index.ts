@@ -177,6 +177,7 @@ export async function buildRelease(options: BuildOptions): Promise<BuiltRelease>
     ...(manifest.alias && { alias: manifest.alias }),
     ...(manifest.override && { overrideExisting: true }),
     ...(manifest.regionConcurrency !== undefined && { regionConcurrency: manifest.regionConcurrency }),
+    ...(manifest.notify?.length && { notify: manifest.notify }),
     startedBy: options.startedBy ?? defaultStartedBy(),
   };
   const tooBig = inputSizeIssues(input);

@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { createActivities, createDefaultActivityDeps } from '../../activities';
+import { createActivities, createDefaultActivityDeps, type ActivityDeps } from '../../activities';
 import { loadScfConfig } from '../../activities/config';
 import type { CodePackage, ScfActivities } from '../../activities/contract';
 import { createZip, DEFAULT_CREDENTIALS, startSimulator, type Delays, type RunningSimulator } from '../../simulator';
@@ -39,6 +39,8 @@ export interface ScfWorldOptions {
   worker?: boolean;
   /** Where the activities' pino log goes, at debug level; default: nowhere (LOG_LEVEL to see it). */
   logStream?: pino.DestinationStream;
+  /** Notification channels for the worker's notify activity (loopback receivers as trusted hosts). */
+  notify?: ActivityDeps['notify'];
 }
 
 export interface ScfWorld {
@@ -64,11 +66,12 @@ export async function startScfWorld(env: TestWorkflowEnvironment, options: ScfWo
   // Packages are written to `dir` (makePackage): the one directory the worker may read them from.
   const config = loadScfConfig({ SCF_ENDPOINT: sim.url, SCF_CREDENTIALS: 'env', SCF_ARTIFACT_DIR: path.join(dir, 'artifacts'), SCF_PACKAGE_DIR: dir });
   const logger = options.logStream ? pino({ level: 'debug' }, options.logStream) : pino({ level: process.env.LOG_LEVEL ?? 'silent' });
-  const activities = createActivities(
-    createDefaultActivityDeps(config, logger, {
+  const activities = createActivities({
+    ...createDefaultActivityDeps(config, logger, {
       credential: { secretId: DEFAULT_CREDENTIALS.secretId, secretKey: DEFAULT_CREDENTIALS.secretKey },
     }),
-  );
+    ...(options.notify ? { notify: options.notify } : {}),
+  });
   const taskQueue = options.taskQueue ?? uniqueTaskQueue('scf-world');
 
   let generation = 0;
