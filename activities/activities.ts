@@ -5,6 +5,7 @@
  *   InvalidPackage, WaitForActiveTimeout, FunctionCreateFailed/FunctionUpdateFailed/FunctionPublishFailed/
  *   FunctionDeleteFailed, SnapshotDigestMismatch, SnapshotMissing, DownloadFailed, InvalidAliasWeight.
  */
+import { sendNotifications, type NotificationRecord, type NotifyChannel, type NotifyInput } from './notify';
 import { promises as fs } from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
@@ -67,6 +68,8 @@ export interface ActivityDeps {
   };
   /** Where verifyCase and checkVerification read `${env:SCF_EVENT_...}` references; default the worker's process.env. */
   eventEnv?: Readonly<Record<string, string | undefined>>;
+  /** Notification channels (SCF_NOTIFY_CHANNELS) and the hosts they may be on (SCF_NOTIFY_HOSTS). */
+  notify?: { channels: Readonly<Record<string, NotifyChannel>>; hosts?: readonly string[]; trustedHosts?: readonly string[] };
   /** waitForActive's polling: first delay, cap, growth (defaults 250 ms, 2500 ms, 1.6). */
   waitPolicy?: { initialMs?: number; maxMs?: number; factor?: number };
 }
@@ -157,6 +160,8 @@ export function createActivities(deps: ActivityDeps) {
   });
   // GetFunctionAddress's Url: only COS (over http too: the seed page's example is http://), or the simulator.
   const codeUrlPolicy = new FetchPolicy({ hosts: COS_HOST_PATTERNS, listName: 'the COS domains', allowHttp: true, trustedHosts, lookup: deps.packages?.lookup });
+  // Webhooks: only SCF_NOTIFY_HOSTS over https; loopback only as an explicit trusted host (tests).
+  const notifyPolicy = new FetchPolicy({ hosts: deps.notify?.hosts ?? [], listName: 'SCF_NOTIFY_HOSTS', trustedHosts: deps.notify?.trustedHosts ?? [], lookup: deps.packages?.lookup });
   const wait = { initialMs: 250, maxMs: 2500, factor: 1.6, ...deps.waitPolicy };
   const t = (fn: FunctionRef, qualifier?: string) => ({ region: fn.region, namespace: fn.namespace, functionName: fn.functionName, qualifier });
   const eventEnv = deps.eventEnv ?? process.env;
@@ -716,6 +721,20 @@ export function createActivities(deps: ActivityDeps) {
 
     ...createTriggerActivities({ gw, logger: deps.logger }),
     ...createMonitorActivities({ monitor: deps.monitor }),
+    /** One POST per channel; a failure is logged (warn, `notificationFailed`) and returned as a record, never thrown. */
+    async notify(input: NotifyInput): Promise<NotificationRecord[]> {
+      return sendNotifications(
+        {
+          channels: deps.notify?.channels ?? {},
+          policy: notifyPolicy,
+          onResult: (record) =>
+            record.ok
+              ? deps.logger.info({ notification: record }, 'notification sent')
+              : deps.logger.warn({ notification: record, notificationFailed: 1 }, 'notification failed'),
+        },
+        input,
+      );
+    },
   } satisfies ScfActivities;
 
   return activities;

@@ -5,6 +5,7 @@
  *
  * Every input is plain JSON (it is recorded in workflow history): no secrets, no code bytes.
  */
+import type { NotificationRecord, NotifyInput } from './notify';
 import type { VerificationCase } from '../workflows/definitions';
 import type { TriggerActivities } from './trigger-contract';
 import type { MonitorActivities } from './monitor-contract';
@@ -233,6 +234,8 @@ export interface FunctionSummary {
  * runs twice. Every failure is an ApplicationFailure whose `type` is the Tencent error code.
  */
 export interface ScfActivities extends TriggerActivities, MonitorActivities {
+  /** Sends a release event to the manifest's channels (activities/notify.ts); never fails, each outcome is a record. */
+  notify(input: NotifyInput): Promise<NotificationRecord[]>;
   getFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<FunctionInfo>;
   waitForActive(input: WaitForActiveInput): Promise<FunctionInfo>;
   updateFunctionCode(input: UpdateCodeInput): Promise<{ requestId: string }>;

@@ -3,16 +3,26 @@
  * Workflows are started by name (their code lives on the worker), so this module carries no
  * workflow code, only the shared definitions.
  */
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
+import {
+  isGrpcDeadlineError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
 import { quoteLiteral } from './audit/visibility-query';
 import { formatDurationMs } from '../workflows/durations';
 import {
   abortSignal,
   abortUpdate,
-  approveSignal,
+  approveUpdate,
   functionLockId,
   progressQuery,
+  RELEASE_NEEDS_A_PERSON,
   releaseRegions,
   releaseWorkflowId,
   SA_CODE_SHA256,
@@ -23,6 +33,7 @@ import {
   SA_STARTED_BY,
   SA_STATUS,
   TASK_QUEUE,
+  type ApprovalRecord,
   type ReleaseInput,
   type ReleasePhase,
   type ReleasePlan,
@@ -103,7 +114,7 @@ async function findRunningReleases(
   return found;
 }
 
-/** What a release or its plan is about, for the Temporal UI's filters: function, regions, who, which code. */
+/** What a release is about, for the Temporal UI's filters: function, regions, who, which code. */
 function identifyingAttributes(input: ReleaseInput): SearchAttributePair[] {
   return [
     { key: SA_FUNCTION, value: input.functionName },
@@ -137,13 +148,17 @@ export async function startRelease(client: Client, input: ReleaseInput, options:
   return { workflowId, runId: handle.firstExecutionRunId };
 }
 
-/** Runs the read-only plan workflow: what the release would do in each region. Changes nothing. */
+/**
+ * Runs the read-only plan workflow: what the release would do in each region. Changes nothing. Filed
+ * as ReleaseKind = plan and without ScfFunction, so plans stay out of the function's list (and of
+ * `history`); its workflow id still names the function.
+ */
 export async function planRelease(client: Client, input: ReleaseInput, options: StartOptions = {}): Promise<ReleasePlan> {
   return client.workflow.execute('planReleaseWorkflow', {
-    workflowId: `plan/${input.namespace}/${input.functionName}/${input.releaseId}`,
+    workflowId: `plan/${input.namespace}/${input.functionName}/${input.releaseId}${input.aliasRollback ? '/alias' : ''}`,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     args: [input],
-    typedSearchAttributes: identifyingAttributes(input),
+    typedSearchAttributes: [...identifyingAttributes(input).filter((pair) => pair.key !== SA_FUNCTION), { key: SA_KIND, value: 'plan' }],
     staticSummary: `Plan for ${input.namespace}/${input.functionName} (${input.releaseId}), read-only`,
   });
 }
@@ -197,14 +212,27 @@ export async function getRelease(client: Client, workflowId: string): Promise<Re
     const result = (await client.workflow.getHandle(workflowId, runId).result()) as ReleaseResult;
     return { state: 'completed', workflowId, runId, result };
   }
-  const error = await client.workflow
+  const ended = await client.workflow
     .getHandle(workflowId, runId)
     .result()
     .then(
-      () => status.name,
-      (err: unknown) => causeMessage(err),
+      (): { error: string; result?: ReleaseResult } => ({ error: status.name }),
+      (err: unknown) => ({ error: causeMessage(err), result: releaseResultOf(err) }),
     );
+  if (ended.result) return { state: 'completed', workflowId, runId, result: ended.result };
+  const { error } = ended;
   return { state: 'failed', workflowId, runId, status: status.name, error };
+}
+
+/**
+ * The ReleaseResult a failed release workflow carries: a RollbackFailed release fails its workflow
+ * (RELEASE_NEEDS_A_PERSON, so the UI shows it red) with the whole result as the failure's details.
+ * Undefined for any other failure. Read it wherever a release's `result()` is awaited.
+ */
+export function releaseResultOf(err: unknown): ReleaseResult | undefined {
+  const cause = err instanceof WorkflowFailedError ? err.cause : err;
+  if (cause instanceof ApplicationFailure && cause.type === RELEASE_NEEDS_A_PERSON) return cause.details?.[0] as ReleaseResult | undefined;
+  return undefined;
 }
 
 /** Started, task scheduled, task started, task completed: a worker has run the workflow once. */
@@ -257,7 +285,10 @@ export async function* watchRelease(client: Client, workflowId: string): AsyncGe
     let settled: { ok: true; result: ReleaseResult } | { ok: false; error: unknown } | undefined;
     const settling = handle.result().then(
       (result: ReleaseResult) => (settled = { ok: true, result }),
-      (error: unknown) => (settled = { ok: false, error }),
+      (error: unknown) => {
+        const result = releaseResultOf(error);
+        settled = result ? { ok: true, result } : { ok: false, error };
+      },
     );
     while (!settled) {
       // A query of an ended run needs a worker to replay it: once the result is in, stop waiting for it.
@@ -281,7 +312,9 @@ export async function* watchRelease(client: Client, workflowId: string): AsyncGe
       continue;
     }
     let view: ReleaseView;
-    if (status.name === 'COMPLETED' && outcome.ok) view = { state: 'completed', workflowId, runId, result: outcome.result };
+    if (outcome.ok && (status.name === 'COMPLETED' || outcome.result.status === 'RollbackFailed')) {
+      view = { state: 'completed', workflowId, runId, result: outcome.result };
+    }
     else if (status.name !== 'COMPLETED' && !outcome.ok) {
       view = { state: 'failed', workflowId, runId, status: status.name, error: causeMessage(outcome.error) };
     } else view = await getRelease(client, workflowId); // the wait and the newest run disagree: read the run itself
@@ -370,15 +403,49 @@ export async function abortRelease(
   }
 }
 
-/** Lets a release waiting at its approval gate move traffic. */
-export async function approveRelease(client: Client, workflowId: string, by: string): Promise<void> {
-  await client.workflow.getHandle(workflowId).signal(approveSignal, { by });
+/** The release refused the approval (its validator's reason): no gate waits, or it was already approved. */
+export class ApprovalRefusedError extends Error {
+  override name = 'ApprovalRefusedError';
+}
+
+/** No answer to the approval within the deadline: no worker ran the update (is one polling?). */
+export class ApprovalDeadlineError extends Error {
+  override name = 'ApprovalDeadlineError';
+}
+
+/** How long `approveRelease` waits for the release to answer by default. */
+export const APPROVE_DEADLINE_MS = 30_000;
+
+/**
+ * Opens a release's approval gate (the approve update): answers who approved and when, or throws
+ * ApprovalRefusedError with the release's reason, or ApprovalDeadlineError when nothing answered
+ * within `deadlineMs` (nothing was approved then, as far as the caller knows: check `status`).
+ */
+export async function approveRelease(
+  client: Client,
+  workflowId: string,
+  by: string,
+  options: { deadlineMs?: number } = {},
+): Promise<ApprovalRecord> {
+  const deadlineMs = options.deadlineMs ?? APPROVE_DEADLINE_MS;
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    return await client.connection.withDeadline(Date.now() + deadlineMs, () => handle.executeUpdate(approveUpdate, { args: [{ by }] }));
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new ApprovalRefusedError(causeMessage(err.cause ?? err));
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
+      throw new ApprovalDeadlineError(`${workflowId} did not answer the approval within ${Math.round(deadlineMs / 1000)}s`);
+    }
+    throw err;
+  }
 }
 
 /** An earlier successful release, with the input it ran with: what a rollback brings back. */
 export interface RollbackTarget {
   workflowId: string;
   input: ReleaseInput;
+  /** Its result: per region the version (and alias) it left, which an instant rollback goes back to. */
+  result: ReleaseResult;
 }
 
 /**
@@ -425,7 +492,8 @@ export async function findRollbackTarget(
   if (input.functionName !== ref.functionName || input.namespace !== namespace) {
     throw new ReleaseNotFoundError(`${workflowId} released ${input.namespace}/${input.functionName}, not ${namespace}/${ref.functionName}`);
   }
-  return { workflowId, input };
+  const result = (await client.workflow.getHandle(workflowId).result()) as ReleaseResult;
+  return { workflowId, input, result };
 }
 
 /** The input a release workflow was started with, from its history's first event. */
@@ -439,9 +507,9 @@ export async function releaseInputOf(client: Client, workflowId: string): Promis
 /** A release that brings back `target`'s package, regions, verification and alias, filed as a rollback. */
 export function rollbackInput(
   target: RollbackTarget,
-  options: { releaseId: string; startedBy: string; allAtOnce?: boolean },
+  options: { releaseId: string; startedBy: string; allAtOnce?: boolean; regions?: string[] },
 ): ReleaseInput {
-  const { input } = target;
+  const input = { ...target.input, ...regionSubset(target.input, options.regions) };
   return {
     ...input,
     releaseId: options.releaseId,
@@ -454,3 +522,32 @@ export function rollbackInput(
 }
 
 export { abortFleet, findFleetRollbackTargets, fleetReport, followFleet, planFleet, startFleet, type FleetEvent, type StartedFleet } from './fleet-api';
+/**
+ * The release's regions narrowed to `only` (in release order; the first becomes the primary), or
+ * unchanged without `only`. Refuses a region the release did not touch.
+ */
+function regionSubset(input: ReleaseInput, only: string[] | undefined): Pick<ReleaseInput, 'primaryRegion' | 'regions'> {
+  if (!only?.length) return { primaryRegion: input.primaryRegion, regions: input.regions };
+  const all = releaseRegions(input);
+  const unknown = only.filter((r) => !all.includes(r));
+  if (unknown.length) throw new ReleaseNotFoundError(`${unknown.join(', ')}: not among the regions of ${input.releaseId} (${all.join(', ')})`);
+  const [primaryRegion, ...regions] = all.filter((r) => only.includes(r));
+  return { primaryRegion: primaryRegion!, regions };
+}
+
+/**
+ * The instant form of a rollback built by rollbackInput: the alias goes back, per region, to the
+ * version the target release left it on (its result). Undefined when the target moved no alias, or
+ * left no version in one of the regions: then only a redeploy brings the code back.
+ */
+export function instantRollbackInput(target: RollbackTarget, redeploy: ReleaseInput): ReleaseInput | undefined {
+  const alias = target.input.alias?.name;
+  if (!alias) return undefined;
+  const versions = releaseRegions(redeploy).map((region) => {
+    const r = target.result.regions.find((x) => x.region === region);
+    const version = r?.alias?.name === alias && r.alias.additionalVersionWeights.length === 0 ? r.alias.functionVersion : r?.version;
+    return { region, version };
+  });
+  if (versions.some((v) => !v.version || v.version === '$LATEST')) return undefined;
+  return { ...redeploy, aliasRollback: { alias, versions: versions as Array<{ region: string; version: string }> } };
+}

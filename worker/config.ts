@@ -27,6 +27,7 @@ import type { Duration } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { LogLevel, NativeConnectionOptions } from '@temporalio/worker';
 import { loadScfConfig, type ScfConfig } from '../activities/config';
+import { loadNotifyConfig } from '../activities/notify';
 import { checkDuration } from '../workflows/durations';
 import { TASK_QUEUE } from '../workflows/definitions';
 import { splitHostPort } from './listen-address';
@@ -45,6 +46,8 @@ export interface WorkerConfig {
   /** `host:port` of /healthz and /readyz; undefined = no health endpoint. */
   healthAddress?: string;
   scf: ScfConfig;
+  /** Notification channels (SCF_NOTIFY_CHANNELS, JSON) and the hosts their URLs may be on (SCF_NOTIFY_HOSTS). */
+  notify: ReturnType<typeof loadNotifyConfig>;
 }
 
 const LOG_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
@@ -79,6 +82,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     ...listenAddress('SCF_RELEASE_METRICS_ADDRESS', 'metricsAddress', env),
     ...listenAddress('SCF_RELEASE_HEALTH_ADDRESS', 'healthAddress', env),
     scf: loadScfConfig(env),
+    notify: loadNotifyConfig(env),
   };
 }
 

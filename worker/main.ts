@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   logger.info(describeWorkerConfig(config), 'starting the scf-release worker');
   const tracing = startTracing('scf-release-worker');
 
-  const activities = createActivities(createDefaultActivityDeps(config.scf, logger.child({ component: 'activities' })));
+  const activities = createActivities({ ...createDefaultActivityDeps(config.scf, logger.child({ component: 'activities' })), notify: config.notify });
   const connection = await NativeConnection.connect(config.connection);
   const worker = await createReleaseWorker({
     connection,

@@ -6,6 +6,7 @@
  */
 import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { ScfActivities } from '../activities/contract';
+import { withSummaries } from './activity-summaries';
 
 /** How long waitForActive polls before it gives up non-retryably (`WaitForActiveTimeout`). */
 export const WAIT_FOR_ACTIVE_MS = 5 * 60_000;
@@ -33,12 +34,12 @@ export const HEARTBEAT_TIMEOUT = '20s';
  *   ended before it compensates, so an undo never races the change it undoes (the activity lets a
  *   request already sent finish: activities/scf-client.ts MUTATING_ACTIONS).
  */
-export const mutation = proxyActivities<ScfActivities>({
+export const mutation = withSummaries(proxyActivities<ScfActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '500ms', backoffCoefficient: 1.5, maximumInterval: '10s', maximumAttempts: 12 },
   cancellationType: 'WAIT_CANCELLATION_COMPLETED',
-});
+}));
 
 /**
  * Waiting for a function or version to become Active. The activity polls GetFunction itself (with
@@ -50,12 +51,12 @@ export const mutation = proxyActivities<ScfActivities>({
  * quickly, so another worker resumes the wait within seconds.
  * TRY_CANCEL: waiting changes nothing, so an abort need not wait for it.
  */
-export const waiting = proxyActivities<ScfActivities>({
+export const waiting = withSummaries(proxyActivities<ScfActivities>({
   startToCloseTimeout: WAIT_FOR_ACTIVE_MS + 60_000,
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
   cancellationType: 'TRY_CANCEL',
-});
+}));
 
 /**
  * Reads (GetFunction, GetFunctionAddress, GetAlias, ListVersions, SnapshotCode). Reads are free to
@@ -63,12 +64,12 @@ export const waiting = proxyActivities<ScfActivities>({
  * errors. startToClose 2 min because SnapshotCode downloads the current code zip into the store;
  * the heartbeat timeout notices a dead worker long before that.
  */
-export const read = proxyActivities<ScfActivities>({
+export const read = withSummaries(proxyActivities<ScfActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 8 },
   cancellationType: 'TRY_CANCEL',
-});
+}));
 
 /**
  * Verification: verifyCase (and, for histories recorded before `verify-in-activity`, invokeFunction).
@@ -79,12 +80,12 @@ export const read = proxyActivities<ScfActivities>({
  * pattern size: activities/verification-rules.ts), so verifyCase needs no profile of its own. The
  * heartbeat timeout notices a dead worker mid-invoke long before startToClose.
  */
-export const invoke = proxyActivities<ScfActivities>({
+export const invoke = withSummaries(proxyActivities<ScfActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
   cancellationType: 'TRY_CANCEL',
-});
+}));
 
 /**
  * Compensations (RestoreCode, UpdateAlias back, DeleteAlias, DeleteFunction, and their waits). They
@@ -95,20 +96,20 @@ export const invoke = proxyActivities<ScfActivities>({
  */
 const COMPENSATION_RETRY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 };
 
-export const compensation = proxyActivities<ScfActivities>({
+export const compensation = withSummaries(proxyActivities<ScfActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: COMPENSATION_RETRY,
   cancellationType: 'WAIT_CANCELLATION_COMPLETED',
-});
+}));
 
 /** A compensation's wait for Active: the compensation retry policy with the waiting profile's timeouts. */
-export const compensationWait = proxyActivities<ScfActivities>({
+export const compensationWait = withSummaries(proxyActivities<ScfActivities>({
   startToCloseTimeout: WAIT_FOR_ACTIVE_MS + 60_000,
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: COMPENSATION_RETRY,
   cancellationType: 'WAIT_CANCELLATION_COMPLETED',
-});
+}));
 
 /**
  * checkVerification: the worker's own checks of the cases (patterns, `${env:...}` references), no
@@ -116,8 +117,20 @@ export const compensationWait = proxyActivities<ScfActivities>({
  * worker lost mid-check is replaced as fast as a heartbeat timeout would notice it, so it needs no
  * heartbeat. A refusal is non-retryable; the 3 attempts only cover a lost worker.
  */
-export const check = proxyActivities<ScfActivities>({
+export const check = withSummaries(proxyActivities<ScfActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 },
   cancellationType: 'TRY_CANCEL',
-});
+}));
+
+/**
+ * notify: one POST per channel to a webhook outside our control. The activity never fails on a
+ * refused or broken webhook (it returns a record with the error), so the retries only cover a lost
+ * worker: 2 attempts, 30 s each, no heartbeat (a POST has a 10 s timeout). A notification must never
+ * hold up or fail a release for long. TRY_CANCEL: nothing to undo.
+ */
+export const notification = withSummaries(proxyActivities<ScfActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1s', maximumAttempts: 2 },
+  cancellationType: 'TRY_CANCEL',
+}));

@@ -8,6 +8,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AliasWeight, CodePackage, FunctionRef, InvokeOutcome } from '../activities/contract';
 import type { ReplicateTriggersOption, TriggerReplication } from './trigger-plan';
 import type { GateRecord, MetricsGate } from './metrics-gate';
+import type { NotificationRecord, NotifyEvent } from '../activities/notify';
 
 /** The task queue that hosts the workflows and most activities. */
 export const TASK_QUEUE = 'scf-release';
@@ -74,6 +75,13 @@ export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; type: 'Keyword' | 
 );
 
 export type ReleaseKind = 'release' | 'sync' | 'rollback' | 'fleet';
+
+/**
+ * The ApplicationFailure type a release ends with when it is RollbackFailed (a person must act): the
+ * workflow fails, so the Temporal UI's list shows it red without a filter; details[0] is the whole
+ * ReleaseResult, which the client reads as it reads a completed release's (client/api.ts releaseResultOf).
+ */
+export const RELEASE_NEEDS_A_PERSON = 'ReleaseRollbackFailed';
 
 export type ReleaseStatus = 'Running' | 'Succeeded' | 'NoOp' | 'RolledBack' | 'RollbackFailed' | 'Aborted';
 
@@ -142,6 +150,50 @@ export interface ReleaseInput {
   kind?: Extract<ReleaseKind, 'release' | 'rollback'>;
   /** For a rollback: the workflow id of the earlier release whose package it brings back. */
   rollbackTo?: string;
+  /**
+   * An instant rollback (kind `rollback`): instead of redeploying `pkg`, point `alias` in each region
+   * back at the version that already holds `pkg.sha256` (the one the earlier release left it on), one
+   * UpdateAlias per region, verified and baked as `verification` and `alias.steps` say. The workflow
+   * checks each version still holds that code before anything moves.
+   */
+  aliasRollback?: AliasRollback;
+  /** Who is told about which events (channel names the worker's SCF_NOTIFY_CHANNELS resolves). */
+  notify?: NotifyRule[];
+}
+
+/** One manifest `notify` entry: the worker's channel and the events it gets. */
+export interface NotifyRule {
+  channel: string;
+  events: NotifyEvent[];
+}
+
+export interface AliasRollback {
+  alias: string;
+  versions: Array<{ region: string; version: string }>;
+}
+
+/** What an instant rollback does (or, planned, would do) in one region. */
+export interface AliasRollbackMove {
+  region: string;
+  alias: string;
+  /** The version the alias serves now; absent where the alias does not exist. */
+  fromVersion?: string;
+  toVersion: string;
+  /**
+   * `alias`: one UpdateAlias to `toVersion`; `no-op`: it already serves only `toVersion`; `redeploy`:
+   * `toVersion` is gone or holds other code (see `reason`), so only redeploying the package brings it back.
+   */
+  move: 'alias' | 'no-op' | 'redeploy';
+  reason?: string;
+}
+
+/** How a rollback brought the earlier code back, in the result of a release of kind `rollback`. */
+export interface RollbackRecord {
+  /** The workflow id of the release whose code it brought back. */
+  to: string;
+  mode: 'alias' | 'redeploy';
+  /** Instant rollbacks: per region the alias move. */
+  moves?: AliasRollbackMove[];
 }
 
 /** The approval gate's timeout when the input names none (the manifest's `alias.approvalTimeout` default): a day. */
@@ -166,7 +218,8 @@ export type ReleasePhase =
   | 'Compensating'
   | 'Done';
 
-export type RegionAction = 'update-in-place' | 'create-by-copy' | 'override-by-copy' | 'no-op';
+/** `move-alias`: an instant rollback pointed the alias at a version already holding the code. */
+export type RegionAction = 'update-in-place' | 'create-by-copy' | 'override-by-copy' | 'no-op' | 'move-alias';
 
 export interface RegionResult {
   region: string;
@@ -235,6 +288,12 @@ export interface ReleaseResult {
   manualAction?: string;
   /** Things worth a look that did not fail the release (e.g. an alias that was already split). */
   warnings?: string[];
+  /** Who opened the approval gate and when (releases with `alias.requireApproval`). */
+  approval?: ApprovalRecord;
+  /** Set on a rollback: what it went back to and how (an alias move, or a redeploy of the package). */
+  rollback?: RollbackRecord;
+  /** Every notification sent (manifest `notify`), failed ones with their error: they never fail a release. */
+  notifications?: NotificationRecord[];
 }
 
 /** What `--plan` prints: per region what the release would do, computed by read-only calls. */
@@ -257,6 +316,8 @@ export interface ReleasePlan {
   }>;
   aliasSteps?: TrafficStep[];
   warnings: string[];
+  /** An instant rollback's plan: per region the alias move (any `redeploy` and the CLI redeploys instead). */
+  rollback?: AliasRollbackMove[];
 }
 
 /** What the progress query returns while a release runs. */
@@ -271,6 +332,8 @@ export interface ReleaseProgress {
   /** While awaiting approval: when the gate gives up and the release aborts (ISO time). */
   approvalDeadline?: string;
   lastError?: ReleaseError;
+  /** Who opened the approval gate, and when, once someone did. */
+  approval?: ApprovalRecord;
   /** Compensations run so far (while Compensating, and after). */
   compensations?: CompensationRecord[];
 }
@@ -282,8 +345,23 @@ export interface ReleaseProgress {
 export const progressQuery = defineQuery<ReleaseProgress>('progress');
 /** Aborts a running release: it compensates every completed step, then ends as Aborted. */
 export const abortSignal = defineSignal<[{ reason: string; by: string }]>('abort');
-/** Lets a release waiting at its approval gate move traffic. */
+/**
+ * Lets a release waiting at its approval gate move traffic. Kept for releases started before
+ * approveUpdate existed (and for clients that still signal): a signal cannot be refused, so an
+ * approval sent before the gate waits is kept and used there.
+ */
 export const approveSignal = defineSignal<[{ by: string }]>('approve');
+/** Who opened a release's approval gate, and when (workflow time, ISO). */
+export interface ApprovalRecord {
+  by: string;
+  at: string;
+}
+/**
+ * Approve as an update: its validator refuses, with the reason, a release with no approval gate
+ * waiting (none in the manifest, not there yet, already past it) or one already approved; accepted,
+ * it answers who approved and when, as the result and the memo record it.
+ */
+export const approveUpdate = defineUpdate<ApprovalRecord, [{ by: string }]>('approveRelease');
 /** Abort as an update, so the caller learns whether the release accepted it. */
 export const abortUpdate = defineUpdate<{ accepted: boolean; phase: ReleasePhase }, [{ reason: string; by: string }]>(
   'abortRelease',

@@ -5,6 +5,7 @@
 import { forEachBounded } from './bounded';
 import { releaseRegions, type ReleaseInput, type ReleasePlan } from './definitions';
 import { functionRef, inspectRegion, isLive, regionAction, type RegionInspection } from './preflight';
+import { planAliasMoves } from './instant-rollback';
 import { DEFAULT_REGION_CONCURRENCY } from './release';
 import { read } from './activity-profiles';
 import { planTriggerReplication } from './trigger-plan';
@@ -46,6 +47,7 @@ export async function planReleaseWorkflow(input: ReleaseInput): Promise<ReleaseP
     }),
     ...(input.alias ? { aliasSteps: input.alias.steps } : {}),
     warnings: noOp ? [] : ordered.flatMap((i) => warningsFor(i, input)),
+    ...(input.aliasRollback ? { rollback: await planAliasMoves(input) } : {}),
   };
 }
 

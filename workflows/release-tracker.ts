@@ -2,9 +2,13 @@
  * The live state of one release: phase, per-region progress, steps with timings, the last error and
  * the compensations run. The progress query reads it; the result is built from it.
  */
+import { setCurrentDetails } from '@temporalio/workflow';
 import type { AliasInfo } from '../activities/contract';
+import type { NotificationRecord } from '../activities/notify';
 import {
   releaseRegions,
+  type ApprovalRecord,
+  type RollbackRecord,
   type CompensationRecord,
   type ReleaseError,
   type ReleaseInput,
@@ -20,12 +24,15 @@ import type { StepRunner } from './replicate-region';
 import type { CaseFigure } from './verify';
 
 export class ReleaseTracker {
-  phase: ReleasePhase = 'Preflight';
   status: ReleaseStatus = 'Running';
-  trafficPercent?: number;
-  /** While the approval gate waits: when it gives up (ISO). */
-  approvalDeadline?: string;
+  private current = { phase: 'Preflight' as ReleasePhase, trafficPercent: undefined as number | undefined, approvalDeadline: undefined as string | undefined };
   lastError?: ReleaseError;
+  /** Who opened the approval gate, and when. */
+  approval?: ApprovalRecord;
+  /** A rollback: what it goes back to and how. */
+  rollback?: RollbackRecord;
+  /** Notifications sent so far (manifest `notify`). */
+  readonly notifications: NotificationRecord[] = [];
   readonly steps: StepRecord[] = [];
   readonly compensations: CompensationRecord[] = [];
   readonly versionsPublished: Array<{ region: string; version: string }> = [];
@@ -38,6 +45,47 @@ export class ReleaseTracker {
     for (const region of releaseRegions(input)) {
       this.regions.set(region, { region, action: 'update-in-place', state: 'pending' });
     }
+    this.showDetails();
+  }
+
+  get phase(): ReleasePhase {
+    return this.current.phase;
+  }
+  set phase(phase: ReleasePhase) {
+    this.current.phase = phase;
+    this.showDetails();
+  }
+  get trafficPercent(): number | undefined {
+    return this.current.trafficPercent;
+  }
+  set trafficPercent(percent: number | undefined) {
+    this.current.trafficPercent = percent;
+    this.showDetails();
+  }
+  /** While the approval gate waits: when it gives up (ISO). */
+  get approvalDeadline(): string | undefined {
+    return this.current.approvalDeadline;
+  }
+  set approvalDeadline(deadline: string | undefined) {
+    this.current.approvalDeadline = deadline;
+    this.showDetails();
+  }
+
+  /**
+   * The phase as the workflow's current details (the Temporal UI shows them on the run's page, and
+   * `temporal workflow describe` prints them): no history event, so no patch.
+   */
+  private showDetails(): void {
+    const { phase, trafficPercent, approvalDeadline } = this.current;
+    const what = `${this.input.kind === 'rollback' ? 'rollback' : 'release'} ${this.input.releaseId} of ${this.input.namespace}/${this.input.functionName}`;
+    const lines = [`**${phase}**: ${what}`];
+    if (phase === 'AwaitingApproval' && approvalDeadline) {
+      lines.push(`Waiting for approval until ${approvalDeadline} (alias.approvalTimeout); then it aborts. Approve: \`scf-release approve ${this.input.releaseId}\``);
+    }
+    if (phase === 'ShiftingTraffic' && trafficPercent !== undefined) lines.push(`Traffic: ${trafficPercent}% on the new version`);
+    if (phase === 'Compensating') lines.push(`Undoing completed steps: ${this.compensations.length} run so far`);
+    if (phase === 'Done') lines.push(`Ended ${this.status}`);
+    setCurrentDetails(lines.join('\n\n'));
   }
 
   region(region: string): RegionResult {
@@ -102,6 +150,7 @@ export class ReleaseTracker {
       awaitingApproval: this.phase === 'AwaitingApproval',
       ...(this.phase === 'AwaitingApproval' && this.approvalDeadline ? { approvalDeadline: this.approvalDeadline } : {}),
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.approval ? { approval: this.approval } : {}),
       compensations: this.compensations,
     };
   }
@@ -121,6 +170,9 @@ export class ReleaseTracker {
       compensations: this.compensations,
       versionsLeftInPlace: status === 'Succeeded' || status === 'NoOp' ? [] : this.versionsPublished,
       ...(this.warnings.length ? { warnings: this.warnings } : {}),
+      ...(this.approval ? { approval: this.approval } : {}),
+      ...(this.rollback ? { rollback: this.rollback } : {}),
+      ...(this.notifications.length ? { notifications: this.notifications } : {}),
       ...extra,
     };
   }

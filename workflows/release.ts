@@ -7,7 +7,7 @@
  * The phases live in small modules: preflight.ts, replicate-region.ts, verify.ts, traffic.ts,
  * compensation.ts, function-lock.ts; this file only orders them and handles abort and approval.
  */
-import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler, upsertMemo } from '@temporalio/workflow';
 import { formatDurationMs } from './durations';
 import { forEachBounded } from './bounded';
 import { Compensations } from './compensation';
@@ -16,8 +16,11 @@ import {
   abortUpdate,
   APPROVAL_TIMEOUT_DEFAULT_SECONDS,
   approveSignal,
+  approveUpdate,
   progressQuery,
+  RELEASE_NEEDS_A_PERSON,
   releaseRegions,
+  type ApprovalRecord,
   type ReleaseError,
   type ReleaseInput,
   type RegionAction,
@@ -26,6 +29,8 @@ import {
 import { FailureType, releaseFailure } from './failures';
 import { recordReleaseEnded } from './metrics';
 import { acquireFunctionLock } from './function-lock';
+import { runInstantRollback } from './instant-rollback';
+import { EVENT_OF_STATUS, notifyEvent } from './notifications';
 import { functionRef, inspectRegion, isLive, regionAction, type RegionInspection } from './preflight';
 import { ReleaseTracker } from './release-tracker';
 import { publishAndCheck, putCode, replicateRegion, type DeployContext, type RegionDeployment } from './replicate-region';
@@ -50,7 +55,6 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
   // Everything forward runs in this scope; abort cancels it, compensation runs outside it.
   const forward = new CancellationScope();
   let abortedBy: { reason: string; by: string } | undefined;
-  let approvedBy: string | undefined;
 
   const requestAbort = (request: { reason: string; by: string }): boolean => {
     if (abortedBy) return true;
@@ -62,23 +66,29 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
   setHandler(progressQuery, () => tracker.progress());
   setHandler(abortSignal, (request) => void requestAbort(request));
   setHandler(abortUpdate, (request) => ({ accepted: requestAbort(request), phase: tracker.phase }));
-  setHandler(approveSignal, ({ by }) => {
-    approvedBy ??= by;
-  });
+  const approve = (by: string) => (tracker.approval ??= recordApproval(by));
+  setHandler(approveSignal, ({ by }) => void approve(by));
+  setHandler(approveUpdate, ({ by }) => approve(by), { validator: ({ by }) => refuseApproval(input, tracker, by) });
 
   const kind = input.kind ?? 'release';
   showStarted(input, kind);
+  if (kind === 'rollback' && !input.aliasRollback) tracker.rollback = { to: input.rollbackTo ?? '', mode: 'redeploy' };
 
   try {
     await acquireFunctionLock({ namespace: input.namespace, functionName: input.functionName, kind });
   } catch (err) {
     const error = tracker.noteError(err);
-    return finish(tracker.result('Aborted', `refused: ${error.message}`, { error }));
+    return await finish(tracker, input, tracker.result('Aborted', `refused: ${error.message}`, { error }));
   }
 
+  tracker.notifications.push(...(await notifyEvent(input, 'started', `${kind} of ${input.namespace}/${input.functionName} to ${releaseRegions(input).join(', ')} by ${input.startedBy}`)));
   try {
-    const outcome = await forward.run(() => runRelease({ input, tracker, saga, approved: () => !!approvedBy }));
-    return finish(outcome);
+    const outcome = await forward.run(() =>
+      input.aliasRollback && patched(INSTANT_ROLLBACK_PATCH)
+        ? runInstantRollback(input, tracker, saga)
+        : runRelease({ input, tracker, saga, approved: () => !!tracker.approval }),
+    );
+    return await finish(tracker, input, outcome);
   } catch (err) {
     // A timed-out approval gate ends the release like an abort: nobody said go, so nothing stays.
     const aborted = isCancellation(err) || isApprovalTimeout(err);
@@ -94,12 +104,12 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
     const undone = `${tracker.compensations.length} compensation(s) run`;
     if (manualActions.length > 0) {
       const manualAction = manualActions.join('; ');
-      return finish(
+      return await finish(tracker, input, 
         tracker.result('RollbackFailed', `rollback failed after ${error.type}: ${manualActions.length} compensation(s) failed; a person must: ${manualAction}`, { error, manualAction }),
       );
     }
-    if (aborted) return finish(tracker.result('Aborted', `${error.message}; ${undone}`, { error }));
-    return finish(tracker.result('RolledBack', `rolled back after ${error.type}: ${error.message}; ${undone}`, { error }));
+    if (aborted) return await finish(tracker, input, tracker.result('Aborted', `${error.message}; ${undone}`, { error }));
+    return await finish(tracker, input, tracker.result('RolledBack', `rolled back after ${error.type}: ${error.message}; ${undone}`, { error }));
   }
 }
 
@@ -116,6 +126,12 @@ function functionCreatedByRelease(action: RegionAction): boolean {
   if (action === 'override-by-copy') return !patched(OVERRIDE_ALIAS_UNDO_PATCH);
   return action === 'create-by-copy';
 }
+
+/**
+ * Patch id guarding the instant rollback (input.aliasRollback, which only newer clients send): the
+ * alias moves back to a version already holding the code, instead of a redeploy of the package.
+ */
+export const INSTANT_ROLLBACK_PATCH = 'instant-rollback';
 
 /**
  * Patch id guarding the approval gate's timeout: histories recorded before it waited for the approve
@@ -144,10 +160,46 @@ async function awaitApproval(input: ReleaseInput, tracker: ReleaseTracker, appro
   }
 }
 
-function finish(result: ReleaseResult): ReleaseResult {
+/**
+ * Patch id guarding the approval record: histories recorded before it kept only that an approve
+ * signal came; with it the approver and the time go into the memo (one upsert) and the result.
+ */
+export const APPROVAL_RECORD_PATCH = 'approval-record';
+
+function recordApproval(by: string): ApprovalRecord {
+  const approval = { by, at: new Date().toISOString() };
+  if (patched(APPROVAL_RECORD_PATCH)) upsertMemo({ approvedBy: approval.by, approvedAt: approval.at });
+  return approval;
+}
+
+/** The approve update's validator: throws (the caller sees the reason) unless a gate waits, unopened. */
+function refuseApproval(input: ReleaseInput, tracker: ReleaseTracker, by: string): void {
+  if (!by.trim()) throw new Error('name who approves (--by or $SCF_RELEASE_USER)');
+  if (!input.alias?.requireApproval) {
+    throw new Error(`${input.releaseId} has no approval gate (its manifest does not set alias.requireApproval): there is nothing to approve`);
+  }
+  if (tracker.approval) throw new Error(`${input.releaseId} was already approved by ${tracker.approval.by} at ${tracker.approval.at}`);
+  if (tracker.phase !== 'AwaitingApproval') {
+    throw new Error(`${input.releaseId} is not waiting for approval (phase ${tracker.phase}); approve it once its progress says awaiting approval`);
+  }
+}
+
+/**
+ * Patch id guarding how a RollbackFailed release ends: histories recorded before it completed the
+ * workflow (green in the UI's list); with it the workflow fails with RELEASE_NEEDS_A_PERSON carrying
+ * the result, so a release a person must fix shows as failed at a glance.
+ */
+export const ROLLBACK_FAILED_FAILS_PATCH = 'rollback-failed-fails-workflow';
+
+async function finish(tracker: ReleaseTracker, input: ReleaseInput, result: ReleaseResult): Promise<ReleaseResult> {
   const primary = result.regions[0];
   showEnded(result.status, result.summary, result.status === 'Succeeded' ? primary?.version : undefined);
   recordReleaseEnded(result.status);
+  const sent = await notifyEvent(input, EVENT_OF_STATUS[result.status], result.summary, result.status);
+  if (sent.length) result.notifications = [...tracker.notifications, ...sent];
+  if (result.status === 'RollbackFailed' && patched(ROLLBACK_FAILED_FAILS_PATCH)) {
+    throw ApplicationFailure.create({ type: RELEASE_NEEDS_A_PERSON, message: result.summary, nonRetryable: true, details: [result] });
+  }
   return result;
 }
 
@@ -242,6 +294,9 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
   if (input.alias) {
     if (input.alias.requireApproval) {
       tracker.phase = 'AwaitingApproval';
+      const seconds = input.alias.approvalTimeoutSeconds ?? APPROVAL_TIMEOUT_DEFAULT_SECONDS;
+      const waiting = `waits for approval (within ${formatDurationMs(seconds * 1000)}): scf-release approve ${input.releaseId}`;
+      tracker.notifications.push(...(await notifyEvent(input, 'awaiting-approval', waiting)));
       await tracker.step('approval', 'all', () => awaitApproval(input, tracker, approved));
     }
     tracker.phase = 'ShiftingTraffic';
@@ -289,5 +344,9 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
   }
 
   const versions = regions.map((region) => `${region}:${tracker.region(region).version}`).join(', ');
+  if (input.kind === 'rollback') {
+    const to = input.rollbackTo ? ` (${input.rollbackTo})` : '';
+    return tracker.result('Succeeded', `rolled back ${input.namespace}/${input.functionName} to sha256 ${sha.slice(0, 12)}${to} by redeploying its package: ${versions}`);
+  }
   return tracker.result('Succeeded', `released sha256 ${sha.slice(0, 12)} to ${input.namespace}/${input.functionName}: ${versions}`);
 }

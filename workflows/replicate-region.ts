@@ -19,7 +19,7 @@ export const runStep: StepRunner = (_name, _region, fn) => fn();
 
 export interface RegionDeployment {
   fn: FunctionRef;
-  action: Exclude<RegionAction, 'no-op'>;
+  action: Exclude<RegionAction, 'no-op' | 'move-alias'>;
   /** The function CopyFunction copies from: the primary, already carrying the package. */
   copySource?: FunctionRef;
 }

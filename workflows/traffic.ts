@@ -64,11 +64,12 @@ export interface TrafficContext {
 }
 
 /** A region's alias ready to shift: `fromVersion` undefined means it already serves the new version. */
-interface PreparedAlias extends AliasRegion {
+export interface PreparedAlias extends AliasRegion {
   fromVersion?: string;
 }
 
-function aliasBackUndo(fn: FunctionRef, name: string, version: string) {
+/** The undo of a move of alias `name`: back to `version`, no weights, in one UpdateAlias. */
+export function aliasBackUndo(fn: FunctionRef, name: string, version: string) {
   return {
     name: 'alias-back',
     region: fn.region,
@@ -168,7 +169,8 @@ async function bakeProbe(r: PreparedAlias, ctx: TrafficContext): Promise<void> {
   await verifyQualifier(r.fn, ctx.aliasName, ctx.cases, record, { healthOnly: true });
 }
 
-async function bake(regions: readonly PreparedAlias[], seconds: number, ctx: TrafficContext): Promise<void> {
+/** BAKE_PROBES probes over `seconds`, in every region: the new version judged whole, the alias on health. */
+export async function bake(regions: readonly PreparedAlias[], seconds: number, ctx: TrafficContext): Promise<void> {
   const pause = Math.round((seconds * 1000) / BAKE_PROBES);
   for (let probe = 0; probe < BAKE_PROBES; probe++) {
     await forEachBounded(regions, ctx.concurrency, (r) => bakeProbe(r, ctx));

@@ -12,7 +12,7 @@ import {
   type SyncProgress,
   type SyncReport,
 } from '../../workflows/definitions';
-import { causeMessage, queryProgress } from '../api';
+import { causeMessage, queryProgress, releaseResultOf } from '../api';
 import { workflowUiLink } from '../ui-links';
 
 export type RunDetail =
@@ -69,6 +69,8 @@ export async function loadRun(
         ? { kind: 'sync', state: 'closed', result: result as SyncReport }
         : { kind: runKind as 'release' | 'rollback', state: 'closed', result: result as ReleaseResult };
     } catch (err) {
+      const result = releaseResultOf(err); // RollbackFailed: the workflow failed carrying its result
+      if (result) return { kind: runKind as 'release' | 'rollback', state: 'closed', result };
       // Failed, terminated, timed out or continued-as-new: say what Temporal says, causes included.
       return { kind: runKind, state: 'failed', error: causeMessage(err) };
     }

@@ -202,6 +202,7 @@ export async function buildReleaseFrom(merged: Record<string, unknown>, options:
     ...(manifest.override && { overrideExisting: true }),
     ...(manifest.replicateTriggers && { replicateTriggers: manifest.replicateTriggers }),
     ...(manifest.regionConcurrency !== undefined && { regionConcurrency: manifest.regionConcurrency }),
+    ...(manifest.notify?.length && { notify: manifest.notify }),
     startedBy: options.startedBy ?? defaultStartedBy(),
   };
   const tooBig = inputSizeIssues(input);

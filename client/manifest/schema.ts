@@ -3,6 +3,7 @@
  * CLI prints it next to the field's path (`alias.steps[1].percent: ...`) and refuses to start.
  * Objects are strict so a misspelt field is refused instead of silently ignored.
  */
+import { NOTIFY_EVENTS } from '../../activities/notify';
 import { checkPattern } from '../../activities/verification-rules';
 import { z } from 'zod';
 import type { TrafficStep, VerificationCase } from '../../workflows/definitions';
@@ -346,6 +347,18 @@ const MANIFEST_SHAPE = {
   replicateTriggers: z
     .object(REPLICATE_TRIGGERS_SHAPE, { error: 'must be an object with types (and cos), e.g. { types: [timer, apigw] }' })
     .strict()
+    .optional(),
+  // Who is told (channel names the worker resolves from SCF_NOTIFY_CHANNELS; no URL or secret here).
+  notify: z
+    .array(
+      z
+        .object({
+          channel: text('name a channel the worker knows (SCF_NOTIFY_CHANNELS), e.g. ops'),
+          events: z.array(z.enum(NOTIFY_EVENTS, { error: `must be one of ${NOTIFY_EVENTS.join(', ')}` })).min(1, { error: 'name at least one event' }),
+        })
+        .strict(),
+      { error: 'must be a list of { channel, events }' },
+    )
     .optional(),
   regionConcurrency: z
     .number({ error: 'must be a number of regions, e.g. 2' })

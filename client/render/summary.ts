@@ -59,7 +59,7 @@ export function renderResult(result: ReleaseResult, style: Style, options: Rende
     `${prefix}${style.red(errorText(error, width === undefined ? PLAIN_ERROR_MAX : width - prefix.length))}`;
   const took = elapsedText(result.steps);
   const lines = [
-    fit(`${style.bold(`Release ${result.releaseId}`)} of ${result.namespace}/${result.functionName}: ${statusStyle(result.status, style)}${took ? ` in ${took}` : ''}`),
+    fit(`${style.bold(`${result.rollback ? 'Rollback' : 'Release'} ${result.releaseId}`)} of ${result.namespace}/${result.functionName}: ${statusStyle(result.status, style)}${took ? ` in ${took}` : ''}`),
     `  ${oneLine(result.summary, width === undefined ? PLAIN_ERROR_MAX : width - 2)}`,
     fit(`  package ${result.sha256}`),
     '',

@@ -147,7 +147,8 @@ describe('the scf-release CLI', () => {
     );
     expect(releases.count).toBe(2);
 
-    const run = await spawnCli(['rollback', '--function', fn, '--all-at-once', '--json', '--by', 'oncall', '--task-queue', world.taskQueue]);
+    // --redeploy: the package comes back through the release path (test/client/rollback.test.ts has the instant one).
+    const run = await spawnCli(['rollback', '--function', fn, '--redeploy', '--all-at-once', '--json', '--by', 'oncall', '--task-queue', world.taskQueue]);
 
     expect(run.stderr).not.toMatch(/scf-release:/);
     expect(run.code).toBe(0);
@@ -167,7 +168,7 @@ describe('the scf-release CLI', () => {
 
     // --to names the target: the second release's code is what a plan back to it would release.
     const planned = await spawnCli(['rollback', '--function', fn, '--to', JSON.parse(second.stdout).workflowId, '--plan', '--json', '--task-queue', world.taskQueue]);
-    expect(planned.stderr).toContain(`Rolling default/${fn} back to ${JSON.parse(second.stdout).workflowId} (sha256 ${v3.sha256.slice(0, 12)})`);
+    expect(planned.stderr).toContain(`Plan: roll default/${fn} back to ${JSON.parse(second.stdout).workflowId} (sha256 ${v3.sha256.slice(0, 12)})`);
     expect(planned.code).toBe(0);
     expect(JSON.parse(planned.stdout)).toMatchObject({ functionName: fn, sha256: v3.sha256 });
   });
@@ -201,7 +202,8 @@ describe('the scf-release CLI', () => {
 
   it('when a release waits for approval, then --detach, status, a refused second release, approve and watch all work', async () => {
     const { world } = t;
-    const { fn, file } = seededManifest({ alias: { name: 'live', requireApproval: true, steps: [{ percent: 50, bake: 1 }, { percent: 100 }] } });
+    // The 50 % bake is long enough for a second approve to find the release still running.
+    const { fn, file } = seededManifest({ alias: { name: 'live', requireApproval: true, steps: [{ percent: 50, bake: 10 }, { percent: 100 }] } });
     const detached = await spawnCli(['release', '-f', file, '--detach', '--json', '--by', 'alice', '--task-queue', world.taskQueue]);
     expect(detached.code).toBe(0);
     const { workflowId, releaseId } = JSON.parse(detached.stdout);
@@ -221,7 +223,11 @@ describe('the scf-release CLI', () => {
 
     const approved = await spawnCli(['approve', '--function', fn, '--by', 'bob']);
     expect(approved.code).toBe(0);
-    expect(approved.stdout).toContain(`${workflowId}: approved`);
+    expect(approved.stdout).toContain(`${workflowId}: approved by bob at `);
+    // The gate is open now: a second approval is refused with the reason, and changes nothing.
+    const again = await spawnCli(['approve', workflowId, '--by', 'carol']);
+    expect(again.code).toBe(64);
+    expect(again.stderr).toMatch(/scf-release: approval refused: r-\S+ was already approved by bob at \S+/);
 
     const watched = await spawnCli(['watch', workflowId, '--json']);
     expect(watched.code).toBe(0);

@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { createActivities, createDefaultActivityDeps } from '../../activities';
+import { createActivities, createDefaultActivityDeps, type ActivityDeps } from '../../activities';
 import { loadScfConfig } from '../../activities/config';
 import type { CodePackage, ScfActivities } from '../../activities/contract';
 import { createZip, DEFAULT_CREDENTIALS, startSimulator, type Delays, type RunningSimulator } from '../../simulator';
@@ -41,6 +41,8 @@ export interface ScfWorldOptions {
   logStream?: pino.DestinationStream;
   /** Keep undo snapshots in the simulator's COS (its default bucket in ap-guangzhou), as SCF_COS_* does; default false. */
   cosSnapshots?: boolean;
+  /** Notification channels for the worker's notify activity (loopback receivers as trusted hosts). */
+  notify?: ActivityDeps['notify'];
 }
 
 export interface ScfWorld {
@@ -70,11 +72,12 @@ export async function startScfWorld(env: TestWorkflowEnvironment, options: ScfWo
   const cosEnv = options.cosSnapshots ? { SCF_COS_BUCKET: sim.admin.defaultCosBucket('ap-guangzhou'), SCF_COS_REGION: 'ap-guangzhou' } : {};
   const config = loadScfConfig({ SCF_ENDPOINT: sim.url, SCF_CREDENTIALS: 'env', SCF_ARTIFACT_DIR: artifactDir, SCF_PACKAGE_DIR: dir, ...cosEnv });
   const logger = options.logStream ? pino({ level: 'debug' }, options.logStream) : pino({ level: process.env.LOG_LEVEL ?? 'silent' });
-  const activities = createActivities(
-    createDefaultActivityDeps(config, logger, {
+  const activities = createActivities({
+    ...createDefaultActivityDeps(config, logger, {
       credential: { secretId: DEFAULT_CREDENTIALS.secretId, secretKey: DEFAULT_CREDENTIALS.secretKey },
     }),
-  );
+    ...(options.notify ? { notify: options.notify } : {}),
+  });
   const taskQueue = options.taskQueue ?? uniqueTaskQueue('scf-world');
 
   let generation = 0;

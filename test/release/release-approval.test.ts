@@ -3,8 +3,10 @@
  * compensates every completed step and ends Aborted saying the approval timed out; while it waits,
  * its progress says until when.
  */
+import { ApprovalDeadlineError, ApprovalRefusedError, approveRelease } from '../../client/api';
 import { abortSignal, progressQuery } from '../../workflows/definitions';
 import { eventually } from '../harness/eventually';
+import { uniqueTaskQueue } from '../harness/temporal';
 import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, EXISTING, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { latestSha, startRelease } from './world-helpers';
@@ -56,5 +58,66 @@ describe('the approval gate', () => {
       expect((await handle.result()).status).toBe('Aborted');
     });
     expect((await handle.query(progressQuery)).approvalDeadline).toBeUndefined();
+  });
+});
+
+describe('approving through the approve update', () => {
+  const t = useScfWorld();
+
+  it('when a release waits at its gate, then approve answers who and when, records it in the result and memo, and refuses a second approval', async () => {
+    const { env, world } = t;
+    const functionName = uniqueFunctionName('approve-update');
+    await seedWorld(world, functionName);
+    const input = releaseInput(functionName, world.makePackage(newCode()), {
+      regions: [],
+      alias: { name: ALIAS, requireApproval: true, steps: [{ percent: 100, bakeSeconds: 0 }] },
+    });
+    const handle = await startRelease(env, world, input);
+
+    const result = await world.runWorker(async () => {
+      // Before the gate waits (and after), the validator refuses: nothing to approve yet.
+      await eventually(() => handle.query(progressQuery), (p) => p.awaitingApproval);
+      const approval = await approveRelease(env.client, handle.workflowId, 'alice');
+      expect(approval.by).toBe('alice');
+      expect(Number.isNaN(Date.parse(approval.at))).toBe(false);
+      await expect(approveRelease(env.client, handle.workflowId, 'bob')).rejects.toThrow(
+        new ApprovalRefusedError(`${input.releaseId} was already approved by alice at ${approval.at}`),
+      );
+      return handle.result();
+    });
+
+    expect(result.status).toBe('Succeeded');
+    expect(result.approval).toEqual({ by: 'alice', at: expect.any(String) });
+    expect(await (await handle.describe()).memo).toMatchObject({ approvedBy: 'alice', approvedAt: result.approval!.at });
+  });
+
+  it('when a release has no approval gate, then approve is refused with the reason and the release is not touched', async () => {
+    const { env, world } = t;
+    const functionName = uniqueFunctionName('approve-no-gate');
+    await seedWorld(world, functionName);
+    const input = releaseInput(functionName, world.makePackage(newCode()), {
+      regions: [],
+      alias: { name: ALIAS, steps: [{ percent: 100, bakeSeconds: 30 }] },
+    });
+    const handle = await startRelease(env, world, input);
+    const result = await world.runWorker(async () => {
+      await eventually(() => handle.query(progressQuery), (p) => p.phase === 'ShiftingTraffic');
+      await expect(approveRelease(env.client, handle.workflowId, 'alice')).rejects.toThrow(
+        `${input.releaseId} has no approval gate (its manifest does not set alias.requireApproval): there is nothing to approve`,
+      );
+      await handle.signal(abortSignal, { reason: 'done', by: 'jest' });
+      return handle.result();
+    });
+    expect(result.approval).toBeUndefined();
+  });
+
+  it('when no worker runs the release, then approve gives up at its deadline saying so', async () => {
+    const { env } = t;
+    const input = releaseInput(uniqueFunctionName('approve-no-worker'), { location: 'file:///nowhere.zip', sha256: 'a'.repeat(64) }, {
+      alias: { name: ALIAS, requireApproval: true, steps: [{ percent: 100, bakeSeconds: 0 }] },
+    });
+    const handle = await env.client.workflow.start('releaseWorkflow', { taskQueue: uniqueTaskQueue('nobody'), workflowId: `release/${input.functionName}`, args: [input] });
+    await expect(approveRelease(env.client, handle.workflowId, 'alice', { deadlineMs: 1500 })).rejects.toThrow(ApprovalDeadlineError);
+    await handle.terminate('test done');
   });
 });

@@ -1,3 +1,4 @@
+import { getRelease, releaseResultOf } from '../../client/api';
 import { approveSignal, progressQuery, SA_STATUS, type ReleaseInput } from '../../workflows/definitions';
 import { eventually } from '../harness/eventually';
 import { useScfWorld } from '../harness/use-scf-world';
@@ -26,7 +27,9 @@ describe('a release that fails', () => {
       atGate();
       await handle.signal(approveSignal, { by: 'jest' });
     });
-    return { handle, result: await world.runWorker(() => handle.result()) };
+    // A RollbackFailed release fails its workflow carrying the result: read it as the client does.
+    const result = await world.runWorker(() => handle.result().catch((err: unknown) => releaseResultOf(err) ?? Promise.reject(err)));
+    return { handle, result };
   }
 
   it('when verification fails in a target region, then every region is rolled back: $LATEST restored, the copied function deleted, the alias untouched, versions named', async () => {
@@ -243,7 +246,7 @@ describe('a release that fails', () => {
     const functionName = uniqueFunctionName('rollback-fails');
     await seedWorld(world, functionName);
     const oldSha = latestSha(world, EXISTING, functionName);
-    const { result } = await releaseApprovedAfter(functionName, () => {
+    const { handle, result } = await releaseApprovedAfter(functionName, () => {
       // The bake fails in the target, and restoring the primary's code is refused for good.
       world.sim.admin.failNext({ action: 'InvokeFunction', count: 100, code: 'InvalidParameterValue.Param', region: EXISTING });
       world.sim.admin.failNext({ action: 'UpdateFunctionCode', count: 100, code: 'InvalidParameterValue.Code', region: PRIMARY, functionName });
@@ -263,6 +266,12 @@ describe('a release that fails', () => {
     );
     expect(latestSha(world, EXISTING, functionName)).toBe(oldSha);
     expect(world.sim.admin.getFunction(PRIMARY, 'default', functionName)!.aliases[0]).toMatchObject({ functionVersion: '1', weights: [] });
+    // A person must act: the workflow failed (red in the UI's list, no filter needed), its result readable.
+    const described = await handle.describe();
+    expect(described.status.name).toBe('FAILED');
+    expect(described.typedSearchAttributes.get(SA_STATUS)).toBe('RollbackFailed');
+    const view = await getRelease(t.env.client, handle.workflowId);
+    expect(view).toMatchObject({ state: 'completed', result: { status: 'RollbackFailed', manualAction: result.manualAction } });
   });
 
   it('when an update ends in UpdateFailed, then the release stops and rolls back, keeping the Tencent code', async () => {

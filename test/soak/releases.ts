@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import { abortRelease, buildRelease, FunctionBusyError, queryProgress, startRelease } from '../../client';
+import { abortRelease, buildRelease, FunctionBusyError, queryProgress, releaseResultOf, startRelease } from '../../client';
 import { createZip } from '../../simulator';
 import { seededRandom } from '../../simulator/random';
 import type { ReleasePhase, ReleaseResult } from '../../workflows/definitions';
@@ -128,8 +128,12 @@ async function awaitEnd(ctx: LaneContext, r: StartedSoakRelease): Promise<void> 
     const description = await ctx.client().workflow.getHandle(r.workflowId).describe().catch(() => undefined);
     if (description && description.status.name !== 'RUNNING') {
       r.workflowStatus = description.status.name;
+      const handle = ctx.client().workflow.getHandle(r.workflowId, description.runId);
       if (r.workflowStatus === 'COMPLETED') {
-        r.result = await retrying(ctx, `result of ${r.workflowId}`, () => ctx.client().workflow.getHandle(r.workflowId, description.runId).result() as Promise<ReleaseResult>);
+        r.result = await retrying(ctx, `result of ${r.workflowId}`, () => handle.result() as Promise<ReleaseResult>);
+      } else if (r.workflowStatus === 'FAILED') {
+        // A RollbackFailed release fails its workflow carrying the result (releaseResultOf).
+        r.result = await handle.result().then(() => undefined, releaseResultOf);
       }
       return;
     }
