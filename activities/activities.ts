@@ -630,13 +630,16 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * GetFunctionAddress, then downloads the zip (only from a COS domain, or the simulator; public
+     * GetFunctionAddress (and GetFunction for the handler, unless the caller just read it), then downloads the zip (only from a COS domain, or the simulator; public
      * addresses only; size-capped, streamed to disk), checks it against CodeSha256 and keeps it in the artifact store under its sha256. Twice:
      * the second run finds the artifact already stored and does not download again.
      */
-    async snapshotCode(input: { fn: FunctionRef; qualifier?: string }): Promise<CodeSnapshot> {
+    async snapshotCode(input: { fn: FunctionRef; qualifier?: string; handler?: string }): Promise<CodeSnapshot> {
       const qualifier = input.qualifier ?? '$LATEST';
-      const [addr, info] = await Promise.all([codeLocation(input.fn, input.qualifier), getFunctionInfo(input.fn, input.qualifier)]);
+      const [addr, info] = await Promise.all([
+        codeLocation(input.fn, input.qualifier),
+        input.handler !== undefined ? { handler: input.handler } : getFunctionInfo(input.fn, input.qualifier),
+      ]);
       const sha = normalizeSha256(addr.codeSha256);
       if (!sha || !addr.url) {
         throw ApplicationFailure.create({

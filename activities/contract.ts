@@ -253,6 +253,7 @@ export interface ScfActivities {
   deleteFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<void>;
   deleteVersion(input: { fn: FunctionRef; version: string }): Promise<void>;
   listFunctions(input: ListFunctionsInput): Promise<FunctionSummary[]>;
-  snapshotCode(input: { fn: FunctionRef; qualifier?: string }): Promise<CodeSnapshot>;
+  /** `handler`: what GetFunction just answered for the same qualifier (the preflight's), so it is not read again. */
+  snapshotCode(input: { fn: FunctionRef; qualifier?: string; handler?: string }): Promise<CodeSnapshot>;
   restoreCode(input: { snapshot: CodeSnapshot }): Promise<{ requestId: string }>;
 }

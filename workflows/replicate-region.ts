@@ -22,6 +22,8 @@ export interface RegionDeployment {
   action: Exclude<RegionAction, 'no-op'>;
   /** The function CopyFunction copies from: the primary, already carrying the package. */
   copySource?: FunctionRef;
+  /** $LATEST as the preflight kept it (under the lock): no second read before the update. */
+  snapshot?: CodeSnapshot;
 }
 
 export interface DeployContext {
@@ -83,8 +85,9 @@ export async function putCode(d: RegionDeployment, ctx: DeployContext): Promise<
   const step = ctx.step ?? runStep;
   const { fn } = d;
   let notCopied: string[] | undefined;
+  const snapshotted = () => d.snapshot ?? step('snapshot-code', fn.region, () => read.snapshotCode({ fn }));
   if (d.action === 'update-in-place') {
-    const snapshot = await step('snapshot-code', fn.region, () => read.snapshotCode({ fn }));
+    const snapshot = await snapshotted();
     ctx.saga.add(restoreCodeUndo(fn, snapshot));
     // The handler it runs with afterwards (the manifest's, else its own): the activity refuses a zip without its file.
     const runsHandler = ctx.handler ?? snapshot.handler;
@@ -98,7 +101,7 @@ export async function putCode(d: RegionDeployment, ctx: DeployContext): Promise<
     // A plain copy that fails because the name is taken never created anything, so its undo is disarmed.
     const createdByUs = { armed: true };
     if (override) {
-      const snapshot = await step('snapshot-code', fn.region, () => read.snapshotCode({ fn }));
+      const snapshot = await snapshotted();
       ctx.saga.add(
         restoreCodeUndo(fn, snapshot, '; CopyFunction with Override deleted its versions and triggers: recreate them'),
       );
