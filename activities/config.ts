@@ -14,6 +14,7 @@
  * | `SCF_MAX_DOWNLOAD_BYTES`  | cap on any download (snapshots, http(s) packages)                        | `536870912` (512 MiB) |
  * | `SCF_PACKAGE_HOSTS`       | hosts https packages may come from: `host`, `host:port`, `*.suffix`, comma-separated | the COS domains (`*.myqcloud.com`, `*.tencentcos.cn`) |
  * | `SCF_PACKAGE_DIR`         | the one directory local packages (paths, file://) may come from; must exist | none: local packages refused |
+ * | `SCF_EXPECTED_TRANSITION` | how long SCF takes to finish an update/publish/copy (duration): waitForActive polls first after it, then every 100 ms growing 1.5× to 2.5 s | `300ms` |
  *
  * Secrets are NOT part of this config: `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` /
  * `TENCENTCLOUD_SESSION_TOKEN`, the profile file `~/.tencentcloud/credentials` and the CVM role are
@@ -54,6 +55,8 @@ export interface ScfConfig {
   packageDir?: string;
   /** `host:port` of SCF_ENDPOINT when it is not Tencent's (the simulator): trusted for packages and code URLs. */
   simulatorHost?: string;
+  /** SCF_EXPECTED_TRANSITION: when waitForActive polls first after a change. */
+  expectedTransitionMs: number;
 }
 
 /** The documented per-second limits of each action (per account). Others: `DEFAULT_RATE_LIMIT`. */
@@ -113,6 +116,7 @@ const envSchema = z.object({
   SCF_MAX_DOWNLOAD_BYTES: positiveInt('SCF_MAX_DOWNLOAD_BYTES').optional(),
   SCF_PACKAGE_HOSTS: z.string().optional(),
   SCF_PACKAGE_DIR: z.string().trim().min(1).optional(),
+  SCF_EXPECTED_TRANSITION: z.string().optional(),
 });
 
 export class ScfConfigError extends Error {
@@ -153,6 +157,17 @@ function parseRequestTimeout(env: NodeJS.ProcessEnv, text: string | undefined): 
   const checked = checkDuration(text, MAX_REQUEST_TIMEOUT_MS);
   if ('problem' in checked) throw new ScfConfigError(`SCF_REQUEST_TIMEOUT: ${checked.problem}`);
   if (checked.ms === 0) throw new ScfConfigError('SCF_REQUEST_TIMEOUT: must be more than 0 (e.g. 30s)');
+  return checked.ms;
+}
+
+/** A transition expected to take longer than this is a typo; waitForActive gives up after 5 min anyway. */
+const MAX_EXPECTED_TRANSITION_MS = 60_000;
+
+/** `SCF_EXPECTED_TRANSITION` in the one duration grammar; default 300 ms (the simulator's transitions). */
+function parseExpectedTransition(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return 300;
+  const checked = checkDuration(text, MAX_EXPECTED_TRANSITION_MS);
+  if ('problem' in checked) throw new ScfConfigError(`SCF_EXPECTED_TRANSITION: ${checked.problem}`);
   return checked.ms;
 }
 
@@ -223,5 +238,6 @@ export function loadScfConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
     packageHosts: parsePackageHosts(e.SCF_PACKAGE_HOSTS),
     ...(e.SCF_PACKAGE_DIR ? { packageDir: packageDir(e.SCF_PACKAGE_DIR, cwd) } : {}),
     ...(endpointHost && !isTencent ? { simulatorHost: endpointHost.host } : {}),
+    expectedTransitionMs: parseExpectedTransition(e.SCF_EXPECTED_TRANSITION),
   };
 }

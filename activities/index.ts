@@ -17,7 +17,7 @@ import { RateLimiter } from './rate-limiter';
 import { createScfClientFactory } from './scf-client';
 
 export { createActivities, normalizeSha256, nameMatcher } from './activities';
-export type { ActivityDeps, Activities } from './activities';
+export type { ActivityDeps, Activities, WaitPolicy } from './activities';
 export { loadScfConfig, parseRateLimits, ScfConfigError, DOCUMENTED_RATE_LIMITS, DEFAULT_RATE_LIMIT } from './config';
 export type { ScfConfig, CredentialSource } from './config';
 export { RateLimiter, TokenBucket } from './rate-limiter';
@@ -51,6 +51,9 @@ export function createDefaultActivityDeps(config: ScfConfig, logger: Logger, opt
     store: new LocalArtifactStore(config.artifactDir),
     logger,
     limiter: options.limiter ?? new RateLimiter({ limits: config.rateLimits, share: config.rateLimitShare }),
+    // First poll when SCF is expected to be done, then short steps: a 300 ms transition is seen at
+    // ~300-400 ms instead of at the old +0/+250/+650 ms polls' 650 ms (BENCHMARKS.md, "polling").
+    waitPolicy: { firstPollMs: config.expectedTransitionMs, initialMs: 100, factor: 1.5, maxMs: 2500 },
     packages: {
       maxDownloadBytes: config.maxDownloadBytes,
       hosts: config.packageHosts,
