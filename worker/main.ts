@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     activities,
     shutdownGraceTime: config.shutdownGraceTime,
+    rateLimits: config.scf.rateLimits,
     ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
   });
 

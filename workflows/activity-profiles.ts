@@ -4,8 +4,36 @@
  * errors themselves (activities/error-table.ts): a failure they mark non-retryable is never retried
  * here, whatever `maximumAttempts` says; throttled answers carry their own `nextRetryDelay`.
  */
-import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { ScfActivities } from '../activities/contract';
+import { ACTIVITY_RATE_LIMITED_ACTION, rateLimitedTaskQueue } from './definitions';
+
+/**
+ * Patch id guarding the rate-limited task queues (definitions.ts RATE_LIMITED_ACTIONS): histories
+ * recorded before it scheduled every activity on the workflow's own task queue.
+ */
+export const RATE_LIMIT_QUEUES_PATCH = 'rate-limit-task-queues';
+
+/**
+ * A profile's activities, each scheduled on the rate-limited task queue of the SCF action it calls
+ * (ACTIVITY_RATE_LIMITED_ACTION), the rest on the workflow's task queue. Decided per call, since the
+ * queue's name derives from the running workflow's task queue.
+ */
+function profile(options: ActivityOptions): ScfActivities {
+  const onOwnQueue = proxyActivities<ScfActivities>(options);
+  return new Proxy(onOwnQueue, {
+    get(target, name, receiver) {
+      const action = typeof name === 'string' && Object.hasOwn(ACTIVITY_RATE_LIMITED_ACTION, name) ? ACTIVITY_RATE_LIMITED_ACTION[name] : undefined;
+      if (!action) return Reflect.get(target, name, receiver);
+      return (...args: unknown[]) => {
+        if (!patched(RATE_LIMIT_QUEUES_PATCH)) return (target[name as keyof ScfActivities] as (...a: unknown[]) => unknown)(...args);
+        const queue = rateLimitedTaskQueue(workflowInfo().taskQueue, action);
+        const onQueue = proxyActivities<ScfActivities>({ ...options, taskQueue: queue });
+        return (onQueue[name as keyof ScfActivities] as (...a: unknown[]) => unknown)(...args);
+      };
+    },
+  });
+}
 
 /** How long waitForActive polls before it gives up non-retryably (`WaitForActiveTimeout`). */
 export const WAIT_FOR_ACTIVE_MS = 5 * 60_000;
@@ -33,7 +61,7 @@ export const HEARTBEAT_TIMEOUT = '20s';
  *   ended before it compensates, so an undo never races the change it undoes (the activity lets a
  *   request already sent finish: activities/scf-client.ts MUTATING_ACTIONS).
  */
-export const mutation = proxyActivities<ScfActivities>({
+export const mutation = profile({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '500ms', backoffCoefficient: 1.5, maximumInterval: '10s', maximumAttempts: 12 },
@@ -50,7 +78,7 @@ export const mutation = proxyActivities<ScfActivities>({
  * quickly, so another worker resumes the wait within seconds.
  * TRY_CANCEL: waiting changes nothing, so an abort need not wait for it.
  */
-export const waiting = proxyActivities<ScfActivities>({
+export const waiting = profile({
   startToCloseTimeout: WAIT_FOR_ACTIVE_MS + 60_000,
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
@@ -63,7 +91,7 @@ export const waiting = proxyActivities<ScfActivities>({
  * errors. startToClose 2 min because SnapshotCode downloads the current code zip into the store;
  * the heartbeat timeout notices a dead worker long before that.
  */
-export const read = proxyActivities<ScfActivities>({
+export const read = profile({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 8 },
@@ -79,7 +107,7 @@ export const read = proxyActivities<ScfActivities>({
  * pattern size: activities/verification-rules.ts), so verifyCase needs no profile of its own. The
  * heartbeat timeout notices a dead worker mid-invoke long before startToClose.
  */
-export const invoke = proxyActivities<ScfActivities>({
+export const invoke = profile({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
@@ -95,7 +123,7 @@ export const invoke = proxyActivities<ScfActivities>({
  */
 const COMPENSATION_RETRY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 };
 
-export const compensation = proxyActivities<ScfActivities>({
+export const compensation = profile({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: COMPENSATION_RETRY,
@@ -103,7 +131,7 @@ export const compensation = proxyActivities<ScfActivities>({
 });
 
 /** A compensation's wait for Active: the compensation retry policy with the waiting profile's timeouts. */
-export const compensationWait = proxyActivities<ScfActivities>({
+export const compensationWait = profile({
   startToCloseTimeout: WAIT_FOR_ACTIVE_MS + 60_000,
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: COMPENSATION_RETRY,
@@ -116,7 +144,7 @@ export const compensationWait = proxyActivities<ScfActivities>({
  * worker lost mid-check is replaced as fast as a heartbeat timeout would notice it, so it needs no
  * heartbeat. A refusal is non-retryable; the 3 attempts only cover a lost worker.
  */
-export const check = proxyActivities<ScfActivities>({
+export const check = profile({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 },
   cancellationType: 'TRY_CANCEL',

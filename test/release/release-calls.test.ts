@@ -4,6 +4,7 @@
  * restores, so per region updated in place GetFunctionAddress answers twice: $LATEST in the
  * preflight, the new version after PublishVersion (BENCHMARKS.md, "every SCF call of a release").
  */
+import { rateLimitedTaskQueue } from '../../workflows/definitions';
 import { useScfWorld } from '../harness/use-scf-world';
 import { EXISTING, MISSING, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { startRelease } from './world-helpers';
@@ -31,5 +32,26 @@ describe('the SCF calls of a release', () => {
       const reads = log.slice(0, firstUpdate).filter((e) => e.region === region && e.action === 'GetFunction');
       expect({ region, getFunctionBeforeUpdate: reads.length }).toEqual({ region, getFunctionBeforeUpdate: 1 });
     }
+  });
+
+  it('when a release runs, then each activity calling a tight-limit action is scheduled on that action\'s rate-limited task queue, and the rest on the release\'s own', async () => {
+    const { env, world } = t;
+    const functionName = uniqueFunctionName('queues');
+    await seedWorld(world, functionName, { existing: [EXISTING, MISSING], alias: false });
+    const handle = await startRelease(env, world, releaseInput(functionName, world.makePackage(newCode()), { alias: undefined }));
+    expect((await world.runWorker(() => handle.result())).status).toBe('Succeeded');
+
+    const { events } = await handle.fetchHistory();
+    const queues: Record<string, Set<string>> = {};
+    for (const e of events ?? []) {
+      const a = e.activityTaskScheduledEventAttributes;
+      if (!a) continue;
+      (queues[a.activityType!.name!] ??= new Set()).add(a.taskQueue!.name!);
+    }
+    const only = (name: string) => [...(queues[name] ?? [])];
+    expect(only('snapshotCode')).toEqual([rateLimitedTaskQueue(world.taskQueue, 'GetFunctionAddress')]);
+    expect(only('getFunctionAddress')).toEqual([rateLimitedTaskQueue(world.taskQueue, 'GetFunctionAddress')]);
+    expect(only('publishVersion')).toEqual([rateLimitedTaskQueue(world.taskQueue, 'PublishVersion')]);
+    for (const name of ['getFunction', 'updateFunctionCode', 'waitForActive', 'verifyCase']) expect(only(name)).toEqual([world.taskQueue]);
   });
 });
