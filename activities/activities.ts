@@ -411,6 +411,38 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
+     * A change and its wait as one activity (fewer activities and workflow tasks per release; the
+     * workflow registers the undo before it, as before). A retry redoes the update (harmless, same
+     * code) and waits again.
+     */
+    async updateCodeAndWait(input: UpdateCodeInput & { maxWaitMs: number }): Promise<FunctionInfo> {
+      await activities.updateFunctionCode(input);
+      return activities.waitForActive({ fn: input.fn, maxWaitMs: input.maxWaitMs });
+    },
+
+    /**
+     * PublishVersion (tagged, idempotent: a retry reuses the version), the wait for it, and its
+     * CodeSha256: the one GetFunctionAddress after the publish. A failure once the version exists
+     * carries `{ publishedVersion }` in its details: the workflow still learns the version to name it.
+     */
+    async publishAndWait(input: PublishVersionInput & { maxWaitMs: number }): Promise<PublishedVersion & { codeSha256: string }> {
+      const published = await activities.publishVersion(input);
+      try {
+        await activities.waitForActive({ fn: input.fn, qualifier: published.version, maxWaitMs: input.maxWaitMs });
+        return { ...published, codeSha256: (await address(input.fn, published.version)).codeSha256 };
+      } catch (err) {
+        if (!(err instanceof ApplicationFailure)) throw err;
+        throw ApplicationFailure.create({
+          type: err.type ?? 'Error',
+          message: err.message,
+          nonRetryable: err.nonRetryable ?? undefined,
+          details: [...(err.details ?? []), { publishedVersion: published.version }],
+          ...(err.nextRetryDelay != null && { nextRetryDelay: err.nextRetryDelay }),
+        });
+      }
+    },
+
+    /**
      * Checks the package (sha256, zip, size) before any SCF call, then UpdateFunctionCode (ZipFile base64,
      * or COS bucket/object/region). Twice with the same package: harmless, the function ends with the same
      * code (SCF redeploys it; CodeSha256 is unchanged). While the function is busy SCF answers

@@ -233,6 +233,13 @@ export interface FunctionSummary {
 export interface ScfActivities {
   getFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<FunctionInfo>;
   waitForActive(input: WaitForActiveInput): Promise<FunctionInfo>;
+  /** updateFunctionCode, then waitForActive of $LATEST: one activity, one workflow task. */
+  updateCodeAndWait(input: UpdateCodeInput & { maxWaitMs: number }): Promise<FunctionInfo>;
+  /**
+   * publishVersion, waitForActive of the new version, then its CodeSha256 (GetFunctionAddress). A
+   * failure after the publish carries `{ publishedVersion }` in its details, so a rollback names it.
+   */
+  publishAndWait(input: PublishVersionInput & { maxWaitMs: number }): Promise<PublishedVersion & { codeSha256: string }>;
   updateFunctionCode(input: UpdateCodeInput): Promise<{ requestId: string }>;
   publishVersion(input: PublishVersionInput): Promise<PublishedVersion>;
   listVersions(input: { fn: FunctionRef }): Promise<VersionInfo[]>;

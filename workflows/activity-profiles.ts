@@ -69,6 +69,18 @@ export const mutation = profile({
 });
 
 /**
+ * A mutation and its wait as one activity (updateCodeAndWait, publishAndWait): the mutation's retry
+ * policy and cancellation (an abort waits until a request already sent has ended), the wait's
+ * budget on top of the mutation's 2 minutes, the same heartbeat timeout for a dead worker.
+ */
+export const mutationAndWait = profile({
+  startToCloseTimeout: WAIT_FOR_ACTIVE_MS + 2 * 60_000,
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { initialInterval: '500ms', backoffCoefficient: 1.5, maximumInterval: '10s', maximumAttempts: 12 },
+  cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+});
+
+/**
  * Waiting for a function or version to become Active. The activity polls GetFunction itself (with
  * backoff capped at 2.5 s, heartbeating every poll) for up to `maxWaitMs` and fails non-retryably on
  * UpdateFailed/PublishFailed or timeout, so the retry policy here only covers a lost worker or a

@@ -30,6 +30,8 @@ export const ACTIVITY_RATE_LIMITED_ACTION: Readonly<Record<string, RateLimitedAc
   getFunctionAddress: 'GetFunctionAddress',
   snapshotCode: 'GetFunctionAddress',
   publishVersion: 'PublishVersion',
+  // One PublishVersion, one GetFunctionAddress (20/s both) and one ListVersionByFunction per run.
+  publishAndWait: 'PublishVersion',
   copyFunction: 'CopyFunction',
   createAlias: 'CreateAlias',
   getAlias: 'GetAlias',

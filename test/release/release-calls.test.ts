@@ -6,7 +6,7 @@
  */
 import { rateLimitedTaskQueue } from '../../workflows/definitions';
 import { useScfWorld } from '../harness/use-scf-world';
-import { EXISTING, MISSING, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
+import { CASES, EXISTING, MISSING, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { startRelease } from './world-helpers';
 
 describe('the SCF calls of a release', () => {
@@ -50,8 +50,38 @@ describe('the SCF calls of a release', () => {
     }
     const only = (name: string) => [...(queues[name] ?? [])];
     expect(only('snapshotCode')).toEqual([rateLimitedTaskQueue(world.taskQueue, 'GetFunctionAddress')]);
-    expect(only('getFunctionAddress')).toEqual([rateLimitedTaskQueue(world.taskQueue, 'GetFunctionAddress')]);
-    expect(only('publishVersion')).toEqual([rateLimitedTaskQueue(world.taskQueue, 'PublishVersion')]);
-    for (const name of ['getFunction', 'updateFunctionCode', 'waitForActive', 'verifyCase']) expect(only(name)).toEqual([world.taskQueue]);
+    expect(only('publishAndWait')).toEqual([rateLimitedTaskQueue(world.taskQueue, 'PublishVersion')]);
+    for (const name of ['getFunction', 'updateCodeAndWait', 'verifyCase']) expect(only(name)).toEqual([world.taskQueue]);
+  });
+
+  it('when a release updates three regions in place, then it runs five activities per region: the preflight\'s two, the update with its wait, the publish with its wait and CodeSha256, and the one verification case', async () => {
+    const { env, world } = t;
+    const functionName = uniqueFunctionName('activities');
+    await seedWorld(world, functionName, { existing: [EXISTING, MISSING], alias: false });
+    const input = releaseInput(functionName, world.makePackage(newCode()), { alias: undefined, verification: [CASES[0]!] });
+    const handle = await startRelease(env, world, input);
+    expect((await world.runWorker(() => handle.result())).status).toBe('Succeeded');
+
+    const { events } = await handle.fetchHistory();
+    const perType: Record<string, number> = {};
+    for (const e of events ?? []) {
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (name) perType[name] = (perType[name] ?? 0) + 1;
+    }
+    // checkVerification: once per release, no SCF call.
+    expect(perType).toEqual({ getFunction: 3, snapshotCode: 3, checkVerification: 1, updateCodeAndWait: 3, publishAndWait: 3, verifyCase: 3 });
+  });
+
+  it('when a target\'s new version ends PublishFailed, then the release rolls back and still names that version as left in place', async () => {
+    const { env, world } = t;
+    const functionName = uniqueFunctionName('publish-failed');
+    await seedWorld(world, functionName, { existing: [EXISTING, MISSING], alias: false });
+    world.sim.admin.failNextPublish({ region: EXISTING, functionName, errorCode: 'InternalError.System', errorMessage: 'publish broke' });
+    const handle = await startRelease(env, world, releaseInput(functionName, world.makePackage(newCode()), { alias: undefined }));
+    const result = await world.runWorker(() => handle.result());
+    expect(result.status).toBe('RolledBack');
+    // The simulator's failed publish leaves no version behind, so the wait may find it missing.
+    expect(result.error?.type).toMatch(/PublishFailed|ResourceNotFound\.Version/);
+    expect(result.versionsLeftInPlace.filter((v) => v.region === EXISTING)).toEqual([{ region: EXISTING, version: expect.stringMatching(/^\d+$/) }]);
   });
 });
