@@ -25,8 +25,9 @@
  * addresses. When `SCF_ENDPOINT` names a host outside `tencentcloudapi.com` (the simulator), that
  * `host:port` is trusted as well: packages and code URLs from it, over http, on loopback.
  *
- * Cross-worker rate limits: the limiter is per worker process. When N workers share one account, set
- * `SCF_RATE_LIMIT_SHARE=1/N` (e.g. `0.5` for two) on each, so the sum stays under the account's limit.
+ * Cross-worker rate limits: the limiter is per worker process. The tight-limit actions are also held
+ * by the server, across workers (a task queue per action, worker/create-worker.ts); for the 100/s
+ * actions, when N workers share one account, `SCF_RATE_LIMIT_SHARE=1/N` keeps their sum under.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
