@@ -313,11 +313,17 @@ async function main(): Promise<void> {
     for (let i = single.length; i < SINGLE_ROUNDS; i++) single.push((await runOnce(stack, 'project', 1)).wallMs);
     const crossN = Math.max(...SIZES.filter((n) => n <= 100));
     for (const count of WORKER_COUNTS.filter((c) => c > 1)) {
-      await stack.startWorkers(count);
-      await runOnce(stack, 'project', 2);
-      const r = await runOnce(stack, 'project', crossN);
-      runs.push(r);
-      log(`${count} workers N=${crossN}: ${s(r.wallMs)} s, ${(r.throttledShare * 100).toFixed(1)}% throttled`);
+      try {
+        await stack.startWorkers(count);
+        await runOnce(stack, 'project', 2);
+        const r = await runOnce(stack, 'project', crossN);
+        runs.push(r);
+        log(`${count} workers N=${crossN}: ${s(r.wallMs)} s, ${(r.throttledShare * 100).toFixed(1)}% throttled`);
+      } catch (err) {
+        // Reported, and the runs so far still printed: a long run is not lost to its last step.
+        log(`${count} workers N=${crossN}: failed: ${(err as Error).stack ?? String(err)}`);
+        break;
+      }
     }
   } finally {
     await stack.stop();
