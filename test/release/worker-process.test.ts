@@ -220,7 +220,7 @@ describe('the worker process', () => {
     process.stderr.write(`worker-process: second worker took over and finished ${Math.round(takeOverMs / 1000)} s after the SIGKILL\n`);
   }, 180_000);
 
-  it('when the worker process is SIGKILLed while a mutation is in flight, then the other worker retries it after the heartbeat timeout, not a 2-minute start-to-close', async () => {
+  it('when the worker process is SIGKILLed while a mutation is in flight, then the other worker retries it after the heartbeat timeout, not its 7-minute start-to-close', async () => {
     const { env, world } = t;
     const taskQueue = uniqueTaskQueue('proc-kill-mutation');
     const first = spawnWorker(workerEnv(taskQueue));
@@ -262,7 +262,8 @@ describe('the worker process', () => {
     )!;
     const options = scheduled.activityTaskScheduledEventAttributes!;
     expect(tsToMs(options.heartbeatTimeout)).toBe(20_000);
-    expect(tsToMs(options.startToCloseTimeout)).toBe(120_000);
+    // The mutation-and-wait profile: the wait's 5 min budget on top of the mutation's 2 min.
+    expect(tsToMs(options.startToCloseTimeout)).toBe(420_000);
     const started = events.find((e) => e.activityTaskStartedEventAttributes && String(e.activityTaskStartedEventAttributes.scheduledEventId) === String(scheduled.eventId))!;
     const attempt = started.activityTaskStartedEventAttributes!;
     expect(attempt.attempt).toBe(2);
