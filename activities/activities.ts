@@ -70,8 +70,19 @@ export interface ActivityDeps {
   eventEnv?: Readonly<Record<string, string | undefined>>;
   /** Notification channels (SCF_NOTIFY_CHANNELS) and the hosts they may be on (SCF_NOTIFY_HOSTS). */
   notify?: { channels: Readonly<Record<string, NotifyChannel>>; hosts?: readonly string[]; trustedHosts?: readonly string[] };
-  /** waitForActive's polling: first delay, cap, growth (defaults 250 ms, 2500 ms, 1.6). */
-  waitPolicy?: { initialMs?: number; maxMs?: number; factor?: number };
+  /**
+   * waitForActive's polling: `firstPollMs` before the first GetFunction (default 0: at once), then
+   * `initialMs` growing by `factor` up to `maxMs` (defaults 250 ms, 2500 ms, 1.6). The worker sets
+   * `firstPollMs` to SCF's expected transition time (SCF_EXPECTED_TRANSITION): BENCHMARKS.md, "polling".
+   */
+  waitPolicy?: WaitPolicy;
+}
+
+export interface WaitPolicy {
+  firstPollMs?: number;
+  initialMs?: number;
+  maxMs?: number;
+  factor?: number;
 }
 
 const NOT_FOUND_FUNCTION = FUNCTION_NOT_FOUND_CODES;
@@ -162,7 +173,7 @@ export function createActivities(deps: ActivityDeps) {
   const codeUrlPolicy = new FetchPolicy({ hosts: COS_HOST_PATTERNS, listName: 'the COS domains', allowHttp: true, trustedHosts, lookup: deps.packages?.lookup });
   // Webhooks: only SCF_NOTIFY_HOSTS over https; loopback only as an explicit trusted host (tests).
   const notifyPolicy = new FetchPolicy({ hosts: deps.notify?.hosts ?? [], listName: 'SCF_NOTIFY_HOSTS', trustedHosts: deps.notify?.trustedHosts ?? [], lookup: deps.packages?.lookup });
-  const wait = { initialMs: 250, maxMs: 2500, factor: 1.6, ...deps.waitPolicy };
+  const wait = { firstPollMs: 0, initialMs: 250, maxMs: 2500, factor: 1.6, ...deps.waitPolicy };
   const t = (fn: FunctionRef, qualifier?: string) => ({ region: fn.region, namespace: fn.namespace, functionName: fn.functionName, qualifier });
   const eventEnv = deps.eventEnv ?? process.env;
 
@@ -352,8 +363,8 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Polls GetFunction inside the activity (never in the workflow) with heartbeats and backoff from
-     * 250 ms capped at 2.5 s, until the function (or the version `qualifier`) is Active. Creating/
+     * Polls GetFunction inside the activity (never in the workflow) with heartbeats: the first poll
+     * after `waitPolicy.firstPollMs`, then backoff from `initialMs` capped at `maxMs`, until the function (or the version `qualifier`) is Active. Creating/
      * Updating/Publishing/Deleting: not yet. *Failed: non-retryable `Function<Status>` with the
      * StatusReasons in details. Past `maxWaitMs`: non-retryable `WaitForActiveTimeout` naming the state.
      * Cancellation (heartbeat-delivered) stops it between or during polls. Read-only: safe to repeat.
@@ -363,6 +374,8 @@ export function createActivities(deps: ActivityDeps) {
       const started = Date.now();
       let delay = wait.initialMs;
       let polls = 0;
+      // Right after a change the function is still transitional: a poll before the transition can end is wasted.
+      if (wait.firstPollMs > 0) await sleep(Math.min(wait.firstPollMs, input.maxWaitMs), signal);
       for (;;) {
         const info = await getFunctionInfo(input.fn, input.qualifier);
         polls += 1;
@@ -401,6 +414,38 @@ export function createActivities(deps: ActivityDeps) {
         }
         await sleep(Math.min(delay, remaining), signal);
         delay = Math.min(Math.round(delay * wait.factor), wait.maxMs);
+      }
+    },
+
+    /**
+     * A change and its wait as one activity (fewer activities and workflow tasks per release; the
+     * workflow registers the undo before it, as before). A retry redoes the update (harmless, same
+     * code) and waits again.
+     */
+    async updateCodeAndWait(input: UpdateCodeInput & { maxWaitMs: number }): Promise<FunctionInfo> {
+      await activities.updateFunctionCode(input);
+      return activities.waitForActive({ fn: input.fn, maxWaitMs: input.maxWaitMs });
+    },
+
+    /**
+     * PublishVersion (tagged, idempotent: a retry reuses the version), the wait for it, and its
+     * CodeSha256: the one GetFunctionAddress after the publish. A failure once the version exists
+     * carries `{ publishedVersion }` in its details: the workflow still learns the version to name it.
+     */
+    async publishAndWait(input: PublishVersionInput & { maxWaitMs: number }): Promise<PublishedVersion & { codeSha256: string }> {
+      const published = await activities.publishVersion(input);
+      try {
+        await activities.waitForActive({ fn: input.fn, qualifier: published.version, maxWaitMs: input.maxWaitMs });
+        return { ...published, codeSha256: (await address(input.fn, published.version)).codeSha256 };
+      } catch (err) {
+        if (!(err instanceof ApplicationFailure)) throw err;
+        throw ApplicationFailure.create({
+          type: err.type ?? 'Error',
+          message: err.message,
+          nonRetryable: err.nonRetryable ?? undefined,
+          details: [...(err.details ?? []), { publishedVersion: published.version }],
+          ...(err.nextRetryDelay != null && { nextRetryDelay: err.nextRetryDelay }),
+        });
       }
     },
 
@@ -640,13 +685,16 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * GetFunctionAddress, then downloads the zip (only from a COS domain, or the simulator; public
+     * GetFunctionAddress (and GetFunction for the handler, unless the caller just read it), then downloads the zip (only from a COS domain, or the simulator; public
      * addresses only; size-capped, streamed to disk), checks it against CodeSha256 and keeps it in the artifact store under its sha256. Twice:
      * the second run finds the artifact already stored and does not download again.
      */
-    async snapshotCode(input: { fn: FunctionRef; qualifier?: string }): Promise<CodeSnapshot> {
+    async snapshotCode(input: { fn: FunctionRef; qualifier?: string; handler?: string }): Promise<CodeSnapshot> {
       const qualifier = input.qualifier ?? '$LATEST';
-      const [addr, info] = await Promise.all([codeLocation(input.fn, input.qualifier), getFunctionInfo(input.fn, input.qualifier)]);
+      const [addr, info] = await Promise.all([
+        codeLocation(input.fn, input.qualifier),
+        input.handler !== undefined ? { handler: input.handler } : getFunctionInfo(input.fn, input.qualifier),
+      ]);
       const sha = normalizeSha256(addr.codeSha256);
       if (!sha || !addr.url) {
         throw ApplicationFailure.create({

@@ -18,6 +18,7 @@
  * | `SCF_COS_REGION`          | its region; required with `SCF_COS_BUCKET`                                | none |
  * | `SCF_COS_PREFIX`          | key prefix; objects are `<prefix>/sha256/<hex>.zip`                       | `scf-release` |
  * | `SCF_COS_ENDPOINT`        | a private COS-compatible endpoint, `host:port` or `http://host:port` (the simulator) | the simulator's own host when `SCF_ENDPOINT` is one, else Tencent COS |
+ * | `SCF_EXPECTED_TRANSITION` | how long SCF takes to finish an update/publish/copy (duration): waitForActive polls first after it, then every 100 ms growing 1.5× to 2.5 s | `300ms` |
  *
  * Secrets are NOT part of this config: `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` /
  * `TENCENTCLOUD_SESSION_TOKEN`, the profile file `~/.tencentcloud/credentials` and the CVM role are
@@ -28,8 +29,9 @@
  * addresses. When `SCF_ENDPOINT` names a host outside `tencentcloudapi.com` (the simulator), that
  * `host:port` is trusted as well: packages and code URLs from it, over http, on loopback.
  *
- * Cross-worker rate limits: the limiter is per worker process. When N workers share one account, set
- * `SCF_RATE_LIMIT_SHARE=1/N` (e.g. `0.5` for two) on each, so the sum stays under the account's limit.
+ * Cross-worker rate limits: the limiter is per worker process. The tight-limit actions are also held
+ * by the server, across workers (a task queue per action, worker/create-worker.ts); for the 100/s
+ * actions, when N workers share one account, `SCF_RATE_LIMIT_SHARE=1/N` keeps their sum under.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -61,6 +63,8 @@ export interface ScfConfig {
   simulatorHost?: string;
   /** Where undo snapshots are kept durably (SCF_COS_*); undefined: only in artifactDir. */
   cos?: CosSettings;
+  /** SCF_EXPECTED_TRANSITION: when waitForActive polls first after a change. */
+  expectedTransitionMs: number;
 }
 
 /** The documented per-second limits of each action (per account). Others: `DEFAULT_RATE_LIMIT`. */
@@ -132,6 +136,7 @@ const envSchema = z.object({
   SCF_COS_REGION: unsetWhenEmpty(z.string().trim().regex(/^[a-z]{2,}(-[a-z0-9]+)+$/, 'SCF_COS_REGION must be a region such as ap-guangzhou').optional()),
   SCF_COS_PREFIX: unsetWhenEmpty(z.string().trim().optional()),
   SCF_COS_ENDPOINT: unsetWhenEmpty(z.string().trim().min(1).optional()),
+  SCF_EXPECTED_TRANSITION: z.string().optional(),
 });
 
 export class ScfConfigError extends Error {
@@ -172,6 +177,17 @@ function parseRequestTimeout(env: NodeJS.ProcessEnv, text: string | undefined): 
   const checked = checkDuration(text, MAX_REQUEST_TIMEOUT_MS);
   if ('problem' in checked) throw new ScfConfigError(`SCF_REQUEST_TIMEOUT: ${checked.problem}`);
   if (checked.ms === 0) throw new ScfConfigError('SCF_REQUEST_TIMEOUT: must be more than 0 (e.g. 30s)');
+  return checked.ms;
+}
+
+/** A transition expected to take longer than this is a typo; waitForActive gives up after 5 min anyway. */
+const MAX_EXPECTED_TRANSITION_MS = 60_000;
+
+/** `SCF_EXPECTED_TRANSITION` in the one duration grammar; default 300 ms (the simulator's transitions). */
+function parseExpectedTransition(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return 300;
+  const checked = checkDuration(text, MAX_EXPECTED_TRANSITION_MS);
+  if ('problem' in checked) throw new ScfConfigError(`SCF_EXPECTED_TRANSITION: ${checked.problem}`);
   return checked.ms;
 }
 
@@ -269,5 +285,7 @@ export function loadScfConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
     ...(e.SCF_PACKAGE_DIR ? { packageDir: packageDir(e.SCF_PACKAGE_DIR, cwd) } : {}),
     ...(simulatorHost ? { simulatorHost } : {}),
     ...(cos ? { cos } : {}),
+    ...(endpointHost && !isTencent ? { simulatorHost: endpointHost.host } : {}),
+    expectedTransitionMs: parseExpectedTransition(e.SCF_EXPECTED_TRANSITION),
   };
 }

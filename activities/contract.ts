@@ -238,6 +238,13 @@ export interface ScfActivities extends TriggerActivities, MonitorActivities {
   notify(input: NotifyInput): Promise<NotificationRecord[]>;
   getFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<FunctionInfo>;
   waitForActive(input: WaitForActiveInput): Promise<FunctionInfo>;
+  /** updateFunctionCode, then waitForActive of $LATEST: one activity, one workflow task. */
+  updateCodeAndWait(input: UpdateCodeInput & { maxWaitMs: number }): Promise<FunctionInfo>;
+  /**
+   * publishVersion, waitForActive of the new version, then its CodeSha256 (GetFunctionAddress). A
+   * failure after the publish carries `{ publishedVersion }` in its details, so a rollback names it.
+   */
+  publishAndWait(input: PublishVersionInput & { maxWaitMs: number }): Promise<PublishedVersion & { codeSha256: string }>;
   updateFunctionCode(input: UpdateCodeInput): Promise<{ requestId: string }>;
   publishVersion(input: PublishVersionInput): Promise<PublishedVersion>;
   listVersions(input: { fn: FunctionRef }): Promise<VersionInfo[]>;
@@ -258,6 +265,7 @@ export interface ScfActivities extends TriggerActivities, MonitorActivities {
   deleteFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<void>;
   deleteVersion(input: { fn: FunctionRef; version: string }): Promise<void>;
   listFunctions(input: ListFunctionsInput): Promise<FunctionSummary[]>;
-  snapshotCode(input: { fn: FunctionRef; qualifier?: string }): Promise<CodeSnapshot>;
+  /** `handler`: what GetFunction just answered for the same qualifier (the preflight's), so it is not read again. */
+  snapshotCode(input: { fn: FunctionRef; qualifier?: string; handler?: string }): Promise<CodeSnapshot>;
   restoreCode(input: { snapshot: CodeSnapshot }): Promise<{ requestId: string }>;
 }

@@ -20,7 +20,7 @@ import { createScfClientFactory, credentialFor } from './scf-client';
 import { createMonitorClientFactory } from './monitor';
 
 export { createActivities, normalizeSha256, nameMatcher } from './activities';
-export type { ActivityDeps, Activities } from './activities';
+export type { ActivityDeps, Activities, WaitPolicy } from './activities';
 export { loadScfConfig, parseRateLimits, ScfConfigError, DOCUMENTED_RATE_LIMITS, DEFAULT_RATE_LIMIT } from './config';
 export type { ScfConfig, CredentialSource } from './config';
 export { RateLimiter, TokenBucket } from './rate-limiter';
@@ -65,6 +65,9 @@ export function createDefaultActivityDeps(config: ScfConfig, logger: Logger, opt
     store: artifactStore(config, options.credential),
     logger,
     limiter: options.limiter ?? new RateLimiter({ limits: config.rateLimits, share: config.rateLimitShare }),
+    // First poll when SCF is expected to be done, then short steps: a 300 ms transition is seen at
+    // ~300-400 ms instead of at the old +0/+250/+650 ms polls' 650 ms (BENCHMARKS.md, "polling").
+    waitPolicy: { firstPollMs: config.expectedTransitionMs, initialMs: 100, factor: 1.5, maxMs: 2500 },
     packages: {
       maxDownloadBytes: config.maxDownloadBytes,
       hosts: config.packageHosts,

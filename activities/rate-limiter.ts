@@ -13,8 +13,11 @@
  *   `minFraction` of the base rate. The rate then recovers linearly: `recoverPerSecond` of the base rate
  *   per second, starting `recoveryDelayMs` after the last decrease.
  *
- * Across workers: the buckets live in one process. With N workers on one account, give each a share of
- * 1/N (`SCF_RATE_LIMIT_SHARE`); the AIMD slowdown then absorbs what is left (other tools on the account).
+ * Across workers: the buckets live in one process. The tight-limit actions' activities run on task
+ * queues whose rate the Temporal server enforces across all workers (workflows/definitions.ts
+ * RATE_LIMITED_ACTIONS, worker/create-worker.ts), so this bucket only smooths and, through AIMD, slows
+ * down for other callers on the account. For the 100/s actions (GetFunction polls, UpdateFunctionCode)
+ * it is still the only limit: with N workers, a share of 1/N (`SCF_RATE_LIMIT_SHARE`) keeps them under.
  */
 import { DEFAULT_RATE_LIMIT, DOCUMENTED_RATE_LIMITS } from './config';
 

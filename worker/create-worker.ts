@@ -1,6 +1,8 @@
 /**
  * The release worker: every workflow of workflows/index.ts and the given SCF activities on one task
- * queue. Used by `worker/main.ts`, the dev stack, the demo and the tests.
+ * queue, plus one activity-only worker per rate-limited task queue (workflows/definitions.ts
+ * RATE_LIMITED_ACTIONS), each asking the server to hand out at most the action's documented limit per
+ * second across every worker process. Used by `worker/main.ts`, the dev stack, the demo and the tests.
  */
 import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Resource } from '@opentelemetry/resources';
@@ -10,11 +12,12 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
 import type { Duration } from '@temporalio/common';
-import { Worker, type ActivityInterceptorsFactory, type NativeConnection } from '@temporalio/worker';
+import { Worker, type ActivityInterceptorsFactory, type NativeConnection, type State, type WorkerOptions } from '@temporalio/worker';
+import { DEFAULT_RATE_LIMIT, DOCUMENTED_RATE_LIMITS } from '../activities/config';
 import { keepHeartbeating } from '../activities/context';
 import type { ScfActivities } from '../activities/contract';
 import type { Tracing } from '../activities/tracing';
-import { TASK_QUEUE } from '../workflows/definitions';
+import { RATE_LIMITED_ACTIONS, rateLimitedTaskQueue, TASK_QUEUE } from '../workflows/definitions';
 import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from './workflow-bundle';
 
 export interface ReleaseWorkerOptions {
@@ -31,7 +34,25 @@ export interface ReleaseWorkerOptions {
   identity?: string;
   /** Export workflow and activity spans (activities/tracing.ts); without it they are dropped. */
   tracing?: Tracing;
+  /** The account's per-action limits (requests/s; SCF_RATE_LIMITS after overrides). Default: the documented ones. */
+  rateLimits?: Record<string, number>;
 }
+
+/** What callers need of the worker: the main one and its rate-limited siblings run and stop together. */
+export interface ReleaseWorker {
+  run(): Promise<void>;
+  shutdown(): void;
+  getState(): State;
+  /** The main worker's status (its pollers), for the readiness check (worker/health.ts). */
+  getStatus(): ReturnType<Worker['getStatus']>;
+}
+
+/**
+ * The part of an action's limit the server hands out for the task queue: the rest is for the few
+ * calls of that action made by activities on other queues (snapshotCode's GetFunction, copyFunction's
+ * GetFunctionAddress) and for timing differences between the server's and SCF's one-second windows.
+ */
+export const SERVER_RATE_HEADROOM = 0.9;
 
 /** Every activity heartbeats while it runs (activities/context.ts keepHeartbeating): fast take-over after a kill. */
 const heartbeating: ActivityInterceptorsFactory = (ctx) => ({
@@ -44,28 +65,98 @@ const activitySpans: ActivityInterceptorsFactory = (ctx) => ({
   outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
 });
 
-export async function createReleaseWorker(options: ReleaseWorkerOptions): Promise<Worker> {
+/**
+ * Activity slots of the main queue. Its activities are short SCF calls and waits that sleep between
+ * polls (waitForActive, verifyCase): all I/O, a few hundred bytes each, so several hundred in flight
+ * cost little memory and no CPU while they wait. Waiting for a rate-limited action's turn happens on
+ * the server (the rate-limited queues), so no slot here is ever held by a waiter, and 500 lets a fleet
+ * of 100+ releases wait for Active concurrently instead of queueing behind each other.
+ */
+const MAIN_ACTIVITY_SLOTS = 500;
+/**
+ * Activity slots per rate-limited queue: the server hands out at most ~20/s; each call takes well
+ * under a second, so 40 in flight is more than the rate can fill, and a waiter for a local token (the
+ * AIMD slowdown after a throttled answer) only ever holds a slot of its own action.
+ */
+const RATE_LIMITED_ACTIVITY_SLOTS = 40;
+/**
+ * Workflow task slots and sticky cache. Workflow tasks are short CPU bursts; more than a few at once
+ * on a small machine only queue inside the process. The sticky cache keeps a running release's state
+ * in memory so each new task replays nothing; a release is ~100 kB of state, so 1,000 cached
+ * (a fleet's concurrency, not its size: finished releases leave) stays near 100 MB.
+ */
+const WORKFLOW_TASK_SLOTS = 40;
+const STICKY_CACHE = 1000;
+/**
+ * Pollers. Several workflow-task pollers keep a fleet's many short tasks flowing (one poller waits a
+ * round trip per task); activity pollers on the main queue likewise. A rate-limited queue needs few:
+ * the server, not the pollers, sets its pace.
+ */
+const WORKFLOW_POLLERS = 4;
+const ACTIVITY_POLLERS = 4;
+const RATE_LIMITED_POLLERS = 2;
+
+export async function createReleaseWorker(options: ReleaseWorkerOptions): Promise<ReleaseWorker> {
+  const taskQueue = options.taskQueue ?? TASK_QUEUE;
+  const limits = { ...DOCUMENTED_RATE_LIMITS, ...options.rateLimits };
   // Every bundle carries the workflow interceptors (worker/workflow-bundle.ts), which hand their spans to this sink.
   const exporter = options.tracing
     ? makeWorkflowExporter(options.tracing.spanProcessor, options.tracing.resource)
     : makeWorkflowExporter(new NoopSpanProcessor(), new Resource({}));
-  return Worker.create({
+  const common: Omit<WorkerOptions, 'taskQueue'> = {
     connection: options.connection,
     namespace: options.namespace ?? 'default',
-    taskQueue: options.taskQueue ?? TASK_QUEUE,
     activities: options.activities,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: WORKFLOWS_PATH }),
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
-    interceptors: {
-      activity: options.tracing ? [activitySpans, heartbeating] : [heartbeating],
-      ...(options.workflowBundle ? {} : { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] }),
-    },
-    sinks: { exporter },
+    interceptors: { activity: options.tracing ? [activitySpans, heartbeating] : [heartbeating] },
     // Send a heartbeat at least every 5 s (the SDK's default is 80 % of the heartbeat timeout), so a
     // busy worker has several chances per 20 s heartbeat timeout and is never taken for dead.
     maxHeartbeatThrottleInterval: '5s',
     ...(options.identity ? { identity: options.identity } : {}),
+  };
+  const main = await Worker.create({
+    ...common,
+    taskQueue,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH, interceptors: { ...common.interceptors, workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] } }),
+    sinks: { exporter },
+    maxConcurrentActivityTaskExecutions: MAIN_ACTIVITY_SLOTS,
+    maxConcurrentWorkflowTaskExecutions: WORKFLOW_TASK_SLOTS,
+    maxCachedWorkflows: STICKY_CACHE,
+    workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: WORKFLOW_POLLERS },
+    activityTaskPollerBehavior: { type: 'simple-maximum', maximum: ACTIVITY_POLLERS },
   });
+  const limited = await Promise.all(
+    RATE_LIMITED_ACTIONS.map((action) =>
+      Worker.create({
+        ...common,
+        taskQueue: rateLimitedTaskQueue(taskQueue, action),
+        maxConcurrentActivityTaskExecutions: RATE_LIMITED_ACTIVITY_SLOTS,
+        // Enforced by the server across every worker polling the queue (the last poller's value wins:
+        // all workers of one deployment set the same).
+        maxTaskQueueActivitiesPerSecond: (limits[action] ?? DEFAULT_RATE_LIMIT) * SERVER_RATE_HEADROOM,
+        activityTaskPollerBehavior: { type: 'simple-maximum', maximum: RATE_LIMITED_POLLERS },
+      }),
+    ),
+  );
+  const all = [main, ...limited];
+  return {
+    run: async () => {
+      // If one stops (a fatal error), stop the others too, so the process never half-works.
+      const runs = all.map((w) =>
+        w.run().finally(() => {
+          for (const other of all) if (other.getState() === 'RUNNING') other.shutdown();
+        }),
+      );
+      const outcomes = await Promise.allSettled(runs);
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    shutdown: () => {
+      for (const w of all) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+    getState: () => main.getState(),
+    getStatus: () => main.getStatus(),
+  };
 }

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     activities,
     shutdownGraceTime: config.shutdownGraceTime,
     ...(tracing ? { tracing } : {}),
+    rateLimits: config.scf.rateLimits,
     ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
   });
 

@@ -4,9 +4,38 @@
  * errors themselves (activities/error-table.ts): a failure they mark non-retryable is never retried
  * here, whatever `maximumAttempts` says; throttled answers carry their own `nextRetryDelay`.
  */
-import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { ScfActivities } from '../activities/contract';
 import { withSummaries } from './activity-summaries';
+import { ACTIVITY_RATE_LIMITED_ACTION, rateLimitedTaskQueue } from './definitions';
+
+/**
+ * Patch id guarding the rate-limited task queues (definitions.ts RATE_LIMITED_ACTIONS): histories
+ * recorded before it scheduled every activity on the workflow's own task queue.
+ */
+export const RATE_LIMIT_QUEUES_PATCH = 'rate-limit-task-queues';
+
+/**
+ * A profile's activities, each scheduled on the rate-limited task queue of the SCF action it calls
+ * (ACTIVITY_RATE_LIMITED_ACTION), the rest on the workflow's task queue. Decided per call, since the
+ * queue's name derives from the running workflow's task queue. Every call carries its one-line
+ * summary for the Temporal UI (activity-summaries.ts).
+ */
+function profile(options: ActivityOptions): ScfActivities {
+  const onOwnQueue = withSummaries(proxyActivities<ScfActivities>(options));
+  return new Proxy(onOwnQueue, {
+    get(target, name, receiver) {
+      const action = typeof name === 'string' && Object.hasOwn(ACTIVITY_RATE_LIMITED_ACTION, name) ? ACTIVITY_RATE_LIMITED_ACTION[name] : undefined;
+      if (!action) return Reflect.get(target, name, receiver);
+      return (...args: unknown[]) => {
+        if (!patched(RATE_LIMIT_QUEUES_PATCH)) return (target[name as keyof ScfActivities] as (...a: unknown[]) => unknown)(...args);
+        const queue = rateLimitedTaskQueue(workflowInfo().taskQueue, action);
+        const onQueue = withSummaries(proxyActivities<ScfActivities>({ ...options, taskQueue: queue }));
+        return (onQueue[name as keyof ScfActivities] as (...a: unknown[]) => unknown)(...args);
+      };
+    },
+  });
+}
 
 /** How long waitForActive polls before it gives up non-retryably (`WaitForActiveTimeout`). */
 export const WAIT_FOR_ACTIVE_MS = 5 * 60_000;
@@ -34,12 +63,24 @@ export const HEARTBEAT_TIMEOUT = '20s';
  *   ended before it compensates, so an undo never races the change it undoes (the activity lets a
  *   request already sent finish: activities/scf-client.ts MUTATING_ACTIONS).
  */
-export const mutation = withSummaries(proxyActivities<ScfActivities>({
+export const mutation = profile({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '500ms', backoffCoefficient: 1.5, maximumInterval: '10s', maximumAttempts: 12 },
   cancellationType: 'WAIT_CANCELLATION_COMPLETED',
-}));
+});
+
+/**
+ * A mutation and its wait as one activity (updateCodeAndWait, publishAndWait): the mutation's retry
+ * policy and cancellation (an abort waits until a request already sent has ended), the wait's
+ * budget on top of the mutation's 2 minutes, the same heartbeat timeout for a dead worker.
+ */
+export const mutationAndWait = profile({
+  startToCloseTimeout: WAIT_FOR_ACTIVE_MS + 2 * 60_000,
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { initialInterval: '500ms', backoffCoefficient: 1.5, maximumInterval: '10s', maximumAttempts: 12 },
+  cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+});
 
 /**
  * Waiting for a function or version to become Active. The activity polls GetFunction itself (with
@@ -51,12 +92,12 @@ export const mutation = withSummaries(proxyActivities<ScfActivities>({
  * quickly, so another worker resumes the wait within seconds.
  * TRY_CANCEL: waiting changes nothing, so an abort need not wait for it.
  */
-export const waiting = withSummaries(proxyActivities<ScfActivities>({
+export const waiting = profile({
   startToCloseTimeout: WAIT_FOR_ACTIVE_MS + 60_000,
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
   cancellationType: 'TRY_CANCEL',
-}));
+});
 
 /**
  * Reads (GetFunction, GetFunctionAddress, GetAlias, ListVersions, SnapshotCode). Reads are free to
@@ -64,12 +105,12 @@ export const waiting = withSummaries(proxyActivities<ScfActivities>({
  * errors. startToClose 2 min because SnapshotCode downloads the current code zip into the store;
  * the heartbeat timeout notices a dead worker long before that.
  */
-export const read = withSummaries(proxyActivities<ScfActivities>({
+export const read = profile({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 8 },
   cancellationType: 'TRY_CANCEL',
-}));
+});
 
 /**
  * Verification: verifyCase (and, for histories recorded before `verify-in-activity`, invokeFunction).
@@ -80,12 +121,12 @@ export const read = withSummaries(proxyActivities<ScfActivities>({
  * pattern size: activities/verification-rules.ts), so verifyCase needs no profile of its own. The
  * heartbeat timeout notices a dead worker mid-invoke long before startToClose.
  */
-export const invoke = withSummaries(proxyActivities<ScfActivities>({
+export const invoke = profile({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
   cancellationType: 'TRY_CANCEL',
-}));
+});
 
 /**
  * Compensations (RestoreCode, UpdateAlias back, DeleteAlias, DeleteFunction, and their waits). They
@@ -96,20 +137,20 @@ export const invoke = withSummaries(proxyActivities<ScfActivities>({
  */
 const COMPENSATION_RETRY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 };
 
-export const compensation = withSummaries(proxyActivities<ScfActivities>({
+export const compensation = profile({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: COMPENSATION_RETRY,
   cancellationType: 'WAIT_CANCELLATION_COMPLETED',
-}));
+});
 
 /** A compensation's wait for Active: the compensation retry policy with the waiting profile's timeouts. */
-export const compensationWait = withSummaries(proxyActivities<ScfActivities>({
+export const compensationWait = profile({
   startToCloseTimeout: WAIT_FOR_ACTIVE_MS + 60_000,
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: COMPENSATION_RETRY,
   cancellationType: 'WAIT_CANCELLATION_COMPLETED',
-}));
+});
 
 /**
  * checkVerification: the worker's own checks of the cases (patterns, `${env:...}` references), no
@@ -117,11 +158,11 @@ export const compensationWait = withSummaries(proxyActivities<ScfActivities>({
  * worker lost mid-check is replaced as fast as a heartbeat timeout would notice it, so it needs no
  * heartbeat. A refusal is non-retryable; the 3 attempts only cover a lost worker.
  */
-export const check = withSummaries(proxyActivities<ScfActivities>({
+export const check = profile({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 },
   cancellationType: 'TRY_CANCEL',
-}));
+});
 
 /**
  * notify: one POST per channel to a webhook outside our control. The activity never fails on a
@@ -129,8 +170,8 @@ export const check = withSummaries(proxyActivities<ScfActivities>({
  * worker: 2 attempts, 30 s each, no heartbeat (a POST has a 10 s timeout). A notification must never
  * hold up or fail a release for long. TRY_CANCEL: nothing to undo.
  */
-export const notification = withSummaries(proxyActivities<ScfActivities>({
+export const notification = profile({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1s', maximumAttempts: 2 },
   cancellationType: 'TRY_CANCEL',
-}));
+});

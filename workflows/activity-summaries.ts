@@ -12,7 +12,9 @@ const STEP: Partial<Record<keyof ScfActivities, string>> = {
   getFunction: 'get-function',
   waitForActive: 'wait-active',
   updateFunctionCode: 'update-code',
+  updateCodeAndWait: 'update-code',
   publishVersion: 'publish-version',
+  publishAndWait: 'publish-version',
   listVersions: 'list-versions',
   copyFunction: 'copy-function',
   getFunctionAddress: 'get-code-sha256',
@@ -29,6 +31,10 @@ const STEP: Partial<Record<keyof ScfActivities, string>> = {
   snapshotCode: 'snapshot-code',
   restoreCode: 'restore-code',
   notify: 'notify',
+  listTriggers: 'list-triggers',
+  createTrigger: 'create-trigger',
+  deleteTrigger: 'delete-trigger',
+  readMonitorData: 'read-metrics',
 };
 
 interface SummaryInput {

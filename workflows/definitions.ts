@@ -13,6 +13,40 @@ import type { NotificationRecord, NotifyEvent } from '../activities/notify';
 /** The task queue that hosts the workflows and most activities. */
 export const TASK_QUEUE = 'scf-release';
 
+/**
+ * Rate-limited task queues. An activity whose SCF call is one of the account's tight limits runs on a
+ * task queue of its own, `<task queue>-rl-<Action>`, whose workers all ask the server for the same
+ * `maxTaskQueueActivitiesPerSecond` (the action's documented limit, worker/create-worker.ts): the
+ * Temporal server hands out at most that many of those activities per second in total, however many
+ * worker processes poll, so N workers hold the account's limit without being told N. An activity
+ * waiting for that rate waits on the server, holding no worker slot.
+ */
+export const RATE_LIMITED_ACTIONS = ['PublishVersion', 'GetFunctionAddress', 'CopyFunction', 'CreateAlias', 'GetAlias', 'UpdateAlias', 'DeleteAlias', 'ListVersionByFunction'] as const;
+export type RateLimitedAction = (typeof RATE_LIMITED_ACTIONS)[number];
+
+/**
+ * The activity → the rate-limited SCF action it calls once per run. Others stay on the main queue:
+ * they call 100/s actions (GetFunction, UpdateFunctionCode), poll several times (waitForActive) or
+ * call none.
+ */
+export const ACTIVITY_RATE_LIMITED_ACTION: Readonly<Record<string, RateLimitedAction>> = {
+  getFunctionAddress: 'GetFunctionAddress',
+  snapshotCode: 'GetFunctionAddress',
+  publishVersion: 'PublishVersion',
+  // One PublishVersion, one GetFunctionAddress (20/s both) and one ListVersionByFunction per run.
+  publishAndWait: 'PublishVersion',
+  copyFunction: 'CopyFunction',
+  createAlias: 'CreateAlias',
+  getAlias: 'GetAlias',
+  updateAlias: 'UpdateAlias',
+  deleteAlias: 'DeleteAlias',
+  listVersions: 'ListVersionByFunction',
+};
+
+export function rateLimitedTaskQueue(taskQueue: string, action: RateLimitedAction): string {
+  return `${taskQueue}-rl-${action}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Workflow ids. They read as what they are in the Temporal UI's list.
 // ---------------------------------------------------------------------------------------------

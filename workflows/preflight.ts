@@ -3,7 +3,8 @@
  * its $LATEST CodeSha256 and the version its alias serves. Shared by the release's preflight and by
  * planReleaseWorkflow, so `--plan` predicts exactly what the release decides.
  */
-import type { AliasInfo, FunctionInfo, FunctionRef } from '../activities/contract';
+import { patched } from '@temporalio/workflow';
+import type { AliasInfo, CodeSnapshot, FunctionInfo, FunctionRef } from '../activities/contract';
 import { read } from './activity-profiles';
 import type { RegionAction, ReleaseInput } from './definitions';
 
@@ -19,18 +20,37 @@ export interface RegionInspection {
   alias?: AliasInfo | null;
   /** CodeSha256 of the version the alias serves, when it serves a single version. */
   aliasSha256?: string;
+  /** $LATEST kept in the artifact store, read in the preflight (under the lock): the undo of an update reuses it. */
+  snapshot?: CodeSnapshot;
 }
+
+/**
+ * Patch id guarding the snapshot taken in the preflight: histories recorded before it read $LATEST's
+ * CodeSha256 with getFunctionAddress here and then again (GetFunctionAddress and GetFunction) in a
+ * snapshot-code step before each update; with it one snapshotCode here answers both, with the handler
+ * the preflight's GetFunction already read.
+ */
+export const SNAPSHOT_IN_PREFLIGHT_PATCH = 'snapshot-in-preflight';
 
 export function functionRef(input: Pick<ReleaseInput, 'namespace' | 'functionName'>, region: string): FunctionRef {
   return { region, namespace: input.namespace, functionName: input.functionName };
 }
 
-export async function inspectRegion(fn: FunctionRef, isPrimary: boolean, aliasName?: string): Promise<RegionInspection> {
+/**
+ * `snapshot`: the release's preflight, which keeps $LATEST's code for the undo of an update (one
+ * GetFunctionAddress answers both the CodeSha256 and where to download from). `--plan` and the sync's
+ * drift check only read.
+ */
+export async function inspectRegion(fn: FunctionRef, isPrimary: boolean, aliasName?: string, options: { snapshot?: boolean } = {}): Promise<RegionInspection> {
   const info = await read.getFunction({ fn });
   if (!info.exists) {
     return { region: fn.region, isPrimary, exists: false, triggers: [], ...(aliasName ? { alias: null } : {}) };
   }
-  const { codeSha256 } = await read.getFunctionAddress({ fn });
+  const snapshot =
+    options.snapshot && patched(SNAPSHOT_IN_PREFLIGHT_PATCH)
+      ? await read.snapshotCode({ fn, ...(info.handler !== undefined && { handler: info.handler }) })
+      : undefined;
+  const codeSha256 = snapshot ? snapshot.sha256 : (await read.getFunctionAddress({ fn })).codeSha256;
   const inspection: RegionInspection = {
     region: fn.region,
     isPrimary,
@@ -38,6 +58,7 @@ export async function inspectRegion(fn: FunctionRef, isPrimary: boolean, aliasNa
     status: info.status,
     triggers: info.triggers ?? [],
     currentSha256: codeSha256,
+    ...(snapshot && { snapshot }),
   };
   if (aliasName) {
     const alias = await read.getAlias({ fn, name: aliasName });

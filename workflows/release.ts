@@ -213,7 +213,7 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
   const inspections = new Map<string, RegionInspection>();
   await tracker.step('preflight', 'all', () =>
     forEachBounded(regions, concurrency, async (region) => {
-      const inspection = await inspectRegion(functionRef(input, region), region === primaryRegion, input.alias?.name);
+      const inspection = await inspectRegion(functionRef(input, region), region === primaryRegion, input.alias?.name, { snapshot: true });
       inspections.set(region, inspection);
       const r = tracker.region(region);
       r.existedBefore = inspection.exists;
@@ -259,7 +259,7 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
   const primaryResult = tracker.region(primaryRegion);
   primaryResult.state = 'running';
   tracker.phase = 'UpdatingPrimary';
-  await putCode({ fn: primaryFn, action: 'update-in-place' }, deploy);
+  await putCode({ fn: primaryFn, action: 'update-in-place', snapshot: primary.snapshot }, deploy);
   tracker.phase = 'Publishing';
   const { version, codeSha256 } = await publishAndCheck({ fn: primaryFn, action: 'update-in-place' }, deploy);
   primaryResult.codeSha256 = codeSha256;
@@ -275,7 +275,7 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
     const r = tracker.region(region);
     r.state = 'running';
     const action = r.action as RegionDeployment['action']; // never 'no-op' past the NoOp return above
-    const deployed = await replicateRegion({ fn: functionRef(input, region), action, copySource: primaryFn }, deploy);
+    const deployed = await replicateRegion({ fn: functionRef(input, region), action, copySource: primaryFn, snapshot: inspections.get(region)!.snapshot }, deploy);
     r.codeSha256 = deployed.codeSha256;
     if (deployed.notCopied) r.notCopied = deployed.notCopied;
   });

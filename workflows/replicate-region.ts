@@ -4,9 +4,9 @@
  * Every side-effecting call registers its undo on the Saga first. Used for the primary (update only)
  * and the target regions by the release, and by the sync workflows.
  */
-import { patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
 import type { CodePackage, CodeSnapshot, FunctionRef } from '../activities/contract';
-import { compensation, compensationWait, mutation, read, waiting, WAIT_FOR_ACTIVE_MS } from './activity-profiles';
+import { compensation, compensationWait, mutation, mutationAndWait, read, waiting, WAIT_FOR_ACTIVE_MS } from './activity-profiles';
 import type { Compensations, Undo } from './compensation';
 import type { RegionAction } from './definitions';
 import { FailureType, releaseFailure, toReleaseError } from './failures';
@@ -22,6 +22,8 @@ export interface RegionDeployment {
   action: Exclude<RegionAction, 'no-op' | 'move-alias'>;
   /** The function CopyFunction copies from: the primary, already carrying the package. */
   copySource?: FunctionRef;
+  /** $LATEST as the preflight kept it (under the lock): no second read before the update. */
+  snapshot?: CodeSnapshot;
 }
 
 export interface DeployContext {
@@ -83,14 +85,18 @@ export async function putCode(d: RegionDeployment, ctx: DeployContext): Promise<
   const step = ctx.step ?? runStep;
   const { fn } = d;
   let notCopied: string[] | undefined;
+  const snapshotted = () => d.snapshot ?? step('snapshot-code', fn.region, () => read.snapshotCode({ fn }));
   if (d.action === 'update-in-place') {
-    const snapshot = await step('snapshot-code', fn.region, () => read.snapshotCode({ fn }));
+    const snapshot = await snapshotted();
     ctx.saga.add(restoreCodeUndo(fn, snapshot));
     // The handler it runs with afterwards (the manifest's, else its own): the activity refuses a zip without its file.
     const runsHandler = ctx.handler ?? snapshot.handler;
-    await step('update-code', fn.region, () =>
-      mutation.updateFunctionCode({ fn, pkg: ctx.pkg, handler: ctx.handler, ...(runsHandler !== undefined && { runsHandler }) }),
-    );
+    const update = { fn, pkg: ctx.pkg, handler: ctx.handler, ...(runsHandler !== undefined && { runsHandler }) };
+    if (patched(ONE_ACTIVITY_PER_CHANGE_PATCH)) {
+      await step('update-code', fn.region, () => mutationAndWait.updateCodeAndWait({ ...update, maxWaitMs: WAIT_FOR_ACTIVE_MS }));
+      return {};
+    }
+    await step('update-code', fn.region, () => mutation.updateFunctionCode(update));
   } else {
     if (!d.copySource) throw new Error(`${d.action} in ${fn.region} needs a copy source`);
     const override = d.action === 'override-by-copy';
@@ -98,7 +104,7 @@ export async function putCode(d: RegionDeployment, ctx: DeployContext): Promise<
     // A plain copy that fails because the name is taken never created anything, so its undo is disarmed.
     const createdByUs = { armed: true };
     if (override) {
-      const snapshot = await step('snapshot-code', fn.region, () => read.snapshotCode({ fn }));
+      const snapshot = await snapshotted();
       ctx.saga.add(
         restoreCodeUndo(fn, snapshot, '; CopyFunction with Override deleted its versions and triggers: recreate them'),
       );
@@ -133,20 +139,57 @@ export async function putCode(d: RegionDeployment, ctx: DeployContext): Promise<
   return notCopied ? { notCopied } : {};
 }
 
+/**
+ * Patch id guarding one activity per change: histories recorded before it ran updateFunctionCode and
+ * its waitForActive as two activities, and publishVersion, its wait and the CodeSha256 read as three;
+ * with it each is one heartbeating activity (updateCodeAndWait, publishAndWait), so a release needs
+ * half the activities and workflow tasks. Undo registration and idempotency are unchanged.
+ */
+export const ONE_ACTIVITY_PER_CHANGE_PATCH = 'one-activity-per-change';
+
+/** The version publishAndWait published before it failed (its failure's details say), if any. */
+function publishedBeforeFailure(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof ApplicationFailure)) return undefined;
+  const found = (cause.details ?? []).find((d): d is { publishedVersion: string } => typeof (d as { publishedVersion?: unknown })?.publishedVersion === 'string');
+  return found?.publishedVersion;
+}
+
+/** Publish, wait and read the version's CodeSha256 in one activity; a version published before a failure is still reported. */
+async function publishInOneActivity(fn: FunctionRef, ctx: DeployContext, step: StepRunner): Promise<{ version: string; codeSha256: string }> {
+  try {
+    const published = await step('publish-version', fn.region, () =>
+      mutationAndWait.publishAndWait({ fn, releaseId: ctx.releaseId, description: ctx.description, maxWaitMs: WAIT_FOR_ACTIVE_MS }),
+    );
+    ctx.onPublished?.(fn.region, published.version);
+    return published;
+  } catch (err) {
+    const version = publishedBeforeFailure(err);
+    if (version) ctx.onPublished?.(fn.region, version);
+    throw err;
+  }
+}
+
 /** Step 2 in a region: publish a version tagged with the release id, wait for it, check its CodeSha256. */
 export async function publishAndCheck(d: RegionDeployment, ctx: DeployContext): Promise<DeployedRegion> {
   const step = ctx.step ?? runStep;
   const { fn } = d;
-  const { version } = await step('publish-version', fn.region, () =>
-    mutation.publishVersion({ fn, releaseId: ctx.releaseId, description: ctx.description }),
-  );
-  ctx.onPublished?.(fn.region, version);
-  await step('wait-version-active', fn.region, () =>
-    waiting.waitForActive({ fn, qualifier: version, maxWaitMs: WAIT_FOR_ACTIVE_MS }),
-  );
-  const { codeSha256 } = await step('check-code-sha256', fn.region, () =>
-    read.getFunctionAddress({ fn, qualifier: version }),
-  );
+  let version: string;
+  let codeSha256: string;
+  if (patched(ONE_ACTIVITY_PER_CHANGE_PATCH)) {
+    ({ version, codeSha256 } = await publishInOneActivity(fn, ctx, step));
+  } else {
+    ({ version } = await step('publish-version', fn.region, () =>
+      mutation.publishVersion({ fn, releaseId: ctx.releaseId, description: ctx.description }),
+    ));
+    ctx.onPublished?.(fn.region, version);
+    await step('wait-version-active', fn.region, () =>
+      waiting.waitForActive({ fn, qualifier: version, maxWaitMs: WAIT_FOR_ACTIVE_MS }),
+    );
+    ({ codeSha256 } = await step('check-code-sha256', fn.region, () =>
+      read.getFunctionAddress({ fn, qualifier: version }),
+    ));
+  }
   if (codeSha256 !== ctx.pkg.sha256) {
     throw releaseFailure(
       FailureType.CodeSha256Mismatch,

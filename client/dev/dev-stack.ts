@@ -4,7 +4,7 @@
  * simulator through the official SDK, exactly as they would call Tencent Cloud.
  */
 import path from 'node:path';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
 import { createActivities, createDefaultActivityDeps } from '../../activities';
 import { loadScfConfig } from '../../activities/config';
@@ -117,7 +117,7 @@ async function startInProcessWorker(
     }),
   );
   const connection = await NativeConnection.connect({ address });
-  const worker: Worker = await createReleaseWorker({ connection, taskQueue, activities });
+  const worker = await createReleaseWorker({ connection, taskQueue, activities });
   const running = worker.run();
   return async () => {
     worker.shutdown();

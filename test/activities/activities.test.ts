@@ -181,6 +181,21 @@ describe('downloads over the cap', () => {
     }
   });
 
+  test('when snapshotCode is given the handler its caller just read, then it calls GetFunctionAddress only and keeps that handler', async () => {
+    const server = await serve(body);
+    try {
+      const { activities, calls } = activitiesWith(
+        (action) => (action === 'GetFunctionAddress' ? { Url: server.url, CodeSha256: sha(body), RequestId: 'r' } : { Status: 'Active', Handler: 'other.main', RequestId: 'r' }),
+        { packages: server.packages },
+      );
+      const snap = await activities.snapshotCode({ fn, handler: 'index.main' });
+      expect(snap).toMatchObject({ sha256: sha(body), handler: 'index.main' });
+      expect(calls.map((c) => c.action)).toEqual(['GetFunctionAddress']);
+    } finally {
+      server.close();
+    }
+  });
+
   test('when a snapshot downloads and matches CodeSha256, then it is stored under its digest', async () => {
     const server = await serve(body);
     try {

@@ -10,6 +10,12 @@ describe('loadScfConfig', () => {
     expect(c.rateLimits.PublishVersion).toBe(DOCUMENTED_RATE_LIMITS.PublishVersion);
   });
 
+  test('when SCF_EXPECTED_TRANSITION is unset or given, then waitForActive first polls after 300 ms or after it; a typo is refused naming it', () => {
+    expect(loadScfConfig({}).expectedTransitionMs).toBe(300);
+    expect(loadScfConfig({ SCF_EXPECTED_TRANSITION: '2s' }).expectedTransitionMs).toBe(2000);
+    expect(() => loadScfConfig({ SCF_EXPECTED_TRANSITION: 'soon' })).toThrow(/SCF_EXPECTED_TRANSITION/);
+  });
+
   test('when SCF_ENDPOINT has a scheme, then the protocol follows it', () => {
     expect(loadScfConfig({ SCF_ENDPOINT: 'http://127.0.0.1:9100' })).toMatchObject({ endpoint: '127.0.0.1:9100', protocol: 'http://' });
     expect(loadScfConfig({ SCF_ENDPOINT: '127.0.0.1:9100', SCF_PROTOCOL: 'http' })).toMatchObject({ endpoint: '127.0.0.1:9100', protocol: 'http://' });

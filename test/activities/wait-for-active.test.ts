@@ -69,6 +69,29 @@ describe('waitForActive', () => {
     expect(err.message).toContain('still Updating');
   });
 
+  test('when the wait policy expects the transition to take firstPollMs, then the first GetFunction comes after it and the next ones in short steps', async () => {
+    jest.useFakeTimers();
+    try {
+      const { activities, calls } = activitiesWith(statuses('Updating', 'Updating', 'Active'), {
+        waitPolicy: { firstPollMs: 300, initialMs: 100, factor: 1.5, maxMs: 2500 },
+      });
+      const env = new MockActivityEnvironment();
+      let outcome: unknown = 'still running';
+      void env.run(activities.waitForActive, { fn, maxWaitMs: 60_000 }).then((info) => (outcome = info));
+      await jest.advanceTimersByTimeAsync(299);
+      expect(calls).toHaveLength(0);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(calls).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(100);
+      expect(calls).toHaveLength(2);
+      await jest.advanceTimersByTimeAsync(150);
+      expect(calls).toHaveLength(3);
+      expect(outcome).toMatchObject({ status: 'Active' });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test('when the activity is cancelled mid-wait, then it stops at once with a CancelledFailure and polls no more', async () => {
     // Fake timers: the clock moves only when the test moves it, so "at once" means "before the next
     // poll was due", whatever the machine's speed.

@@ -21,13 +21,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities, createDefaultActivityDeps, type ActivityDeps } from '../../activities';
 import { loadScfConfig } from '../../activities/config';
 import type { CodePackage, ScfActivities } from '../../activities/contract';
 import { createZip, DEFAULT_CREDENTIALS, startSimulator, type Delays, type RunningSimulator } from '../../simulator';
-import { createReleaseWorker } from '../../worker/create-worker';
+import { createReleaseWorker, type ReleaseWorker as Worker } from '../../worker/create-worker';
 import { harnessInfo, uniqueTaskQueue } from './temporal';
 
 export interface ScfWorldOptions {

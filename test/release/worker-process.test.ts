@@ -71,7 +71,7 @@ describe('the worker process', () => {
         return (
           !raw.pendingWorkflowTask &&
           pending.length === 1 &&
-          pending[0].activityType?.name === 'waitForActive' &&
+          pending[0].activityType?.name === 'updateCodeAndWait' &&
           !!pending[0].lastStartedTime &&
           world.sim.admin.getFunction(EXISTING, 'default', functionName)?.status === 'Updating'
         );
@@ -135,7 +135,7 @@ describe('the worker process', () => {
     process.stderr.write(`worker-process: second worker took over and finished ${Math.round(takeOverMs / 1000)} s after the SIGKILL\n`);
   }, 180_000);
 
-  it('when the worker process is SIGKILLed while a mutation is in flight, then the other worker retries it after the heartbeat timeout, not a 2-minute start-to-close', async () => {
+  it('when the worker process is SIGKILLed while a mutation is in flight, then the other worker retries it after the heartbeat timeout, not its 7-minute start-to-close', async () => {
     const { env, world } = t;
     const taskQueue = uniqueTaskQueue('proc-kill-mutation');
     const first = spawnWorker(workerEnv(taskQueue));
@@ -151,7 +151,7 @@ describe('the worker process', () => {
     await until(
       async () => {
         const [pending] = (await handle.describe()).raw.pendingActivities ?? [];
-        if (world.sim.admin.heldCalls().length !== 1 || pending?.activityType?.name !== 'updateFunctionCode' || !pending.lastStartedTime) return false;
+        if (world.sim.admin.heldCalls().length !== 1 || pending?.activityType?.name !== 'updateCodeAndWait' || !pending.lastStartedTime) return false;
         sender = [first, second].find((p) => byProcess(pending.lastWorkerIdentity, p));
         return true;
       },
@@ -173,11 +173,12 @@ describe('the worker process', () => {
     // and the attempt that completed was the second, started by the survivor after a heartbeat timeout.
     const EventType = temporal.api.enums.v1.EventType;
     const scheduled = events.find(
-      (e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === 'updateFunctionCode',
+      (e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === 'updateCodeAndWait',
     )!;
     const options = scheduled.activityTaskScheduledEventAttributes!;
     expect(tsToMs(options.heartbeatTimeout)).toBe(20_000);
-    expect(tsToMs(options.startToCloseTimeout)).toBe(120_000);
+    // The mutation-and-wait profile: the wait's 5 min budget on top of the mutation's 2 min.
+    expect(tsToMs(options.startToCloseTimeout)).toBe(420_000);
     const started = events.find((e) => e.activityTaskStartedEventAttributes && String(e.activityTaskStartedEventAttributes.scheduledEventId) === String(scheduled.eventId))!;
     const attempt = started.activityTaskStartedEventAttributes!;
     expect(attempt.attempt).toBe(2);
@@ -209,7 +210,7 @@ describe('the worker process', () => {
     // The wait it could not finish was handed back as failed (WorkerShutdown), so it is retried at once
     // instead of after the 20 s heartbeat timeout a killed worker costs.
     const [handedBack] = (await handle.describe()).raw.pendingActivities ?? [];
-    expect(handedBack).toMatchObject({ activityType: { name: 'waitForActive' }, attempt: 2, lastFailure: { applicationFailureInfo: { type: 'WorkerShutdown' } } });
+    expect(handedBack).toMatchObject({ activityType: { name: 'updateCodeAndWait' }, attempt: 2, lastFailure: { applicationFailureInfo: { type: 'WorkerShutdown' } } });
     expect(byProcess(handedBack.lastWorkerIdentity, first)).toBe(true);
 
     const second = spawnWorker(workerEnv(taskQueue));
@@ -249,7 +250,7 @@ describe('the worker process', () => {
     const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityId === inFlight.activityId)!;
     const forIt = (attrs: { scheduledEventId?: unknown } | null | undefined) => !!attrs && String(attrs.scheduledEventId) === String(scheduled.eventId);
     const started = events.find((e) => forIt(e.activityTaskStartedEventAttributes))!.activityTaskStartedEventAttributes!;
-    expect(scheduled.activityTaskScheduledEventAttributes!.activityType?.name).toBe('waitForActive');
+    expect(scheduled.activityTaskScheduledEventAttributes!.activityType?.name).toBe('updateCodeAndWait');
     expect(started.attempt).toBe(1);
     expect(byProcess(started.identity, first)).toBe(true);
     expect(events.some((e) => forIt(e.activityTaskCompletedEventAttributes))).toBe(true);

@@ -1,0 +1,87 @@
+/**
+ * The SCF calls of a release, counted in the simulator's request log: no fact is read twice. The
+ * preflight's read of $LATEST (under the function lock) is also the snapshot its update's undo
+ * restores, so per region updated in place GetFunctionAddress answers twice: $LATEST in the
+ * preflight, the new version after PublishVersion (BENCHMARKS.md, "every SCF call of a release").
+ */
+import { rateLimitedTaskQueue } from '../../workflows/definitions';
+import { useScfWorld } from '../harness/use-scf-world';
+import { CASES, EXISTING, MISSING, PRIMARY, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
+import { startRelease } from './world-helpers';
+
+describe('the SCF calls of a release', () => {
+  const t = useScfWorld();
+
+  it('when a release updates three regions in place, then each region answers GetFunctionAddress once for $LATEST and once for the new version, and GetFunction never for the snapshot', async () => {
+    const { env, world } = t;
+    const functionName = uniqueFunctionName('calls');
+    const regions = [PRIMARY, EXISTING, MISSING];
+    await seedWorld(world, functionName, { existing: [EXISTING, MISSING], alias: false });
+    const input = releaseInput(functionName, world.makePackage(newCode()), { alias: undefined });
+    const handle = await startRelease(env, world, input);
+    const result = await world.runWorker(() => handle.result());
+    expect(result.status).toBe('Succeeded');
+
+    const log = world.sim.admin.requestLog().filter((e) => e.function === functionName && e.outcome === 'OK');
+    for (const region of regions) {
+      const version = result.regions.find((r) => r.region === region)!.version;
+      const addresses = log.filter((e) => e.region === region && e.action === 'GetFunctionAddress').map((e) => e.qualifier ?? '$LATEST');
+      expect({ region, addresses }).toEqual({ region, addresses: ['$LATEST', version] });
+      // GetFunction of $LATEST before the update: the preflight's one read (the waits poll after the update).
+      const firstUpdate = log.findIndex((e) => e.region === region && e.action === 'UpdateFunctionCode');
+      const reads = log.slice(0, firstUpdate).filter((e) => e.region === region && e.action === 'GetFunction');
+      expect({ region, getFunctionBeforeUpdate: reads.length }).toEqual({ region, getFunctionBeforeUpdate: 1 });
+    }
+  });
+
+  it('when a release runs, then each activity calling a tight-limit action is scheduled on that action\'s rate-limited task queue, and the rest on the release\'s own', async () => {
+    const { env, world } = t;
+    const functionName = uniqueFunctionName('queues');
+    await seedWorld(world, functionName, { existing: [EXISTING, MISSING], alias: false });
+    const handle = await startRelease(env, world, releaseInput(functionName, world.makePackage(newCode()), { alias: undefined }));
+    expect((await world.runWorker(() => handle.result())).status).toBe('Succeeded');
+
+    const { events } = await handle.fetchHistory();
+    const queues: Record<string, Set<string>> = {};
+    for (const e of events ?? []) {
+      const a = e.activityTaskScheduledEventAttributes;
+      if (!a) continue;
+      (queues[a.activityType!.name!] ??= new Set()).add(a.taskQueue!.name!);
+    }
+    const only = (name: string) => [...(queues[name] ?? [])];
+    expect(only('snapshotCode')).toEqual([rateLimitedTaskQueue(world.taskQueue, 'GetFunctionAddress')]);
+    expect(only('publishAndWait')).toEqual([rateLimitedTaskQueue(world.taskQueue, 'PublishVersion')]);
+    for (const name of ['getFunction', 'updateCodeAndWait', 'verifyCase']) expect(only(name)).toEqual([world.taskQueue]);
+  });
+
+  it('when a release updates three regions in place, then it runs five activities per region: the preflight\'s two, the update with its wait, the publish with its wait and CodeSha256, and the one verification case', async () => {
+    const { env, world } = t;
+    const functionName = uniqueFunctionName('activities');
+    await seedWorld(world, functionName, { existing: [EXISTING, MISSING], alias: false });
+    const input = releaseInput(functionName, world.makePackage(newCode()), { alias: undefined, verification: [CASES[0]!] });
+    const handle = await startRelease(env, world, input);
+    expect((await world.runWorker(() => handle.result())).status).toBe('Succeeded');
+
+    const { events } = await handle.fetchHistory();
+    const perType: Record<string, number> = {};
+    for (const e of events ?? []) {
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (name) perType[name] = (perType[name] ?? 0) + 1;
+    }
+    // checkVerification: once per release, no SCF call.
+    expect(perType).toEqual({ getFunction: 3, snapshotCode: 3, checkVerification: 1, updateCodeAndWait: 3, publishAndWait: 3, verifyCase: 3 });
+  });
+
+  it('when a target\'s new version ends PublishFailed, then the release rolls back and still names that version as left in place', async () => {
+    const { env, world } = t;
+    const functionName = uniqueFunctionName('publish-failed');
+    await seedWorld(world, functionName, { existing: [EXISTING, MISSING], alias: false });
+    world.sim.admin.failNextPublish({ region: EXISTING, functionName, errorCode: 'InternalError.System', errorMessage: 'publish broke' });
+    const handle = await startRelease(env, world, releaseInput(functionName, world.makePackage(newCode()), { alias: undefined }));
+    const result = await world.runWorker(() => handle.result());
+    expect(result.status).toBe('RolledBack');
+    // The simulator's failed publish leaves no version behind, so the wait may find it missing.
+    expect(result.error?.type).toMatch(/PublishFailed|ResourceNotFound\.Version/);
+    expect(result.versionsLeftInPlace.filter((v) => v.region === EXISTING)).toEqual([{ region: EXISTING, version: expect.stringMatching(/^\d+$/) }]);
+  });
+});
