@@ -21,13 +21,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { startRelease } from '../client/api';
+import { startFleet } from '../client/api';
 import { startDevServer } from '../client/dev/temporal-server';
 import { DEFAULT_CREDENTIALS } from '../simulator';
 import { createZip } from '../simulator/zip';
 import { freePort } from '../test/harness/ports';
 import { startSoakSimulator, startSoakWorker, type SoakSimulator, type SoakWorker } from '../test/soak/processes';
-import type { ReleaseInput, ReleaseResult } from '../workflows/definitions';
+import { MAX_FLEET_CONCURRENCY, type FleetResult, type ReleaseInput } from '../workflows/definitions';
 import { cpuSeconds, findPid, sampleRss } from './proc-stats';
 import { median, pool, round } from './util';
 
@@ -178,23 +178,34 @@ function releaseInput(stack: Stack, functionName: string): ReleaseInput {
   };
 }
 
-type Launcher = (client: Client, inputs: ReleaseInput[]) => Promise<ReleaseResult[]>;
-
-/** Every release started through startRelease (the public API), 32 starts in flight, then every result. */
-const launchEachWithStartRelease: Launcher = async (client, inputs) => {
-  const ids: string[] = [];
-  await pool(inputs.length, 32, async (i) => {
-    ids[i] = (await startRelease(client, inputs[i]!, { taskQueue: 'bench-fleet' })).workflowId;
-  });
-  return Promise.all(ids.map((id) => client.workflow.getHandle(id).result() as Promise<ReleaseResult>));
-};
+/** Releases the functions and says how many did not end Succeeded. */
+type Launcher = (client: Client, inputs: ReleaseInput[]) => Promise<{ failures: number }>;
 
 /**
- * How the project releases the fleet. When the fleet branch (startFleet in client/api.ts) merges,
- * this is the one line to change: `const launch: Launcher = launchWithStartFleet;` (one fleet
- * workflow whose children are these releases).
+ * How the project releases the fleet, as a user would: one fleet workflow (startFleet, the public
+ * API) whose children are these releases, every function in one group with one package, as many
+ * at once as the fleet allows (MAX_FLEET_CONCURRENCY).
  */
-const launch: Launcher = launchEachWithStartRelease;
+const launchWithStartFleet: Launcher = async (client, inputs) => {
+  const [first] = inputs;
+  if (!first) return { failures: 0 };
+  const { releaseId: _releaseId, functionName: _functionName, startedBy, kind: _kind, rollbackTo: _rollbackTo, ...template } = first;
+  const fleetId = `bench-${first.functionName}`;
+  const { workflowId } = await startFleet(
+    client,
+    {
+      fleetId,
+      startedBy,
+      groups: [{ functions: { names: inputs.map((i) => i.functionName) }, release: template }],
+      policy: { maxConcurrency: Math.min(inputs.length, MAX_FLEET_CONCURRENCY), rollbackAllOnFailure: false, waves: [] },
+    },
+    { taskQueue: 'bench-fleet' },
+  );
+  const result = (await client.workflow.getHandle(workflowId).result()) as FleetResult;
+  return { failures: result.totals.total - result.totals.succeeded - result.totals.noOp };
+};
+
+const launch: Launcher = launchWithStartFleet;
 
 async function runScript(stack: Stack, mode: 'all' | 'loop', names: string[]): Promise<{ wallMs: number; failures: number; cpuSeconds: number }> {
   const input = { endpoint: new URL(stack.sim.url).host, functions: names, primary: PRIMARY, targets: TARGETS, zipFile: stack.zipFile };
@@ -217,9 +228,8 @@ async function runOnce(stack: Stack, way: Way, n: number): Promise<RunResult> {
   let scriptCpu: number | undefined;
   if (way === 'project') {
     const started = performance.now();
-    const results = await launch(stack.client, names.map((name) => releaseInput(stack, name)));
+    ({ failures } = await launch(stack.client, names.map((name) => releaseInput(stack, name))));
     wallMs = performance.now() - started;
-    failures = results.filter((r) => r.status !== 'Succeeded').length;
   } else {
     const r = await runScript(stack, way, names);
     wallMs = r.wallMs;
