@@ -137,7 +137,7 @@ describe('an operated worker process', () => {
     expect(update?.attributes).toMatchObject({ 'scf.action': 'UpdateFunctionCode', 'scf.function': fn, 'scf.namespace': 'default', 'scf.code': 'OK', 'scf.request_id': expect.any(String) });
     // Each SCF call span is a child of the activity span that made it.
     const parent = trace.find((s) => s.spanId === update!.parentSpanId);
-    expect(parent?.name).toBe('RunActivity:updateFunctionCode');
+    expect(parent?.name).toBe('RunActivity:updateCodeAndWait');
     expect(scfCalls.find((s) => s.attributes['scf.code'] === 'RequestLimitExceeded')?.attributes).toMatchObject({ 'scf.action': 'GetFunction', 'scf.region': 'ap-shanghai' });
     // Every SCF call the simulator saw for this function is in the trace.
     const seen = world.sim.admin.requestLog().filter((e) => e.function === fn);
