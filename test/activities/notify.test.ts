@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseNotifyChannels, sendNotifications, type NotificationMessage, type NotifyChannel } from '../../activities/notify';
+import { parseNotifyChannels, sendNotifications, type NotificationMessage, type NotificationRecord, type NotifyChannel } from '../../activities/notify';
 import { FetchPolicy } from '../../activities/url-policy';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { recordingMeter } from '../harness/recording-meter';
@@ -109,7 +109,7 @@ describe('notifications', () => {
     const { activities } = activitiesWith(() => ({}), {
       notify: { channels: { ops: { format: 'generic', url: `http://${host}/hook` }, down: { format: 'generic', url: `http://${host}/broken` } }, trustedHosts: [host] },
     });
-    const records = await new MockActivityEnvironment(undefined, { metricMeter: meter }).run(activities.notify, { message, channels: ['ops', 'down', 'nowhere'] });
+    const records = (await new MockActivityEnvironment(undefined, { metricMeter: meter }).run(activities.notify, { message, channels: ['ops', 'down', 'nowhere'] })) as NotificationRecord[];
     expect(records.map((r) => r.ok)).toEqual([true, false, false]);
     expect(adds.filter((a) => a.name === 'scf_release_notifications')).toEqual(
       expect.arrayContaining([
