@@ -5,6 +5,7 @@
  *   InvalidPackage, WaitForActiveTimeout, FunctionCreateFailed/FunctionUpdateFailed/FunctionPublishFailed/
  *   FunctionDeleteFailed, SnapshotDigestMismatch, SnapshotMissing, DownloadFailed, InvalidAliasWeight.
  */
+import { recordNotification } from './notify-telemetry';
 import { sendNotifications, type NotificationRecord, type NotifyChannel, type NotifyInput } from './notify';
 import { promises as fs } from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
@@ -769,16 +770,17 @@ export function createActivities(deps: ActivityDeps) {
 
     ...createTriggerActivities({ gw, logger: deps.logger }),
     ...createMonitorActivities({ monitor: deps.monitor }),
-    /** One POST per channel; a failure is logged (warn, `notificationFailed`) and returned as a record, never thrown. */
+    /** One POST per channel; a failure is logged (warn, `notificationFailed`), counted (scf_release_notifications) and returned as a record, never thrown. */
     async notify(input: NotifyInput): Promise<NotificationRecord[]> {
       return sendNotifications(
         {
           channels: deps.notify?.channels ?? {},
           policy: notifyPolicy,
-          onResult: (record) =>
-            record.ok
-              ? deps.logger.info({ notification: record }, 'notification sent')
-              : deps.logger.warn({ notification: record, notificationFailed: 1 }, 'notification failed'),
+          onResult: (record) => {
+            recordNotification(record);
+            if (record.ok) deps.logger.info({ notification: record }, 'notification sent');
+            else deps.logger.warn({ notification: record, notificationFailed: 1 }, 'notification failed');
+          },
         },
         input,
       );

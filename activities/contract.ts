@@ -234,7 +234,7 @@ export interface FunctionSummary {
  * runs twice. Every failure is an ApplicationFailure whose `type` is the Tencent error code.
  */
 export interface ScfActivities extends TriggerActivities, MonitorActivities {
-  /** Sends a release event to the manifest's channels (activities/notify.ts); never fails, each outcome is a record. */
+  /** Sends a release or sync event to the channels it names (activities/notify.ts); never fails, each outcome is a record (and counted: scf_release_notifications). */
   notify(input: NotifyInput): Promise<NotificationRecord[]>;
   getFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<FunctionInfo>;
   waitForActive(input: WaitForActiveInput): Promise<FunctionInfo>;

@@ -20,8 +20,17 @@ import http from 'node:http';
 import https from 'node:https';
 import { FetchPolicy, pinnedLookup, redactUrl } from './url-policy';
 
-export const NOTIFY_EVENTS = ['started', 'awaiting-approval', 'succeeded', 'rolled-back', 'rollback-failed', 'aborted'] as const;
+/** What a release (manifest `notify`) sends. */
+export const RELEASE_NOTIFY_EVENTS = ['started', 'awaiting-approval', 'succeeded', 'rolled-back', 'rollback-failed', 'aborted'] as const;
+/**
+ * What a sync (`--notify` of `sync run` / `sync schedule create`) sends: `succeeded` (also when all was
+ * in sync), `failed` (a function failed in some region; whatever it had changed there was undone),
+ * `rollback-failed` (an undo failed: a person must act), `aborted` (every function was locked by a release).
+ */
+export const SYNC_NOTIFY_EVENTS = ['started', 'succeeded', 'failed', 'rollback-failed', 'aborted'] as const;
+export const NOTIFY_EVENTS = [...RELEASE_NOTIFY_EVENTS, 'failed'] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+export type SyncNotifyEvent = (typeof SYNC_NOTIFY_EVENTS)[number];
 export const NOTIFY_FORMATS = ['generic', 'wecom', 'dingtalk', 'feishu', 'slack'] as const;
 export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];
 
@@ -72,6 +81,7 @@ const TITLE: Record<NotifyEvent, string> = {
   started: 'started',
   'awaiting-approval': 'is waiting for approval',
   succeeded: 'succeeded',
+  failed: 'failed (undone where it had changed anything)',
   'rolled-back': 'was rolled back',
   'rollback-failed': 'ROLLBACK FAILED: a person must act',
   aborted: 'was aborted',

@@ -24,7 +24,8 @@ export const SCF_METRICS = {
 
 const tracer = trace.getTracer('scf-release');
 
-function meter(): MetricMeter {
+/** The running activity's meter (the SDK's tags added), or a no-op outside an activity. */
+export function meter(): MetricMeter {
   return currentContext()?.metricMeter ?? noopMetricMeter;
 }
 

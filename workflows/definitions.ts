@@ -451,6 +451,8 @@ export interface SyncInput {
   functionsPerRun?: number;
   /** Cases run against each version the sync publishes in a target; a failing case undoes that region. */
   verification?: VerificationCase[];
+  /** Who is told that the sync started and how it ended (`--notify`; events: SYNC_NOTIFY_EVENTS). */
+  notify?: NotifyRule[];
   startedBy: string;
 }
 
@@ -475,7 +477,7 @@ export function syncSearchAttributes(
 }
 
 /** The per-function child's input: one function, every target region. */
-export interface SyncFunctionInput extends Omit<SyncInput, 'functions' | 'functionConcurrency' | 'functionsPerRun'> {
+export interface SyncFunctionInput extends Omit<SyncInput, 'functions' | 'functionConcurrency' | 'functionsPerRun' | 'notify'> {
   syncId: string;
   functionName: string;
 }
@@ -528,6 +530,8 @@ export interface SyncReport {
   summary: string;
   startedAt: string;
   endedAt: string;
+  /** Every notification sent (`notify`), failed ones with their error: they never change the sync's outcome. */
+  notifications?: NotificationRecord[];
 }
 
 /** What the sync's progress query returns while it runs. */

@@ -4,9 +4,9 @@
  * (`notifications`). Sent non-cancellable, so an abort's own `aborted` still goes out.
  */
 import { CancellationScope, patched, workflowInfo } from '@temporalio/workflow';
-import type { NotificationRecord, NotifyEvent } from '../activities/notify';
+import type { NotificationMessage, NotificationRecord, NotifyEvent } from '../activities/notify';
 import { notification } from './activity-profiles';
-import { releaseRegions, type ReleaseInput, type ReleaseStatus } from './definitions';
+import { releaseRegions, type NotifyRule, type ReleaseInput, type ReleaseStatus } from './definitions';
 
 /**
  * Patch id guarding notifications: histories recorded before it scheduled no notify activity (and
@@ -24,23 +24,30 @@ export const EVENT_OF_STATUS: Record<Exclude<ReleaseStatus, 'Running'>, NotifyEv
 
 /** Sends `event` to the channels that asked for it; returns their records (none asked: none sent). */
 export async function notifyEvent(input: ReleaseInput, event: NotifyEvent, summary: string, status?: string): Promise<NotificationRecord[]> {
-  const channels = (input.notify ?? []).filter((rule) => rule.events.includes(event)).map((rule) => rule.channel);
-  if (channels.length === 0 || !patched(NOTIFICATIONS_PATCH)) return [];
+  return notifyRules(input.notify, NOTIFICATIONS_PATCH, {
+    event,
+    kind: input.kind ?? 'release',
+    workflowId: workflowInfo().workflowId,
+    namespace: input.namespace,
+    functionName: input.functionName,
+    regions: releaseRegions(input),
+    startedBy: input.startedBy,
+    summary,
+    ...(status ? { status } : {}),
+  });
+}
+
+/**
+ * Sends `message` to the rules' channels that asked for its event, when `patchId` holds (the caller's
+ * patch: only histories without it scheduled no notify activity); a lost worker past the profile's
+ * retries becomes a failed record per channel, so a notification never fails the workflow.
+ */
+export async function notifyRules(rules: readonly NotifyRule[] | undefined, patchId: string, message: NotificationMessage): Promise<NotificationRecord[]> {
+  const { event } = message;
+  const channels = (rules ?? []).filter((rule) => rule.events.includes(event)).map((rule) => rule.channel);
+  if (channels.length === 0 || !patched(patchId)) return [];
   // The activity never fails on a webhook's answer; only a lost worker past its retries throws here.
-  return CancellationScope.nonCancellable(() =>
-    notification.notify({
-      channels,
-      message: {
-        event,
-        kind: input.kind ?? 'release',
-        workflowId: workflowInfo().workflowId,
-        namespace: input.namespace,
-        functionName: input.functionName,
-        regions: releaseRegions(input),
-        startedBy: input.startedBy,
-        summary,
-        ...(status ? { status } : {}),
-      },
-    }),
-  ).catch((err: unknown) => channels.map((channel) => ({ event, channel, ok: false, error: (err as Error).message })));
+  return CancellationScope.nonCancellable(() => notification.notify({ channels, message })).catch((err: unknown) =>
+    channels.map((channel) => ({ event, channel, ok: false, error: (err as Error).message })),
+  );
 }

@@ -9,6 +9,7 @@
  * continues as new, carrying the reports so far and the functions still to do.
  */
 import { continueAsNew, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { NotificationRecord } from '../activities/notify';
 import { read } from './activity-profiles';
 import { forEachBounded } from './bounded';
 import {
@@ -21,6 +22,7 @@ import {
 import { toReleaseError } from './failures';
 import { recordSyncEnded } from './metrics';
 import { syncFunctionWorkflow } from './sync-function';
+import { notifySyncEvent, SYNC_EVENT_OF_STATUS } from './sync-notifications';
 import { addToTotals, emptyTotals, syncStatus, totalsLine } from './sync-report';
 import { showEnded, showSyncStarted } from './visibility';
 
@@ -37,6 +39,8 @@ export interface SyncCarry {
   /** Every function found, in order; the report keeps this order. */
   functionNames: string[];
   done: SyncFunctionReport[];
+  /** Notifications sent by earlier runs (the `started` one), for the report. */
+  notifications?: NotificationRecord[];
 }
 
 export async function syncWorkflow(input: SyncInput, carry?: SyncCarry): Promise<SyncReport> {
@@ -54,8 +58,10 @@ export async function syncWorkflow(input: SyncInput, carry?: SyncCarry): Promise
   }));
 
   const startedAt = carry?.startedAt ?? new Date().toISOString();
+  const notifications: NotificationRecord[] = carry?.notifications ? [...carry.notifications] : [];
   if (!carry) {
     showSyncStarted(input);
+    notifications.push(...(await notifySyncEvent(input, 'started', `sync ${syncId} from ${input.sourceRegion} to ${input.targetRegions.join(', ')} by ${input.startedBy}`)));
     try {
       functionNames = await findFunctions(input);
     } catch (err) {
@@ -63,7 +69,7 @@ export async function syncWorkflow(input: SyncInput, carry?: SyncCarry): Promise
       const error = toReleaseError(err, input.sourceRegion);
       return finish(input, syncId, startedAt, [
         { functionName: '*', namespace: input.namespace, regions: [], compensations: [], error },
-      ]);
+      ], notifications);
     }
   }
 
@@ -80,10 +86,10 @@ export async function syncWorkflow(input: SyncInput, carry?: SyncCarry): Promise
 
   if (done.length < functionNames.length) {
     // Children finish in any order; keep the report in the order the functions were found.
-    const next: SyncCarry = { startedAt, functionNames, done: orderLike(functionNames, done) };
+    const next: SyncCarry = { startedAt, functionNames, done: orderLike(functionNames, done), ...(notifications.length ? { notifications } : {}) };
     return continueAsNew<typeof syncWorkflow>(input, next);
   }
-  return finish(input, syncId, startedAt, orderLike(functionNames, done));
+  return finish(input, syncId, startedAt, orderLike(functionNames, done), notifications);
 }
 
 /** The explicit names, or ListFunctions in the source region filtered by prefix or glob. */
@@ -94,7 +100,7 @@ async function findFunctions(input: SyncInput): Promise<string[]> {
 }
 
 async function syncOneFunction(input: SyncInput, syncId: string, functionName: string): Promise<SyncFunctionReport> {
-  const { functions: _functions, functionConcurrency: _concurrency, functionsPerRun: _perRun, ...shared } = input;
+  const { functions: _functions, functionConcurrency: _concurrency, functionsPerRun: _perRun, notify: _notify, ...shared } = input;
   try {
     return await executeChild(syncFunctionWorkflow, {
       workflowId: syncFunctionWorkflowId(syncId, input.namespace, functionName),
@@ -111,7 +117,7 @@ function orderLike(names: readonly string[], reports: readonly SyncFunctionRepor
   return names.filter((n) => byName.has(n)).map((n) => byName.get(n)!);
 }
 
-function finish(input: SyncInput, syncId: string, startedAt: string, functions: SyncFunctionReport[]): SyncReport {
+async function finish(input: SyncInput, syncId: string, startedAt: string, functions: SyncFunctionReport[], notifications: NotificationRecord[]): Promise<SyncReport> {
   const totals = functions.reduce(addToTotals, emptyTotals());
   const status = syncStatus(functions, input.dryRun);
   const summary =
@@ -119,6 +125,7 @@ function finish(input: SyncInput, syncId: string, startedAt: string, functions: 
     `to ${input.targetRegions.join(', ')}: ${totalsLine(totals)}`;
   showEnded(status, summary);
   recordSyncEnded(status);
+  notifications.push(...(await notifySyncEvent(input, SYNC_EVENT_OF_STATUS[status], summary, status)));
   return {
     syncId,
     dryRun: input.dryRun,
@@ -131,5 +138,6 @@ function finish(input: SyncInput, syncId: string, startedAt: string, functions: 
     summary,
     startedAt,
     endedAt: new Date().toISOString(),
+    ...(notifications.length ? { notifications } : {}),
   };
 }

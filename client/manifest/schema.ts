@@ -3,7 +3,7 @@
  * CLI prints it next to the field's path (`alias.steps[1].percent: ...`) and refuses to start.
  * Objects are strict so a misspelt field is refused instead of silently ignored.
  */
-import { NOTIFY_EVENTS } from '../../activities/notify';
+import { RELEASE_NOTIFY_EVENTS } from '../../activities/notify';
 import { checkPattern } from '../../activities/verification-rules';
 import { z } from 'zod';
 import type { TrafficStep, VerificationCase } from '../../workflows/definitions';
@@ -354,7 +354,7 @@ const MANIFEST_SHAPE = {
       z
         .object({
           channel: text('name a channel the worker knows (SCF_NOTIFY_CHANNELS), e.g. ops'),
-          events: z.array(z.enum(NOTIFY_EVENTS, { error: `must be one of ${NOTIFY_EVENTS.join(', ')}` })).min(1, { error: 'name at least one event' }),
+          events: z.array(z.enum(RELEASE_NOTIFY_EVENTS, { error: `must be one of ${RELEASE_NOTIFY_EVENTS.join(', ')}` })).min(1, { error: 'name at least one event' }),
         })
         .strict(),
       { error: 'must be a list of { channel, events }' },

@@ -9,7 +9,8 @@ import { didYouMean } from '../manifest/did-you-mean';
 import { isScfRegion, SCF_REGIONS } from '../manifest/regions';
 import { ALIAS_NAME, ALIAS_NAME_RULE, FUNCTION_NAME, FUNCTION_NAME_RULE, NAMESPACE, NAMESPACE_RULE } from '../manifest/schema';
 import { eventValueIssues } from '../manifest/value-checks';
-import type { SyncInput, SyncSelector, VerificationCase } from '../../workflows/definitions';
+import { SYNC_NOTIFY_EVENTS, type SyncNotifyEvent } from '../../activities/notify';
+import type { NotifyRule, SyncInput, SyncSelector, VerificationCase } from '../../workflows/definitions';
 
 export interface SyncFlags {
   source: string;
@@ -21,6 +22,7 @@ export interface SyncFlags {
   concurrency: string;
   dryRun?: boolean;
   verifyEvent?: string[];
+  notify?: string[];
 }
 
 export function addSyncFlags(command: Command): Command {
@@ -37,7 +39,29 @@ export function addSyncFlags(command: Command): Command {
       '--verify-event <json>',
       'an event (JSON) each version the sync publishes must answer with InvokeResult 0, else that region is undone; repeatable',
       (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--notify <channel[:events]>',
+      `tell a channel of the worker's SCF_NOTIFY_CHANNELS about the sync; events (comma-separated, default all): ${SYNC_NOTIFY_EVENTS.join(', ')}; repeatable`,
+      (value: string, previous: string[] = []) => [...previous, value],
     );
+}
+
+/** `--notify ops` (every sync event) or `--notify ops:failed,rollback-failed`, refused naming the flag's value. */
+function notifyRules(values: readonly string[] = []): NotifyRule[] {
+  return values.map((value): NotifyRule => {
+    const at = value.indexOf(':');
+    const channel = (at < 0 ? value : value.slice(0, at)).trim();
+    if (!channel) throw new CliError(`--notify ${value}: name a channel of the worker's SCF_NOTIFY_CHANNELS, e.g. ops or ops:failed,rollback-failed`, EXIT.INVALID_INPUT);
+    if (at < 0) return { channel, events: [...SYNC_NOTIFY_EVENTS] };
+    const events = [...new Set(value.slice(at + 1).split(',').map((e) => e.trim()).filter(Boolean))];
+    if (events.length === 0) throw new CliError(`--notify ${value}: name at least one event after ":", or none at all for every one`, EXIT.INVALID_INPUT);
+    const unknown = events.find((e) => !(SYNC_NOTIFY_EVENTS as readonly string[]).includes(e));
+    if (unknown !== undefined) {
+      throw new CliError(`--notify ${value}: "${unknown}" is not a sync event; one of ${SYNC_NOTIFY_EVENTS.join(', ')}${didYouMean(unknown, SYNC_NOTIFY_EVENTS)}`, EXIT.INVALID_INPUT);
+    }
+    return { channel, events: events as SyncNotifyEvent[] };
+  });
 }
 
 /**
@@ -109,6 +133,7 @@ export function syncInputFromFlags(flags: SyncFlags): Omit<SyncInput, 'startedBy
     throw new CliError('name the functions with exactly one of --functions a,b,c or --match <prefix|glob>', EXIT.INVALID_INPUT);
   }
   const verification = verificationFromEvents(flags.verifyEvent);
+  const notify = notifyRules(flags.notify);
   const concurrency = Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) {
     throw new CliError('--concurrency takes a whole number from 1 to 50', EXIT.INVALID_INPUT);
@@ -122,5 +147,6 @@ export function syncInputFromFlags(flags: SyncFlags): Omit<SyncInput, 'startedBy
     dryRun: !!flags.dryRun,
     functionConcurrency: concurrency,
     ...(verification.length > 0 && { verification }),
+    ...(notify.length > 0 && { notify }),
   };
 }

@@ -5,8 +5,11 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseNotifyChannels, sendNotifications, type NotificationMessage, type NotifyChannel } from '../../activities/notify';
+import { parseNotifyChannels, sendNotifications, type NotificationMessage, type NotificationRecord, type NotifyChannel } from '../../activities/notify';
 import { FetchPolicy } from '../../activities/url-policy';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { recordingMeter } from '../harness/recording-meter';
+import { activitiesWith } from './fake-scf';
 
 const SECRET = 'notify-secret';
 const NOW = 1_764_633_600;
@@ -99,6 +102,23 @@ describe('notifications', () => {
     const refused = await send({ ops: { format: 'generic', url: `http://${host}/hook` } }, ['ops'], false);
     expect(refused).toEqual([{ event: 'rolled-back', channel: 'ops', ok: false, error: expect.stringContaining('SCF_NOTIFY_HOSTS') }]);
     expect(received.filter((r) => r.path === '/hook')).toEqual([]);
+  });
+
+  it('when the notify activity sends to a channel that answers and one that fails, then scf_release_notifications counts each with its channel, event and outcome', async () => {
+    const { meter, adds } = recordingMeter();
+    const { activities } = activitiesWith(() => ({}), {
+      notify: { channels: { ops: { format: 'generic', url: `http://${host}/hook` }, down: { format: 'generic', url: `http://${host}/broken` } }, trustedHosts: [host] },
+    });
+    const records = (await new MockActivityEnvironment(undefined, { metricMeter: meter }).run(activities.notify, { message, channels: ['ops', 'down', 'nowhere'] })) as NotificationRecord[];
+    expect(records.map((r) => r.ok)).toEqual([true, false, false]);
+    expect(adds.filter((a) => a.name === 'scf_release_notifications')).toEqual(
+      expect.arrayContaining([
+        { name: 'scf_release_notifications', value: 1, tags: expect.objectContaining({ channel: 'ops', event: 'rolled-back', outcome: 'sent' }) },
+        { name: 'scf_release_notifications', value: 1, tags: expect.objectContaining({ channel: 'down', event: 'rolled-back', outcome: 'failed' }) },
+        { name: 'scf_release_notifications', value: 1, tags: expect.objectContaining({ channel: 'nowhere', event: 'rolled-back', outcome: 'failed' }) },
+      ]),
+    );
+    expect(adds.filter((a) => a.name === 'scf_release_notifications')).toHaveLength(3);
   });
 
   it('when SCF_NOTIFY_CHANNELS names an unknown format, then it is refused naming the channel', () => {

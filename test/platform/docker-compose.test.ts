@@ -233,8 +233,9 @@ describe('the self-hosted docker-compose stack', () => {
   it('when the Grafana dashboard is read, then it parses and every query names a metric the worker exports', () => {
     const dashboard = JSON.parse(read('deploy/grafana/scf-release.json')) as { title: string; panels: Array<{ title: string; targets?: Array<{ expr: string }> }> };
     expect(dashboard.title).toBeTruthy();
-    const ours = new Set([...read('activities/scf-telemetry.ts').matchAll(/'(scf_release_[a-z_]+)'/g), ...read('workflows/metrics.ts').matchAll(/'(scf_release_[a-z_]+)'/g)].map((m) => m[1]));
-    expect(ours.size).toBe(7);
+    const sources = ['activities/scf-telemetry.ts', 'activities/notify-telemetry.ts', 'workflows/metrics.ts'];
+    const ours = new Set(sources.flatMap((file) => [...read(file).matchAll(/'(scf_release_[a-z_]+)'/g)].map((m) => m[1])));
+    expect(ours.size).toBe(8);
     const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));
     expect(exprs.length).toBeGreaterThan(0);
     const used = new Set<string>();

@@ -3,13 +3,10 @@
  * receiver checks each signature; a channel whose receiver fails is reported in the result, and the
  * release still succeeds.
  */
-import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { approveRelease } from '../../client/api';
-import type { NotifyChannel } from '../../activities/notify';
 import { progressQuery } from '../../workflows/definitions';
 import { eventually } from '../harness/eventually';
+import { useNotifyReceiver } from '../harness/notify-receiver';
 import { useScfWorld } from '../harness/use-scf-world';
 import { ALIAS, newCode, releaseInput, seedWorld, uniqueFunctionName } from './fixtures';
 import { startRelease } from './world-helpers';
@@ -17,30 +14,7 @@ import { startRelease } from './world-helpers';
 const SECRET = 'release-notify-secret';
 
 describe('release notifications', () => {
-  const received: Array<{ event: string; verified: boolean }> = [];
-  const channels: Record<string, NotifyChannel> = {};
-  const trustedHosts: string[] = [];
-  let server: http.Server;
-  beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        if (req.url === '/down') return void res.writeHead(503).end('maintenance');
-        const body = Buffer.concat(chunks).toString('utf8');
-        const [, t, v1] = /^t=(\d+),v1=([0-9a-f]+)$/.exec(String(req.headers['x-scf-release-signature'])) ?? [];
-        received.push({ event: JSON.parse(body).event, verified: !!t && v1 === createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex') });
-        res.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-    // Loopback is contacted only because it is named here, explicitly, as a trusted host.
-    trustedHosts.push(host);
-    channels.ops = { format: 'generic', url: `http://${host}/hook`, secret: SECRET };
-    channels.down = { format: 'generic', url: `http://${host}/down` };
-  });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  const { channels, trustedHosts, received } = useNotifyReceiver(SECRET);
   const t = useScfWorld({ notify: { channels, trustedHosts } });
 
   it('when a gated release runs with notify, then each event reaches the channel signed, and a failing channel is in the result while the release succeeds', async () => {
@@ -63,7 +37,7 @@ describe('release notifications', () => {
     });
 
     expect(result.status).toBe('Succeeded');
-    expect(received).toEqual([
+    expect(received.map(({ message, verified }) => ({ event: message.event, verified }))).toEqual([
       { event: 'started', verified: true },
       { event: 'awaiting-approval', verified: true },
       { event: 'succeeded', verified: true },

@@ -136,6 +136,39 @@ describe('scf-release sync schedule', () => {
     }
   });
 
+  it('when create gets --notify with and without events, then each run\'s input names the channels and their events (all sync events by default)', async () => {
+    const id = `${scheduleId}-notify`;
+    try {
+      const created = await runCli(sync, [
+        'sync', 'schedule', 'create', id, '--cron', '0 3 * * *', '--paused',
+        '--source', 'ap-guangzhou', '--targets', 'ap-shanghai', '--functions', 'fn-a', '--task-queue', taskQueue,
+        '--notify', 'ops:failed,rollback-failed', '--notify', 'chat',
+      ]);
+      expect(created).toMatchObject({ exitCode: 0 });
+      const action = (await env.client.schedule.getHandle(id).describe()).action;
+      expect(action.type === 'startWorkflow' && action.args?.[0]).toMatchObject({
+        notify: [
+          { channel: 'ops', events: ['failed', 'rollback-failed'] },
+          { channel: 'chat', events: ['started', 'succeeded', 'failed', 'rollback-failed', 'aborted'] },
+        ],
+      });
+    } finally {
+      await env.client.schedule.getHandle(id).delete().catch(() => undefined);
+    }
+  });
+
+  it('when --notify names an event a sync does not send or no channel, then create is refused naming the flag, with a suggestion', async () => {
+    const base = ['sync', 'schedule', 'create', 'bad-notify', '--cron', '0 3 * * *', '--source', 'ap-guangzhou', '--targets', 'ap-shanghai', '--functions', 'fn-a'];
+    const typo = await runCli(sync, [...base, '--notify', 'ops:faild']);
+    expect(typo.exitCode).toBe(64);
+    expect(typo.error?.message).toMatch(/^--notify ops:faild: "faild" is not a sync event; one of started, succeeded, failed, rollback-failed, aborted — did you mean failed\?$/);
+    const releaseOnly = await runCli(sync, [...base, '--notify', 'ops:awaiting-approval']);
+    expect(releaseOnly.error?.message).toMatch(/"awaiting-approval" is not a sync event/);
+    const noChannel = await runCli(sync, [...base, '--notify', ':failed']);
+    expect(noChannel.error?.message).toMatch(/^--notify :failed: name a channel of the worker's SCF_NOTIFY_CHANNELS, e\.g\. ops or ops:failed,rollback-failed$/);
+    await expect(env.client.schedule.getHandle('bad-notify').describe()).rejects.toThrow();
+  });
+
   it('when create gets a bad cron, time zone or region, then it is refused before anything is created', async () => {
     const base = ['sync', 'schedule', 'create', 'bad-one', '--source', 'ap-guangzhou', '--targets', 'ap-shanghai', '--functions', 'fn-a'];
     for (const [extra, message] of [
