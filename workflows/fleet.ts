@@ -117,7 +117,8 @@ export async function fleetWorkflow(input: FleetInput, carry?: FleetCarry): Prom
     fleetId,
     totals: totals(),
     running: [...running.keys()].map((i) => memberKey(members[i])),
-    wave: waveOf[Math.min(next, waveOf.length - 1)] ?? 0,
+    // The wave of the newest started release (`next` is already past it); a query, so no history changes.
+    wave: waveOf[Math.min(Math.max(next - 1, 0), waveOf.length - 1)] ?? 0,
     waves: waveCount(waveOf),
     startedAt,
     ...(aborted && { aborted }),
