@@ -143,7 +143,9 @@ describe('the fleet CLI', () => {
     t.world.sim.admin.holdNext({ region: PRIMARY, functionName: names[0], transition: 'update' });
     const workflowId = (await runCli(register, ['release', '-f', file, '--detach', '--task-queue', t.world.taskQueue])).stdout.trim();
     await waitForRequest(t.world, { action: 'UpdateFunctionCode', region: PRIMARY, functionName: names[0] });
-    expect((await runCli(register, ['abort', workflowId, '--reason', 'not today'])).exitCode).toBe(0);
+    const aborted = await runCli(register, ['abort', workflowId, '--reason', 'not today']);
+    expect(aborted.exitCode).toBe(0);
+    expect(aborted.stdout).toBe(`${workflowId}: abort accepted; 2 release(s) will not start, 1 running one(s) are aborting. Follow it with \`scf-release watch ${workflowId}\`\n`);
     await waitForRequest(t.world, { action: 'UpdateFunctionCode', region: PRIMARY, functionName: names[0], outcome: 'FailedOperation.UpdateFunctionCode' });
     t.world.sim.admin.releaseHold({ region: PRIMARY, functionName: names[0] });
 
