@@ -4,6 +4,7 @@
  */
 import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ReleaseNotFoundError } from '../api';
+import { quoteLiteral } from '../audit/visibility-query';
 import { followFleet, throttledReleases } from '../fleet-api';
 import type { TemporalTarget } from '../connection';
 import { EXIT, exitCodeForStatus } from '../exit-codes';
@@ -11,7 +12,8 @@ import { uiLink } from '../follow';
 import { renderFleetResult } from '../render/fleet-summary';
 import { fleetProgressLines, fleetProgressRenderer } from '../render/progress';
 import { styleFor, terminalWidth } from '../render/text';
-import { fleetProgressQuery, type FleetResult, type FleetStatus } from '../../workflows/definitions';
+import { workflowListUiLink } from '../ui-links';
+import { fleetProgressQuery, SA_FLEET_ID, type FleetResult, type FleetStatus } from '../../workflows/definitions';
 
 /** A fleet's exit code: a release's for the same status; Failed (some releases failed, each compensated) as RolledBack's 2. */
 export function exitCodeForFleet(status: FleetStatus): number {
@@ -28,6 +30,11 @@ export async function describeFleet(target: TemporalTarget, workflowId: string):
   }
 }
 
+/** The Temporal UI's list of the fleet and its releases (each carries FleetId). */
+function fleetListLink(target: TemporalTarget, fleetId: string): string {
+  return workflowListUiLink(target.uiUrl, target.namespace, `${SA_FLEET_ID.name} = ${quoteLiteral(fleetId)}`);
+}
+
 /** Prints how the fleet ended (JSON on stdout with --json) and returns its exit code. */
 function reportFleetResult(target: TemporalTarget, fleet: { workflowId: string; runId?: string }, result: FleetResult, json: boolean): number {
   const link = uiLink(target, fleet);
@@ -35,7 +42,7 @@ function reportFleetResult(target: TemporalTarget, fleet: { workflowId: string; 
   if (json) {
     process.stdout.write(`${JSON.stringify({ workflowId: fleet.workflowId, runId: fleet.runId, uiUrl: link, exitCode, status: result.status, result }, null, 2)}\n`);
   } else {
-    process.stdout.write(`\n${renderFleetResult(result, styleFor(process.stdout)).join('\n')}\n\n  Per function: scf-release show ${fleet.workflowId}\n  Temporal UI: ${link}\n`);
+    process.stdout.write(`\n${renderFleetResult(result, styleFor(process.stdout)).join('\n')}\n\n  Per function: scf-release show ${fleet.workflowId}\n  Temporal UI: ${link}\n  The fleet and its releases: ${fleetListLink(target, result.fleetId)}\n`);
   }
   return exitCode;
 }
@@ -68,7 +75,7 @@ export async function printFleetStatus(target: TemporalTarget, workflowId: strin
     process.stdout.write(`${JSON.stringify({ ...fleet, uiUrl: uiLink(target, fleet), status: 'Running', progress, throttled }, null, 2)}\n`);
   } else {
     const lines = fleetProgressLines({ progress, throttled, now: Date.now() }, workflowId, styleFor(process.stdout), terminalWidth(process.stdout));
-    process.stdout.write(`${lines.join('\n')}\n  Temporal UI: ${uiLink(target, fleet)}\n`);
+    process.stdout.write(`${lines.join('\n')}\n  Temporal UI: ${uiLink(target, fleet)}\n  The fleet and its releases: ${fleetListLink(target, progress.fleetId)}\n`);
   }
   return EXIT.OK;
 }

@@ -120,6 +120,7 @@ describe('the fleet CLI', () => {
     expect(running.exitCode).toBe(0);
     expect(running.stdout).toMatch(new RegExp(`wave 1/2  done 0/3  running 1  failed 0  throttled \\d`));
     expect(running.stdout).toContain(`running: default/${names[0]}`);
+    expect(running.stdout).toContain('The fleet and its releases: http');
     const runningJson = JSON.parse((await runCli(register, ['status', workflowId, '--json'])).stdout);
     expect(runningJson).toMatchObject({ workflowId, status: 'Running', progress: { totals: { total: 3, done: 0, running: 1 } } });
 
@@ -134,6 +135,18 @@ describe('the fleet CLI', () => {
     expect(ended.exitCode).toBe(0);
     expect(ended.stdout).toContain('Succeeded');
     expect(ended.stdout).toContain(`scf-release show ${workflowId}`);
+    // The printed Temporal UI list link's query finds the fleet and each of its releases.
+    const listLink = /The fleet and its releases: (\S+)/.exec(ended.stdout)?.[1];
+    const query = new URL(listLink!).searchParams.get('query')!;
+    const found = await eventually(
+      async () => {
+        const ids: string[] = [];
+        for await (const info of t.env.client.workflow.list({ query })) ids.push(info.workflowId);
+        return ids.sort();
+      },
+      (ids) => ids.length === 4,
+    );
+    expect(found).toEqual([workflowId, ...names.map((fn) => `release/default/${fn}/${workflowId.slice('fleet/'.length)}`)].sort());
     const endedJson = JSON.parse((await runCli(register, ['status', workflowId, '--json'])).stdout);
     expect(endedJson).toMatchObject({ workflowId, status: 'Succeeded', result: { totals: { succeeded: 3 } } });
   });
