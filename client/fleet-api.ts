@@ -20,6 +20,7 @@ import {
   SA_STARTED_BY,
   SA_STATUS,
   TASK_QUEUE,
+  type FleetAbortAnswer,
   type FleetInput,
   type FleetPlan,
   type FleetProgress,
@@ -160,11 +161,11 @@ export async function* followFleet(client: Client, workflowId: string): AsyncGen
   yield { kind: 'done', result: result! };
 }
 
-/** Aborts a fleet: unstarted releases are skipped, running ones abort and compensate. */
+/** Aborts a fleet: unstarted releases are skipped, running ones abort and compensate; with rollbackAllOnFailure the succeeded ones are rolled back. */
 export async function abortFleet(
   client: Client,
   workflowId: string,
   request: { reason: string; by: string },
-): Promise<{ accepted: boolean; running: number; skipped: number }> {
+): Promise<FleetAbortAnswer> {
   return client.workflow.getHandle(workflowId).executeUpdate(abortFleetUpdate, { args: [request] });
 }

@@ -696,10 +696,15 @@ export const fleetProgressQuery = defineQuery<FleetProgress>('fleetProgress');
 /** The per-function report, a page at a time (at most FLEET_REPORT_PAGE_MAX entries). */
 export const fleetReportQuery = defineQuery<FleetReportPage, [{ offset: number; limit: number }]>('fleetReport');
 export const FLEET_REPORT_PAGE_MAX = 500;
+/** The fleet's answer to an abort; `rollingBack`, with rollbackAllOnFailure: the releases that had succeeded, to be rolled back. */
+export interface FleetAbortAnswer {
+  accepted: boolean;
+  running: number;
+  skipped: number;
+  rollingBack?: number;
+}
 /** Aborts a fleet: unstarted releases are skipped, running ones are aborted (they compensate). */
-export const abortFleetUpdate = defineUpdate<{ accepted: boolean; running: number; skipped: number }, [{ reason: string; by: string }]>(
-  'abortFleet',
-);
+export const abortFleetUpdate = defineUpdate<FleetAbortAnswer, [{ reason: string; by: string }]>('abortFleet');
 
 /** What a fleet's `--plan` shows: the functions in their waves, each with its release plan. */
 export interface FleetPlan {

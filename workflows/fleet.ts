@@ -15,6 +15,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   upsertMemo,
@@ -40,6 +41,7 @@ import {
   SA_REGIONS,
   SA_STARTED_BY,
   SA_STATUS,
+  type FleetAbortAnswer,
   type FleetFailure,
   type FleetInput,
   type FleetMember,
@@ -54,6 +56,9 @@ import {
 import { toReleaseError } from './failures';
 import { assignWaves, expandMembers, memberKey, memberReleaseInput, memberWorkflowId, waveCount } from './fleet-members';
 import { releaseWorkflow } from './release';
+
+/** Aborting a fleet with rollbackAllOnFailure rolls back the releases that had succeeded (before: only a failure did). */
+export const FLEET_ABORT_ROLLS_BACK_PATCH = 'fleet-abort-rolls-back-all';
 
 /** Children per run before continuing as new: ~12 events each keeps a run near 1,200 events. */
 export const FLEET_CHILDREN_PER_RUN = 100;
@@ -117,7 +122,8 @@ export async function fleetWorkflow(input: FleetInput, carry?: FleetCarry): Prom
     fleetId,
     totals: totals(),
     running: [...running.keys()].map((i) => memberKey(members[i])),
-    wave: waveOf[Math.min(next, waveOf.length - 1)] ?? 0,
+    // The wave of the newest started release (`next` is already past it); a query, so no history changes.
+    wave: waveOf[Math.min(Math.max(next - 1, 0), waveOf.length - 1)] ?? 0,
     waves: waveCount(waveOf),
     startedAt,
     ...(aborted && { aborted }),
@@ -138,7 +144,7 @@ export async function fleetWorkflow(input: FleetInput, carry?: FleetCarry): Prom
       })),
     };
   });
-  const requestAbort = (request: { reason: string; by: string }): { accepted: boolean; running: number; skipped: number } => {
+  const requestAbort = (request: { reason: string; by: string }): FleetAbortAnswer => {
     const unstarted = members.length - next;
     if (ending) return { accepted: false, running: running.size, skipped: 0 };
     if (!aborted) {
@@ -146,7 +152,9 @@ export async function fleetWorkflow(input: FleetInput, carry?: FleetCarry): Prom
       // Running releases abort as a person's abort would: they compensate and end Aborted.
       for (const workflowId of running.values()) void getExternalWorkflowHandle(workflowId).signal(abortSignal, request).catch(() => undefined);
     }
-    return { accepted: true, running: running.size, skipped: unstarted };
+    // Only an update's answer: not compared on replay, so it needs no patch.
+    const rollingBack = policy.rollbackAllOnFailure ? { rollingBack: statuses.filter((x) => x === 'Succeeded').length } : {};
+    return { accepted: true, running: running.size, skipped: unstarted, ...rollingBack };
   };
   setHandler(abortFleetUpdate, requestAbort);
   setHandler(abortSignal, (request) => void requestAbort(request));
@@ -219,7 +227,9 @@ export async function fleetWorkflow(input: FleetInput, carry?: FleetCarry): Prom
   ending = true;
   for (let i = next; i < members.length; i++) statuses[i] = 'Skipped';
 
-  if (failedCount() > 0 && policy.rollbackAllOnFailure && !aborted) {
+  // All-or-nothing holds for an abort too: the person asked for none of it once it cannot all land.
+  const rollBackAll = policy.rollbackAllOnFailure && (aborted ? patched(FLEET_ABORT_ROLLS_BACK_PATCH) : failedCount() > 0);
+  if (rollBackAll) {
     const succeeded = members.map((m, i) => ({ m, i })).filter(({ i }) => statuses[i] === 'Succeeded');
     await forEachBounded(succeeded, policy.maxConcurrency, async ({ m }) => {
       const outcome = await rollBack(input, m);
@@ -229,9 +239,11 @@ export async function fleetWorkflow(input: FleetInput, carry?: FleetCarry): Prom
   }
 
   const t = totals();
-  const rollbackFailed = statuses.includes('RollbackFailed') || rollbacks.some((r) => r.status !== 'Succeeded' && r.status !== 'NoOp');
+  const fleetRollbackFailed = rollbacks.some((r) => r.status !== 'Succeeded' && r.status !== 'NoOp');
+  const rollbackFailed = statuses.includes('RollbackFailed') || fleetRollbackFailed;
+  // An aborted fleet whose own rollback left a function on the new code needs a person: RollbackFailed (rollbacks only run on abort under the patch).
   const status: FleetStatus = aborted
-    ? 'Aborted'
+    ? fleetRollbackFailed ? 'RollbackFailed' : 'Aborted'
     : rollbackFailed
       ? 'RollbackFailed'
       : t.failed > 0
@@ -240,7 +252,7 @@ export async function fleetWorkflow(input: FleetInput, carry?: FleetCarry): Prom
   const why = aborted ? `aborted by ${aborted.by}: ${aborted.reason}` : stopped;
   const summary =
     `fleet ${fleetId}: ${t.succeeded} succeeded, ${t.noOp} no-op, ${t.failed} failed, ${t.skipped} skipped of ${t.total}` +
-    (policy.rollbackAllOnFailure && t.failed > 0 ? `; ${rolledBack} rolled back` : '') +
+    (rollBackAll || (policy.rollbackAllOnFailure && t.failed > 0) ? `; ${rolledBack} rolled back` : '') +
     (why ? `; ${why}` : '');
   return finish(input, startedAt, status, summary, t, failures, t.failed - failures.length, rollbacks);
 }

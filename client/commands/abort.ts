@@ -26,7 +26,11 @@ export function registerAbortCommand(program: Command): void {
               process.stderr.write(`${ref.id} did not accept the abort; it is already finishing\n`);
               return EXIT.ERROR;
             }
-            process.stdout.write(`${ref.id}: abort accepted; ${fleet.skipped} release(s) will not start, ${fleet.running} running one(s) are aborting\n`);
+            const rollback = fleet.rollingBack !== undefined ? `; rollbackAllOnFailure: the ${fleet.rollingBack} that succeeded will be rolled back` : '';
+            process.stdout.write(
+              `${ref.id}: abort accepted; ${fleet.skipped} release(s) will not start, ${fleet.running} running one(s) are aborting${rollback}. ` +
+                `Follow it with \`scf-release watch ${ref.id}\`\n`,
+            );
             return EXIT.OK;
           }
           const workflowId = await resolveRelease(target.client, ref);

@@ -168,21 +168,11 @@ export function fleetProgressRenderer(stream: NodeJS.WritableStream, workflowId:
   let lastLine = '';
   return {
     update(view) {
-      const line = fleetLine(view, style);
       if (draw) {
-        const p = view.progress;
-        const width = terminalWidth(stream);
-        const fit = (text: string) => fitLine(text, width && width - 1);
-        const lines = [
-          `${style.bold(workflowId)}  ${line}`,
-          `  ${bar(p.totals.total ? Math.round((100 * p.totals.done) / p.totals.total) : 0)}`,
-          ...(p.running.length ? [`  running: ${p.running.slice(0, 8).join(', ')}${p.running.length > 8 ? `, +${p.running.length - 8}` : ''}`] : []),
-          ...(p.stopped ? [style.yellow(`  stopped: ${p.stopped}`)] : []),
-          ...(p.aborted ? [style.yellow(`  aborting (by ${p.aborted.by}: ${p.aborted.reason})`)] : []),
-        ];
-        draw(lines.map(fit).join('\n'));
+        draw(fleetProgressLines(view, workflowId, style, terminalWidth(stream)).join('\n'));
         return;
       }
+      const line = fleetLine(view, style);
       // Plain lines: one per change of the counts (the ETA alone changing is not news).
       const plain = fleetLine(view, style, false);
       if (plain === lastLine) return;
@@ -193,6 +183,19 @@ export function fleetProgressRenderer(stream: NodeJS.WritableStream, workflowId:
       draw?.done();
     },
   };
+}
+
+/** The fleet's picture: the counts line, a bar, what runs, why it stopped; each fitted to `width`. Drawn live, or once by `status`. */
+export function fleetProgressLines(view: FleetView, workflowId: string, style: Style, width?: number): string[] {
+  const p = view.progress;
+  const fit = (text: string) => fitLine(text, width && width - 1);
+  return [
+    `${style.bold(workflowId)}  ${fleetLine(view, style)}`,
+    `  ${bar(p.totals.total ? Math.round((100 * p.totals.done) / p.totals.total) : 0)}`,
+    ...(p.running.length ? [`  running: ${p.running.slice(0, 8).join(', ')}${p.running.length > 8 ? `, +${p.running.length - 8}` : ''}`] : []),
+    ...(p.stopped ? [style.yellow(`  stopped: ${p.stopped}`)] : []),
+    ...(p.aborted ? [style.yellow(`  aborting (by ${p.aborted.by}: ${p.aborted.reason})`)] : []),
+  ].map(fit);
 }
 
 /** `wave 1/2  done 3/6  running 2  failed 0  throttled 0  ETA 12s` */

@@ -11,17 +11,22 @@ import { registerAbortCommand } from '../../client/commands/abort';
 import { registerHistoryCommand } from '../../client/commands/history';
 import { registerReleaseCommand } from '../../client/commands/release';
 import { registerShowCommand } from '../../client/commands/show';
+import { registerStatusCommand } from '../../client/commands/status';
+import { registerWatchCommand } from '../../client/commands/watch';
 import { MUTATING } from '../../simulator/actions';
 import { eventually } from '../harness/eventually';
-import { runCli } from '../harness/run-cli';
+import { runCli, spawnCli } from '../harness/run-cli';
 import { useScfWorld } from '../harness/use-scf-world';
 import { OLD_CODE, PRIMARY, newCode, uniqueFunctionName } from '../release/fixtures';
+import { waitForRequest } from '../release/world-helpers';
 
 const register = (program: Command) => {
   registerReleaseCommand(program);
   registerShowCommand(program);
   registerHistoryCommand(program);
   registerAbortCommand(program);
+  registerStatusCommand(program);
+  registerWatchCommand(program);
 };
 
 describe('the fleet CLI', () => {
@@ -97,5 +102,76 @@ describe('the fleet CLI', () => {
     const run = await runCli(register, ['release', '-f', file, '--function', 'other-fn', '--task-queue', t.world.taskQueue]);
     expect(run.exitCode).toBe(64);
     expect(run.stderr).toContain('--function cannot be used with a fleet manifest');
+  });
+
+  it('when a fleet is started with --detach, then status shows its progress once, watch follows it to the end with its exit code, and status then shows the result', async () => {
+    const { file, names } = fleetManifest(uniqueFunctionName('watch'), 3);
+    // The canary's update is held, so the fleet is surely running while status looks at it.
+    t.world.sim.admin.holdNext({ region: PRIMARY, functionName: names[0], transition: 'update' });
+    const detached = await runCli(register, ['release', '-f', file, '--detach', '--task-queue', t.world.taskQueue]);
+    expect(detached.exitCode).toBe(0);
+    const workflowId = detached.stdout.trim();
+    expect(workflowId).toMatch(/^fleet\//);
+    expect(detached.stderr).toContain(`scf-release watch ${workflowId}`);
+    await waitForRequest(t.world, { action: 'UpdateFunctionCode', region: PRIMARY, functionName: names[0] });
+
+    const running = await runCli(register, ['status', workflowId]);
+    expect(running.error).toBeUndefined();
+    expect(running.exitCode).toBe(0);
+    expect(running.stdout).toMatch(new RegExp(`wave 1/2  done 0/3  running 1  failed 0  throttled \\d`));
+    expect(running.stdout).toContain(`running: default/${names[0]}`);
+    expect(running.stdout).toContain('The fleet and its releases: http');
+    const runningJson = JSON.parse((await runCli(register, ['status', workflowId, '--json'])).stdout);
+    expect(runningJson).toMatchObject({ workflowId, status: 'Running', progress: { totals: { total: 3, done: 0, running: 1 } } });
+
+    t.world.sim.admin.releaseHold({ region: PRIMARY, functionName: names[0] });
+    const watched = await runCli(register, ['watch', workflowId, '--json']);
+    expect(watched.error).toBeUndefined();
+    expect(watched.exitCode).toBe(0);
+    expect(JSON.parse(watched.stdout)).toMatchObject({ workflowId, status: 'Succeeded', exitCode: 0, result: { totals: { succeeded: 3 } } });
+    expect(watched.stderr).toContain(`Watching ${workflowId}`);
+
+    const ended = await runCli(register, ['status', workflowId]);
+    expect(ended.exitCode).toBe(0);
+    expect(ended.stdout).toContain('Succeeded');
+    expect(ended.stdout).toContain(`scf-release show ${workflowId}`);
+    // The printed Temporal UI list link's query finds the fleet and each of its releases.
+    const listLink = /The fleet and its releases: (\S+)/.exec(ended.stdout)?.[1];
+    const query = new URL(listLink!).searchParams.get('query')!;
+    const found = await eventually(
+      async () => {
+        const ids: string[] = [];
+        for await (const info of t.env.client.workflow.list({ query })) ids.push(info.workflowId);
+        return ids.sort();
+      },
+      (ids) => ids.length === 4,
+    );
+    expect(found).toEqual([workflowId, ...names.map((fn) => `release/default/${fn}/${workflowId.slice('fleet/'.length)}`)].sort());
+    const endedJson = JSON.parse((await runCli(register, ['status', workflowId, '--json'])).stdout);
+    expect(endedJson).toMatchObject({ workflowId, status: 'Succeeded', result: { totals: { succeeded: 3 } } });
+  });
+
+  it('when a fleet was aborted, then watch exits with the aborted exit code; an unknown fleet is refused with 64', async () => {
+    const { file, names } = fleetManifest(uniqueFunctionName('wabort'), 3);
+    t.world.sim.admin.holdNext({ region: PRIMARY, functionName: names[0], transition: 'update' });
+    const workflowId = (await runCli(register, ['release', '-f', file, '--detach', '--task-queue', t.world.taskQueue])).stdout.trim();
+    await waitForRequest(t.world, { action: 'UpdateFunctionCode', region: PRIMARY, functionName: names[0] });
+    const aborted = await runCli(register, ['abort', workflowId, '--reason', 'not today']);
+    expect(aborted.exitCode).toBe(0);
+    expect(aborted.stdout).toBe(`${workflowId}: abort accepted; 2 release(s) will not start, 1 running one(s) are aborting. Follow it with \`scf-release watch ${workflowId}\`\n`);
+    await waitForRequest(t.world, { action: 'UpdateFunctionCode', region: PRIMARY, functionName: names[0], outcome: 'FailedOperation.UpdateFunctionCode' });
+    t.world.sim.admin.releaseHold({ region: PRIMARY, functionName: names[0] });
+
+    // The real CLI, as a person types it after --detach: the process ends with the fleet's exit code.
+    const watched = await spawnCli(['watch', workflowId]);
+    expect(watched.stderr).toBe('');
+    expect(watched.code).toBe(4);
+    expect(watched.stdout).toContain(`Watching ${workflowId}`);
+    expect(watched.stdout).toContain('Aborted');
+
+    const unknown = await runCli(register, ['watch', 'fleet/no-such-fleet']);
+    expect(unknown.exitCode).toBe(64);
+    expect(unknown.stderr).toContain('no fleet fleet/no-such-fleet');
+    expect((await runCli(register, ['status', 'fleet/no-such-fleet'])).exitCode).toBe(64);
   });
 });

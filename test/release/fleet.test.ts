@@ -13,8 +13,8 @@ import {
 } from '../../workflows/definitions';
 import { eventually } from '../harness/eventually';
 import { useScfWorld } from '../harness/use-scf-world';
-import { CASES, OLD_CODE, PRIMARY, newCode, uniqueFunctionName } from './fixtures';
-import { latestSha, waitForRequest } from './world-helpers';
+import { CASES, OLD_CODE, PRIMARY, maybeRecordHistory, newCode, uniqueFunctionName } from './fixtures';
+import { countRequests, latestSha, waitForRequest } from './world-helpers';
 
 /** Always fails verification: the release of it rolls back. */
 const BROKEN_CODE = { 'index.js': "exports.main_handler = async () => { throw new Error('broken build'); };\n" };
@@ -181,6 +181,33 @@ describe('a fleet release', () => {
     expect(result.failures).toEqual([expect.objectContaining({ functionName: names[1], status: 'Aborted' })]);
     expect(latestSha(t.world, PRIMARY, names[1])).not.toBe(pkg.sha256);
     expect(latestSha(t.world, PRIMARY, names[3])).not.toBe(pkg.sha256);
+  });
+
+  it('when a fleet with rollbackAllOnFailure is aborted, then the running release compensates, the unstarted are skipped and the ones that succeeded are rolled back', async () => {
+    const names = seedFunctions(uniqueFunctionName('abrb'), 3);
+    const first = t.world.makePackage(newCode('v1c'));
+    expect((await runFleet(fleetInput([group({ names }, first)]))).status).toBe('Succeeded');
+
+    const pkg = t.world.makePackage(newCode('v4'));
+    t.world.sim.admin.holdNext({ region: PRIMARY, functionName: names[1], transition: 'update' });
+    const input = fleetInput([group({ names }, pkg)], { maxConcurrency: 1, rollbackAllOnFailure: true });
+    // The earlier fleet updated it already: wait for one more than it made.
+    const updatesBefore = countRequests(t.world, 'UpdateFunctionCode', names[1])[PRIMARY] ?? 0;
+    const started = await startFleet(t.env.client, input, { taskQueue: t.world.taskQueue });
+    const result = await t.world.runWorker(async () => {
+      await waitForRequest(t.world, { action: 'UpdateFunctionCode', region: PRIMARY, functionName: names[1], count: updatesBefore + 1 });
+      expect(await abortFleet(t.env.client, started.workflowId, { reason: 'all or nothing', by: 'jest' })).toEqual({ accepted: true, running: 1, skipped: 1, rollingBack: 1 });
+      await waitForRequest(t.world, { action: 'UpdateFunctionCode', region: PRIMARY, functionName: names[1], outcome: 'FailedOperation.UpdateFunctionCode' });
+      t.world.sim.admin.releaseHold({ region: PRIMARY, functionName: names[1] });
+      return t.env.client.workflow.getHandle(started.workflowId).result() as Promise<FleetResult>;
+    });
+    await maybeRecordHistory(t.env.client.workflow.getHandle(started.workflowId), 'fleet-aborted-rollback-all');
+
+    expect(result.status).toBe('Aborted');
+    expect(result.totals).toMatchObject({ succeeded: 1, failed: 1, skipped: 1, rolledBack: 1 });
+    expect(result.rollbacks.map((r) => [r.functionName, r.status])).toEqual([[names[0], 'Succeeded']]);
+    expect(result.summary).toMatch(/1 rolled back; aborted by jest: all or nothing$/);
+    for (const fn of names) expect(latestSha(t.world, PRIMARY, fn)).toBe(first.sha256);
   });
 
   it('when the fleet continues as new every two children and selects its functions by prefix, then the report query pages over every function across the runs', async () => {

@@ -14,7 +14,8 @@ import { harnessInfo } from '../harness/temporal';
 // the old paths); `release-succeeded-split-bake` was recorded with them (the new bake path); the
 // `-verify-in-activity` ones with `verify-in-activity` (verifyCase) and, rolled back, `skip-unchanged-restore`;
 // `release-alias-created-*` create the alias after a rolled-back release, before (`-highest-version`, it
-// then rolled back) and with (`-live-code`) the `alias-starts-at-live-code` patch.
+// then rolled back) and with (`-live-code`) the `alias-starts-at-live-code` patch. `fleet-aborted-rollback-all`
+// is a fleet with rollbackAllOnFailure aborted mid-way, before (no rollback) and with `fleet-abort-rolls-back-all`.
 const HISTORIES = [
   'release-succeeded',
   'release-rolled-back',
@@ -23,6 +24,8 @@ const HISTORIES = [
   'release-rolled-back-verify-in-activity',
   'release-alias-created-highest-version',
   'release-alias-created-live-code',
+  'fleet-aborted-rollback-all-before-patch',
+  'fleet-aborted-rollback-all',
 ];
 
 /**
