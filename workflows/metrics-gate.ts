@@ -51,14 +51,25 @@ function breachOf(f: MonitorFigures, gate: MetricsGate): string | undefined {
   return undefined;
 }
 
-/** Judges one region's new version over [sinceMs, now]; throws MetricsGateBreached on a breach. */
+/**
+ * Judges one region's new version over [sinceMs, now]; throws MetricsGateBreached on a breach.
+ * `onStatus` hears what the gate waits for, then its verdict (the progress and current details: no
+ * history event, so no patch).
+ */
 export async function checkGate(
   target: { fn: FunctionRef; version: string },
   gate: MetricsGate,
   percent: number,
   sinceMs: number,
   onRecord: (region: string, record: GateRecord) => void,
+  onStatus: (region: string, status: string) => void = () => undefined,
 ): Promise<void> {
+  const region = target.fn.region;
+  const judged = (record: GateRecord) => {
+    onStatus(region, record.detail ? `${record.verdict}: ${record.detail}` : `${record.verdict}: ${record.invocations} invocations, error rate ${record.errorRatePercent}%, avg ${record.avgDurationMs} ms`);
+    onRecord(region, record);
+  };
+  onStatus(region, `waiting for the period to end (${gate.minInvocations} invocations of v${target.version} needed)`);
   const period = gate.periodSeconds ?? 60;
   const periodMs = period * 1000;
   const startMs = Math.floor(sinceMs / periodMs) * periodMs;
@@ -70,14 +81,17 @@ export async function checkGate(
     const base = { ...figures, percent, version: target.version };
     if (figures.invocations < gate.minInvocations) {
       const detail = `${figures.invocations} invocations of version ${target.version}, fewer than minInvocations ${gate.minInvocations}`;
-      if (gate.inconclusive === 'wait' && waits < (gate.maxWaits ?? 5)) continue;
-      if (gate.inconclusive === 'pass') return onRecord(target.fn.region, { ...base, verdict: 'inconclusive-pass', detail });
-      onRecord(target.fn.region, { ...base, verdict: 'inconclusive-fail', detail });
+      if (gate.inconclusive === 'wait' && waits < (gate.maxWaits ?? 5)) {
+        onStatus(region, `waiting for ${gate.minInvocations} invocations of v${target.version} (${figures.invocations} so far)`);
+        continue;
+      }
+      if (gate.inconclusive === 'pass') return judged({ ...base, verdict: 'inconclusive-pass', detail });
+      judged({ ...base, verdict: 'inconclusive-fail', detail });
       throw releaseFailure(METRICS_GATE_BREACHED, `metrics gate at ${percent}% in ${target.fn.region}: inconclusive, ${detail}`, { region: target.fn.region, ...base });
     }
     const breach = breachOf(figures, gate);
-    if (!breach) return onRecord(target.fn.region, { ...base, verdict: 'pass' });
-    onRecord(target.fn.region, { ...base, verdict: 'breach', detail: breach });
+    if (!breach) return judged({ ...base, verdict: 'pass' });
+    judged({ ...base, verdict: 'breach', detail: breach });
     throw releaseFailure(METRICS_GATE_BREACHED, `metrics gate at ${percent}% in ${target.fn.region}: ${breach} on version ${target.version}`, { region: target.fn.region, ...base });
   }
 }
