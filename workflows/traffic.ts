@@ -213,7 +213,7 @@ export async function shiftTraffic(regions: readonly AliasRegion[], ctx: Traffic
     if (!full && gate && patched(METRICS_GATE_PATCH)) {
       await step(`gate-${percent}%`, 'all', () =>
         forEachBounded(shifting, ctx.concurrency, (r) =>
-          checkGate({ fn: r.fn, version: r.newVersion }, gate, percent, stepStartMs, (region, record) => ctx.onGate?.(region, record), (region, status) => ctx.onGateStatus?.(region, status)),
+          checkGate({ fn: r.fn, version: r.newVersion, previousVersion: r.fromVersion }, gate, percent, stepStartMs, (region, record) => ctx.onGate?.(region, record), (region, status) => ctx.onGateStatus?.(region, status)),
         ),
       );
     }

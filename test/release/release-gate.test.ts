@@ -90,4 +90,22 @@ describe('a canary judged by its real traffic', () => {
     expect(result.status).toBe('RolledBack');
     expect(result.error?.type).toBe('MetricsGateBreached');
   });
+
+  it('when the gate is relative to the previous version and the new one fails more of the same live traffic, then it breaches with both versions\' figures', async () => {
+    const { world } = t;
+    const functionName = uniqueFunctionName('gaterel');
+    await seedWorld(world, functionName, { existing: [] });
+    world.sim.admin.setMonitor({ fastPeriodSeconds: 1 });
+    traffic.push(world.sim.admin.startTraffic({ region: PRIMARY, functionName, alias: ALIAS, ratePerSecond: 40, events: ['{"ping":1}', '{"fail":true}'] }));
+    const input = gatedInput(functionName);
+    input.alias!.gate = { relativeTo: 'previous', maxErrorRateIncreasePercent: 0.5, minInvocations: 5, inconclusive: 'wait', periodSeconds: 1, maxWaits: 20 };
+    const result = await run(input);
+
+    expect(result.status).toBe('RolledBack');
+    expect(result.error?.type).toBe('MetricsGateBreached');
+    expect(result.error?.message).toMatch(/error rate [\d.]+% is [\d.]+ points above version 1's 0% \(at most \+0\.5\)/);
+    const [record] = result.regions.find((r) => r.region === PRIMARY)!.gate!;
+    expect(record).toMatchObject({ verdict: 'breach', version: '2', previous: { version: '1', errors: 0, errorRatePercent: 0 } });
+    expect(record!.previous!.invocations).toBeGreaterThan(0);
+  });
 });
