@@ -149,7 +149,7 @@ async function gatedRelease(
   let gated: Awaited<ReturnType<typeof releaseAndFollow>>;
   try {
     gated = await releaseAndFollow(target, taskQueue, say, staging, {
-      label: 'v4 (examples/partly-broken-function: fails for some live events)',
+      label: 'v4 (examples/partly-broken-function: fails for some events)',
       expected: 'RolledBack',
       expectedErrorType: METRICS_GATE_BREACHED,
       zip,
@@ -163,7 +163,7 @@ async function gatedRelease(
   say(`  live traffic sent ${traffic.reduce((n, t) => n + t.sent, 0)} events, ${traffic.reduce((n, t) => n + t.errors, 0)} failed`);
   const breach = gated.result && breachOf(gated.result);
   const probesPassed = gated.result?.regions.every((r) => (r.verification ?? []).every((v) => v.passed));
-  if (breach) say(breachLine(breach, probesPassed === true));
+  if (breach) say(`  ${breachLine(breach, probesPassed === true)}`);
   return { outcome: { ...gated.outcome, ...(breach && { breach }), ...(probesPassed !== undefined && { probesPassed }) }, traffic };
 }
 

@@ -102,6 +102,7 @@ class LineRenderer implements ProgressRenderer {
   private phase?: string;
   private traffic?: number;
   private approval = false;
+  private readonly gateLines = new Set<string>();
   private readonly regionStates = new Map<string, string>();
   private readonly printedSteps = new Set<string>();
 
@@ -133,6 +134,10 @@ class LineRenderer implements ProgressRenderer {
     }
     if (p.trafficPercent !== undefined && p.trafficPercent !== this.traffic) this.say(`  traffic ${p.trafficPercent}%`);
     this.traffic = p.trafficPercent;
+    for (const line of gateStatusLines(p)) {
+      if (!this.gateLines.has(line)) this.say(`  ${line}`);
+      this.gateLines.add(line);
+    }
     if (p.awaitingApproval && !this.approval) this.say(`  waiting for approval (scf-release approve)${approvalDeadlineNote(p)}`);
     this.approval = p.awaitingApproval;
   }

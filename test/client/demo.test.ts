@@ -30,7 +30,7 @@ describe('the demo', () => {
     expect(text).toMatch(/Live traffic through alias live in ap-guangzhou, ap-shanghai, ap-singapore: \d+ events\/s/);
     expect(text).toMatch(/REGION +STEP +VERSION +INVOCATIONS +ERRORS +ERROR RATE +AVG DURATION +VERDICT/);
     expect(text).toMatch(/ap-\w+ +25% +v4 +\d+ +\d+ +[\d.]+% +[\d.]+ ms +breach: error rate [\d.]+% \(\d+ of \d+\) is above 1%/);
-    expect(text).toMatch(/The gate broke it in ap-\w+ at 25%: \d+ invocations of v4, \d+ errors \([\d.]+%\), avg [\d.]+ ms: error rate [\d.]+% \(\d+ of \d+\) is above 1%; its probes passed/);
+    expect(text).toMatch(/ {2}The gate broke it in ap-\w+ at 25%: \d+ invocations of v4, \d+ errors \([\d.]+%\), avg [\d.]+ ms: error rate [\d.]+% \(\d+ of \d+\) is above 1%; its probes passed/);
     // The traffic ran, some of it failed on v4, and it stopped with the release.
     expect(report.traffic.map((run) => world.sim.admin.trafficStatus(run.id).state)).toEqual(['stopped', 'stopped', 'stopped']);
     expect(report.traffic.reduce((sum, run) => sum + run.errors, 0)).toBeGreaterThan(0);

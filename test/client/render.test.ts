@@ -4,7 +4,7 @@
  * once on one line, nothing wider than the terminal, and colour that shifts no column. Pure.
  */
 import { renderRun } from '../../client/audit/render-run';
-import { progressLines } from '../../client/render/progress';
+import { progressLines, progressRenderer } from '../../client/render/progress';
 import { renderResult } from '../../client/render/summary';
 import { styleFor } from '../../client/render/text';
 import type { ReleaseProgress, ReleaseResult } from '../../workflows/definitions';
@@ -136,6 +136,13 @@ describe('the metrics gate figures', () => {
       gate: { 'ap-guangzhou': 'waiting for 50 invocations of v3 (12 so far)' },
     };
     expect(progressLines(progress, 'r-1', plain)).toContain('  gate ap-guangzhou: waiting for 50 invocations of v3 (12 so far)');
+    // In a pipe, the line renderer prints each new gate status once.
+    const written: string[] = [];
+    const pipe = { isTTY: false, write: (chunk: string) => written.push(chunk) } as unknown as NodeJS.WritableStream;
+    const lines = progressRenderer(pipe, 'r-1');
+    lines.update(progress);
+    lines.update(progress);
+    expect(written.filter((line) => line.endsWith(' gate ap-guangzhou: waiting for 50 invocations of v3 (12 so far)\n'))).toHaveLength(1);
     const text = renderRun({
       workflowId: 'r-1', runId: 'run', workflowType: 'releaseWorkflow', executionStatus: 'RUNNING',
       startTime: '2026-12-02T00:15:00.000Z', uiLink: 'http://ui', detail: { kind: 'release', state: 'running', progress },
