@@ -4,11 +4,16 @@
  * its progress says what each region's gate is waiting for (`progress.gate`).
  */
 import type { RegionResult, ReleaseProgress } from '../../workflows/definitions';
+import type { GateRecord } from '../../workflows/metrics-gate';
 import { renderTable, type TableOptions } from './table';
 
-/** `breach: error rate 50% (40 of 80) is above 1%`; `pass`; `inconclusive-pass: 3 invocations ...`. */
-function verdictText(verdict: string, detail: string | undefined): string {
-  return detail ? `${verdict}: ${detail}` : verdict;
+/**
+ * `breach: error rate 50% (40 of 80) is above 1%`; `pass`; `inconclusive-pass: 3 invocations ...`;
+ * with relativeTo: previous, what the previous version did over the same window: `pass (v2: 0.5%, 40 ms)`.
+ */
+function verdictText(g: GateRecord): string {
+  const previous = g.previous ? ` (v${g.previous.version}: ${g.previous.errorRatePercent}%, ${g.previous.avgDurationMs} ms)` : '';
+  return g.detail ? `${g.verdict}${previous}: ${g.detail}` : `${g.verdict}${previous}`;
 }
 
 /** The gate table, or '' when no region has gate figures. */
@@ -22,7 +27,7 @@ export function renderGateTable(regions: readonly Pick<RegionResult, 'region' | 
       String(g.errors),
       `${g.errorRatePercent}%`,
       `${g.avgDurationMs} ms`,
-      verdictText(g.verdict, g.detail),
+      verdictText(g),
     ]),
   );
   if (rows.length === 0) return '';

@@ -117,6 +117,12 @@ describe('the metrics gate figures', () => {
     for (const line of renderResult(gated(), plain, { width: 80 })) expect(line.length).toBeLessThanOrEqual(80);
   });
 
+  it('when the gate was relative to the previous version, then the verdict says what that version did over the same window', () => {
+    const relative = gated();
+    relative.regions[0] = { ...relative.regions[0]!, gate: [{ ...pass, previous: { version: '2', invocations: 300, errors: 1, errorRatePercent: 0.33, avgDurationMs: 40 } }] };
+    expect(renderResult(relative, plain).some((line) => / +pass \(v2: 0\.33%, 40 ms\)$/.test(line))).toBe(true);
+  });
+
   it('when a release had no gate, then the summary has no gate table', () => {
     expect(renderResult(result(), plain).some((line) => line.includes('INVOCATIONS'))).toBe(false);
   });
