@@ -370,6 +370,8 @@ export interface ReleaseProgress {
   approval?: ApprovalRecord;
   /** Compensations run so far (while Compensating, and after). */
   compensations?: CompensationRecord[];
+  /** While a canary step's metrics gate judges: per region, what it waits for or its verdict. */
+  gate?: Record<string, string>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ export class ReleaseTracker {
   readonly versionsPublished: Array<{ region: string; version: string }> = [];
   readonly warnings: string[] = [];
   private readonly regions = new Map<string, RegionResult>();
+  /** Per region, what its metrics gate waits for or its last verdict (progress and current details). */
+  private readonly gateStatus: Record<string, string> = {};
   /** The ReleaseError noted for each thrown failure, so the release reports the one that ended it, with its region. */
   private readonly noted = new WeakMap<object, ReleaseError>();
 
@@ -83,6 +85,7 @@ export class ReleaseTracker {
       lines.push(`Waiting for approval until ${approvalDeadline} (alias.approvalTimeout); then it aborts. Approve: \`scf-release approve ${this.input.releaseId}\``);
     }
     if (phase === 'ShiftingTraffic' && trafficPercent !== undefined) lines.push(`Traffic: ${trafficPercent}% on the new version`);
+    if (phase === 'ShiftingTraffic') lines.push(...Object.entries(this.gateStatus).map(([region, status]) => `Gate ${region}: ${status}`));
     if (phase === 'Compensating') lines.push(`Undoing completed steps: ${this.compensations.length} run so far`);
     if (phase === 'Done') lines.push(`Ended ${this.status}`);
     setCurrentDetails(lines.join('\n\n'));
@@ -123,6 +126,11 @@ export class ReleaseTracker {
     return error;
   }
 
+  noteGateStatus(region: string, status: string): void {
+    this.gateStatus[region] = status;
+    this.showDetails();
+  }
+
   noteFigures(region: string, figures: CaseFigure[]): void {
     const r = this.region(region);
     r.verification = [...(r.verification ?? []), ...figures];
@@ -152,6 +160,7 @@ export class ReleaseTracker {
       ...(this.lastError ? { lastError: this.lastError } : {}),
       ...(this.approval ? { approval: this.approval } : {}),
       compensations: this.compensations,
+      ...(Object.keys(this.gateStatus).length ? { gate: { ...this.gateStatus } } : {}),
     };
   }
 

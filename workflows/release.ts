@@ -325,6 +325,7 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
         ...(input.alias.gate && {
           gate: input.alias.gate,
           onGate: (region: string, record: GateRecord) => (tracker.region(region).gate ??= []).push(record),
+          onGateStatus: (region: string, status: string) => tracker.noteGateStatus(region, status),
         }),
       },
     );

@@ -61,6 +61,8 @@ export interface TrafficContext {
   /** The metrics gate judged after each canary bake (workflows/metrics-gate.ts). */
   gate?: MetricsGate;
   onGate?: (region: string, record: GateRecord) => void;
+  /** What each region's gate waits for, then its verdict. */
+  onGateStatus?: (region: string, status: string) => void;
 }
 
 /** A region's alias ready to shift: `fromVersion` undefined means it already serves the new version. */
@@ -211,7 +213,7 @@ export async function shiftTraffic(regions: readonly AliasRegion[], ctx: Traffic
     if (!full && gate && patched(METRICS_GATE_PATCH)) {
       await step(`gate-${percent}%`, 'all', () =>
         forEachBounded(shifting, ctx.concurrency, (r) =>
-          checkGate({ fn: r.fn, version: r.newVersion }, gate, percent, stepStartMs, (region, record) => ctx.onGate?.(region, record)),
+          checkGate({ fn: r.fn, version: r.newVersion, previousVersion: r.fromVersion }, gate, percent, stepStartMs, (region, record) => ctx.onGate?.(region, record), (region, status) => ctx.onGateStatus?.(region, status)),
         ),
       );
     }

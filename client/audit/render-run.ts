@@ -10,6 +10,7 @@ import type { RunView } from './show';
 import { durationText, renderTable, shortTime, type TableOptions } from '../render/table';
 import { verificationText } from '../render/verification';
 import { aliasText } from '../render/summary';
+import { gateStatusLines, renderGateTable } from '../render/gate';
 
 export function renderRun(view: RunView, options: TableOptions = {}): string {
   const header = [
@@ -32,6 +33,7 @@ function renderReleaseResult(result: ReleaseResult, options: TableOptions): stri
     `${result.summary}\n`,
     renderSteps(result.steps, options),
     renderRegions(result.regions, options),
+    renderGate(result.regions, options),
     result.compensations.length > 0
       ? 'Compensations:\n' +
         renderTable(
@@ -55,6 +57,8 @@ function renderReleaseProgress(progress: ReleaseProgress | undefined, options: T
       `${progress.awaitingApproval ? ', awaiting approval' : ''}\n`,
     renderSteps(progress.steps, options),
     renderRegions(progress.regions, options),
+    renderGate(progress.regions, options),
+    ...gateStatusLines(progress).map((line) => `${line}\n`),
     progress.lastError ? `Last error: ${errorText(progress.lastError)}\n` : '',
   ].join('\n');
 }
@@ -88,4 +92,9 @@ function renderRegions(regions: ReleaseResult['regions'], options: TableOptions)
       options,
     )
   );
+}
+
+function renderGate(regions: ReleaseResult['regions'], options: TableOptions): string {
+  const table = renderGateTable(regions, options);
+  return table ? `Metrics gate:\n${table}` : '';
 }

@@ -2,14 +2,15 @@
  * `scf-release demo` (`npm run demo`): the whole product in under two minutes on one machine.
  * Starts the dev stack (Temporal dev server + Web UI, SCF simulator, in-process worker), releases a
  * good version to three regions with a canary alias shift, releases a broken one that rolls back,
- * and exits 0 only when both end as expected. Nothing contacts Tencent Cloud.
+ * then one that fails only for some events, which the metrics gate rolls back on live traffic, and
+ * exits 0 only when all three end as expected. Nothing contacts Tencent Cloud.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { connectTemporalAt } from '../connection';
-import { DEMO_FUNCTION, runDemoScenario, type DemoReport } from '../demo/scenario';
+import { asExpected, breachLine, DEMO_FUNCTION, runDemoScenario, type DemoReport } from '../demo/scenario';
 import pino from 'pino';
 import { createWorkerLogger, installSdkLogging } from '../../worker/logger';
 import { DEFAULT_DATA_DIR, startDevStack } from '../dev/dev-stack';
@@ -27,7 +28,7 @@ interface DemoFlags {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('run a good and a broken release against the local simulator, with the Temporal UI')
+    .description('run a good release, a broken one and one the metrics gate rolls back on live traffic, against the local simulator, with the Temporal UI')
     .option('--keep-running', 'keep the stack (and its Temporal UI) up afterwards; Ctrl-C stops it')
     .option('--port <port>', 'Temporal frontend port (a free one is picked when it is taken)', '7233')
     .option('--ui-port <port>', 'Temporal Web UI port (a free one is picked when it is taken)', '8233')
@@ -88,8 +89,10 @@ function printReport(report: DemoReport, style: ReturnType<typeof styleFor>, sec
   say('');
   say(style.bold(`Demo outcome (${seconds.toFixed(0)}s):`));
   for (const o of report.outcomes) {
-    const mark = o.status === o.expected ? style.green('as expected') : style.red(`expected ${o.expected}`);
+    const expected = `${o.expected}${o.expectedErrorType ? ` (${o.expectedErrorType})` : ''}`;
+    const mark = asExpected(o) ? style.green('as expected') : style.red(`expected ${expected}`);
     say(`  ${pad(o.label, 62)}${pad(o.status, 12)}${mark}`);
+    if (o.breach) say(`    ${breachLine(o.breach, o.probesPassed === true)}`);
     say(`    ${o.uiUrl}`);
   }
   say(

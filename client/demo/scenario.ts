@@ -1,13 +1,18 @@
 /**
  * The demo scenario, start to finish, against a running dev stack: seed `hello-scf` v1, release v2
  * from `examples/hello-function` to three regions with a canary alias shift, then release the
- * broken v3 from `examples/broken-function` and watch it roll back. It drives the same manifest
- * loader, API and renderers as `scf-release release`, and `examples/release.yaml` is its manifest.
+ * broken v3 from `examples/broken-function` and watch it roll back. Then the canary only live
+ * traffic catches: with the traffic generator sending mixed events through the alias, v4 from
+ * `examples/partly-broken-function` (fails for some events) passes its probes and is rolled back
+ * by the metrics gate (`examples/gated-release.yaml`), on the simulator's fast monitor period. It
+ * drives the same manifest loader, API and renderers as `scf-release release`.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunningSimulator } from '../../simulator';
-import { releaseRegions, type ReleaseStatus } from '../../workflows/definitions';
+import type { TrafficStatus } from '../../simulator/traffic';
+import { releaseRegions, type ReleaseResult, type ReleaseStatus } from '../../workflows/definitions';
+import { METRICS_GATE_BREACHED, type GateRecord } from '../../workflows/metrics-gate';
 import { startRelease } from '../api';
 import type { TemporalTarget } from '../connection';
 import { followRelease, uiLink, type EndedView } from '../follow';
@@ -20,6 +25,12 @@ import { projectRoot } from '../../scripts/project-root';
 
 const EXAMPLES = path.join(projectRoot, 'examples');
 const DEMO_MANIFEST = path.join(EXAMPLES, 'release.yaml');
+const GATED_MANIFEST = path.join(EXAMPLES, 'gated-release.yaml');
+/** The live traffic of the gated release, per region: the events v4 fails for ask for a language it lacks. */
+const LIVE_RATE_PER_SECOND = 20;
+const LIVE_EVENTS = [{ name: 'ana' }, { name: 'zoe', lang: 'fr' }, { name: 'li', lang: 'en' }, { name: 'max', lang: 'de' }].map((e) => JSON.stringify(e));
+/** The simulator's fast Cloud Monitor period (simulator only), which the gated manifest's `period: 1s` reads. */
+const FAST_PERIOD_SECONDS = 1;
 export const DEMO_FUNCTION = 'hello-scf';
 const NAMESPACE = 'default';
 /** Where v1 already runs before the demo: the primary, and one region updated in place. */
@@ -30,6 +41,18 @@ export interface DemoOutcome {
   expected: ReleaseStatus;
   status: string;
   uiUrl: string;
+  /** When the outcome must also have failed this way (the gated release: MetricsGateBreached). */
+  expectedErrorType?: string;
+  errorType?: string;
+  /** Whether every verification probe of the release passed. */
+  probesPassed?: boolean;
+  /** The gate figures that broke the canary. */
+  breach?: GateRecord & { region: string };
+}
+
+/** Ended as expected: the status, and the failure's type when one is expected. */
+export function asExpected(o: DemoOutcome): boolean {
+  return o.status === o.expected && (o.expectedErrorType === undefined || o.errorType === o.expectedErrorType);
 }
 
 export interface DemoReport {
@@ -37,6 +60,8 @@ export interface DemoReport {
   /** Regions whose $LATEST or alias does not serve v2's code after the rollback (empty = all good). */
   regionsNotOnV2: string[];
   v2Sha256: string;
+  /** The live traffic runs of the gated release, as they stopped. */
+  traffic: TrafficStatus[];
   ok: boolean;
 }
 
@@ -69,8 +94,10 @@ export async function runDemoScenario(
 
   const v2Zip = path.join(work, 'hello-function.zip');
   const brokenZip = path.join(work, 'broken-function.zip');
+  const partlyBrokenZip = path.join(work, 'partly-broken-function.zip');
   await zipDirectory(path.join(EXAMPLES, 'hello-function'), v2Zip);
   await zipDirectory(path.join(EXAMPLES, 'broken-function'), brokenZip);
+  await zipDirectory(path.join(EXAMPLES, 'partly-broken-function'), partlyBrokenZip);
 
   const staging = packageStagingFromEnv({ SCF_ENDPOINT: simulator.url }, simulator.endpoint);
   const good = await releaseAndFollow(target, taskQueue, say, staging, {
@@ -86,21 +113,84 @@ export async function runDemoScenario(
     description: 'broken-function 3.0.0 (expected to roll back)',
   });
 
+  const { outcome: gated, traffic } = await gatedRelease(target, taskQueue, say, staging, simulator, good.regions, partlyBrokenZip);
+
   const regionsNotOnV2 = regionsNotServing(simulator, good.sha256, good.regions, good.aliasName);
-  const outcomes = [good.outcome, broken.outcome];
+  const outcomes = [good.outcome, broken.outcome, gated];
   return {
     outcomes,
     regionsNotOnV2,
     v2Sha256: good.sha256,
-    ok: outcomes.every((o) => o.status === o.expected) && regionsNotOnV2.length === 0,
+    traffic,
+    ok: outcomes.every(asExpected) && regionsNotOnV2.length === 0,
   };
+}
+
+/**
+ * v4 under live traffic: the traffic generator invokes alias `live` in every region with mixed
+ * events while the release runs (the fast monitor period on), and stops when it ends.
+ */
+async function gatedRelease(
+  target: TemporalTarget,
+  taskQueue: string,
+  say: (line: string) => void,
+  staging: PackageStaging | undefined,
+  simulator: RunningSimulator,
+  regions: string[],
+  zip: string,
+): Promise<{ outcome: DemoOutcome; traffic: TrafficStatus[] }> {
+  const alias = 'live';
+  simulator.admin.setMonitor({ fastPeriodSeconds: FAST_PERIOD_SECONDS });
+  say('');
+  say(`Live traffic through alias ${alias} in ${regions.join(', ')}: ${LIVE_RATE_PER_SECOND} events/s each, mixed: ${LIVE_EVENTS.join(' ')}`);
+  const runs = regions.map((region) =>
+    simulator.admin.startTraffic({ region, namespace: NAMESPACE, functionName: DEMO_FUNCTION, alias, ratePerSecond: LIVE_RATE_PER_SECOND, events: LIVE_EVENTS }),
+  );
+  let gated: Awaited<ReturnType<typeof releaseAndFollow>>;
+  try {
+    gated = await releaseAndFollow(target, taskQueue, say, staging, {
+      label: 'v4 (examples/partly-broken-function: fails for some events)',
+      expected: 'RolledBack',
+      expectedErrorType: METRICS_GATE_BREACHED,
+      zip,
+      description: 'partly-broken-function 4.0.0 (expected to be rolled back by the metrics gate)',
+      manifest: GATED_MANIFEST,
+    });
+  } finally {
+    simulator.admin.setMonitor({ fastPeriodSeconds: undefined });
+  }
+  const traffic = runs.map((id) => simulator.admin.stopTraffic(id));
+  say(`  live traffic sent ${traffic.reduce((n, t) => n + t.sent, 0)} events, ${traffic.reduce((n, t) => n + t.errors, 0)} failed`);
+  const breach = gated.result && breachOf(gated.result);
+  const probesPassed = gated.result?.regions.every((r) => (r.verification ?? []).every((v) => v.passed));
+  if (breach) say(`  ${breachLine(breach, probesPassed === true)}`);
+  return { outcome: { ...gated.outcome, ...(breach && { breach }), ...(probesPassed !== undefined && { probesPassed }) }, traffic };
+}
+
+function breachOf(result: ReleaseResult): (GateRecord & { region: string }) | undefined {
+  for (const r of result.regions) {
+    const record = r.gate?.find((g) => g.verdict === 'breach' || g.verdict === 'inconclusive-fail');
+    if (record) return { ...record, region: r.region };
+  }
+  return undefined;
+}
+
+/** `The gate broke it in ap-shanghai at 25%: 60 invocations of v4, 30 errors (50%), avg 3 ms: ...`. */
+export function breachLine(b: GateRecord & { region: string }, probesPassed: boolean): string {
+  return (
+    `The gate broke it in ${b.region} at ${b.percent}%: ${b.invocations} invocations of v${b.version}, ${b.errors} errors (${b.errorRatePercent}%), ` +
+    `avg ${b.avgDurationMs} ms: ${b.detail ?? b.verdict}; its probes ${probesPassed ? 'passed' : 'failed too'}`
+  );
 }
 
 interface DemoRelease {
   label: string;
   expected: ReleaseStatus;
+  expectedErrorType?: string;
   zip: string;
   description: string;
+  /** Default examples/release.yaml. */
+  manifest?: string;
 }
 
 async function releaseAndFollow(
@@ -112,7 +202,7 @@ async function releaseAndFollow(
 ) {
   const style = styleFor(process.stdout);
   const { input, warnings } = await buildRelease({
-    file: DEMO_MANIFEST,
+    file: release.manifest ?? DEMO_MANIFEST,
     flags: { package: release.zip, description: release.description },
     startedBy: 'scf-release-demo',
     staging,
@@ -132,7 +222,15 @@ async function releaseAndFollow(
     sha256: input.pkg.sha256,
     regions: releaseRegions(input),
     aliasName: input.alias?.name,
-    outcome: { label: release.label, expected: release.expected, status, uiUrl: uiLink(target, started) },
+    result: view.state === 'completed' ? view.result : undefined,
+    outcome: {
+      label: release.label,
+      expected: release.expected,
+      status,
+      uiUrl: uiLink(target, started),
+      ...(release.expectedErrorType && { expectedErrorType: release.expectedErrorType }),
+      ...(view.state === 'completed' && view.result.error && { errorType: view.result.error.type }),
+    } as DemoOutcome,
   };
 }
 

@@ -257,6 +257,10 @@ const GATE_SHAPE = {
   // SCF publishes 60 s and 300 s periods; shorter ones only the simulator serves (its fast period).
   period: durationMs('write 60s or 300s (shorter only against the simulator)', 300_000).optional(),
   maxWaits: z.number({ error: 'must be a number of periods, e.g. 5' }).int({ error: 'must be a whole number' }).min(0).max(60, { error: 'must be at most 60' }).optional(),
+  // Limits against the version the alias served before, over the same window (its own traffic share).
+  relativeTo: z.enum(['previous'], { error: 'must be previous (the version the alias served before the release)' }).optional(),
+  maxErrorRateIncrease: percentValue.optional(),
+  maxAvgDurationIncrease: durationMs('write e.g. 100ms', 900_000).optional(),
 };
 
 const ALIAS_SHAPE = {
@@ -266,7 +270,12 @@ const ALIAS_SHAPE = {
   gate: z
     .object(GATE_SHAPE, { error: 'must be an object: { maxErrorRate, maxAvgDuration, minInvocations, inconclusive }' })
     .strict()
-    .refine((g) => g.maxErrorRate !== undefined || g.maxAvgDuration !== undefined, { error: 'sets no limit; give maxErrorRate and/or maxAvgDuration' })
+    .refine((g) => [g.maxErrorRate, g.maxAvgDuration, g.maxErrorRateIncrease, g.maxAvgDurationIncrease].some((limit) => limit !== undefined), {
+      error: 'sets no limit; give maxErrorRate and/or maxAvgDuration (or, with relativeTo: previous, maxErrorRateIncrease / maxAvgDurationIncrease)',
+    })
+    .refine((g) => g.relativeTo === 'previous' || (g.maxErrorRateIncrease === undefined && g.maxAvgDurationIncrease === undefined), {
+      error: 'an increase is relative to another version: add relativeTo: previous',
+    })
     .optional(),
   approvalTimeout: durationMs(
     `write e.g. 30m, 4h, 2d (default ${formatDurationMs(APPROVAL_TIMEOUT_DEFAULT_SECONDS * 1000)}, at most ${formatDurationMs(APPROVAL_TIMEOUT_MAX_SECONDS * 1000)})`,
@@ -403,6 +412,9 @@ export const manifestSchema = z
           ...(m.alias.gate.maxAvgDuration !== undefined && { maxAvgDurationMs: m.alias.gate.maxAvgDuration }),
           ...(m.alias.gate.period !== undefined && { periodSeconds: Math.max(1, Math.round(m.alias.gate.period / 1000)) }),
           ...(m.alias.gate.maxWaits !== undefined && { maxWaits: m.alias.gate.maxWaits }),
+          ...(m.alias.gate.relativeTo && { relativeTo: m.alias.gate.relativeTo }),
+          ...(m.alias.gate.maxErrorRateIncrease !== undefined && { maxErrorRateIncreasePercent: m.alias.gate.maxErrorRateIncrease }),
+          ...(m.alias.gate.maxAvgDurationIncrease !== undefined && { maxAvgDurationIncreaseMs: m.alias.gate.maxAvgDurationIncrease }),
         },
       }),
       ...(m.alias.requireApproval && {

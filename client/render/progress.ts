@@ -9,6 +9,7 @@ import logUpdate from 'log-update';
 import type { FleetProgress, RegionResult, ReleaseProgress, StepRecord } from '../../workflows/definitions';
 import { formatDurationMs } from '../../workflows/durations';
 import { aliasText, errorText } from './summary';
+import { gateStatusLines } from './gate';
 import { renderTable } from './table';
 import { bar, fitLine, styleFor, terminalWidth, type Style } from './text';
 import { verificationText } from './verification';
@@ -53,6 +54,7 @@ export function progressLines(p: ReleaseProgress, workflowId: string, style: Sty
     fit(`${style.bold(workflowId)}  phase ${style.bold(p.phase)}`),
     ...regions,
     ...(p.trafficPercent !== undefined ? [fit(`  traffic ${bar(p.trafficPercent)}`)] : []),
+    ...gateStatusLines(p).map((line) => fit(`  ${line}`)),
     ...p.steps.slice(p.steps.length - recentSteps).map((step) => fit(`    ${stepLine(step, style)}`)),
     ...(p.awaitingApproval ? [fit(style.yellow(`  waiting for approval: scf-release approve ${workflowId}${approvalDeadlineNote(p)}`))] : []),
     ...(p.lastError && !final ? [fit(style.red(`  last error: ${errorText(p.lastError)}`))] : []),
@@ -100,6 +102,7 @@ class LineRenderer implements ProgressRenderer {
   private phase?: string;
   private traffic?: number;
   private approval = false;
+  private readonly gateLines = new Set<string>();
   private readonly regionStates = new Map<string, string>();
   private readonly printedSteps = new Set<string>();
 
@@ -131,6 +134,10 @@ class LineRenderer implements ProgressRenderer {
     }
     if (p.trafficPercent !== undefined && p.trafficPercent !== this.traffic) this.say(`  traffic ${p.trafficPercent}%`);
     this.traffic = p.trafficPercent;
+    for (const line of gateStatusLines(p)) {
+      if (!this.gateLines.has(line)) this.say(`  ${line}`);
+      this.gateLines.add(line);
+    }
     if (p.awaitingApproval && !this.approval) this.say(`  waiting for approval (scf-release approve)${approvalDeadlineNote(p)}`);
     this.approval = p.awaitingApproval;
   }

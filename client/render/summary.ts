@@ -6,6 +6,7 @@
  */
 import type { ReleaseError, ReleasePlan, ReleaseResult, RegionResult } from '../../workflows/definitions';
 import { formatDurationMs } from '../../workflows/durations';
+import { renderGateTable } from './gate';
 import { renderTable } from './table';
 import { fitLine, oneLine, shortSha, type Style } from './text';
 import { verificationText } from './verification';
@@ -73,6 +74,8 @@ export function renderResult(result: ReleaseResult, style: Style, options: Rende
       .split('\n')
       .map((line) => `  ${line}`),
   ];
+  const gate = renderGateTable(result.regions, { width: width && width - 4 });
+  if (gate) lines.push('', '  Metrics gate (Cloud Monitor, the new version):', ...gate.trimEnd().split('\n').map((line) => `    ${line}`));
   for (const r of result.regions) {
     if (r.notCopied?.length) lines.push(fit(`  ${r.region}: not carried by CopyFunction: ${r.notCopied.join(', ')}`));
   }

@@ -25,7 +25,7 @@ describe('the manifest JSON Schema', () => {
   });
 
   it('when the examples are checked against it, then they pass', () => {
-    for (const manifest of [YAML.parse(read('examples/release.yaml')), JSON.parse(read('examples/release.json'))]) {
+    for (const manifest of [YAML.parse(read('examples/release.yaml')), YAML.parse(read('examples/gated-release.yaml')), JSON.parse(read('examples/release.json'))]) {
       expect(validate(manifest) ? [] : validate.errors).toEqual([]);
     }
   });

@@ -194,6 +194,18 @@ describe('building the ReleaseInput', () => {
     ]);
   });
 
+  it('when alias.gate is relative to the previous version, then the input carries the increases; an increase without relativeTo is refused', async () => {
+    const gate = { relativeTo: 'previous', maxErrorRateIncrease: '0.5%', maxAvgDurationIncrease: '100ms', minInvocations: 50 };
+    const { input } = await buildRelease({ file: manifestFile({ ...base, alias: { name: 'live', gate } }) });
+    expect(input.alias?.gate).toEqual({ relativeTo: 'previous', maxErrorRateIncreasePercent: 0.5, maxAvgDurationIncreaseMs: 100, minInvocations: 50, inconclusive: 'wait' });
+    expect(await issuesOf({ ...base, alias: { name: 'live', gate: { maxErrorRateIncrease: '0.5%', minInvocations: 5 } } })).toEqual([
+      expect.objectContaining({ path: 'alias.gate', message: expect.stringMatching(/relativeTo: previous/) }),
+    ]);
+    expect(await issuesOf({ ...base, alias: { name: 'live', gate: { relativeTo: 'latest', maxErrorRateIncrease: '1%', minInvocations: 5 } } })).toEqual([
+      expect.objectContaining({ path: 'alias.gate.relativeTo', message: expect.stringMatching(/previous/) }),
+    ]);
+  });
+
   it('when replicateTriggers is given, then the input carries it; without it, nothing', async () => {
     const opt = { types: ['timer', 'apigw', 'cos'], cos: { map: { 'ap-shanghai': 'uploads-sh-1250000000' } } };
     expect((await buildRelease({ file: manifestFile({ ...base, replicateTriggers: opt }) })).input.replicateTriggers).toEqual(opt);

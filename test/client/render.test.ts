@@ -3,9 +3,12 @@
  * with the bake probes apart, what the alias serves in each region, how long it took, each failure
  * once on one line, nothing wider than the terminal, and colour that shifts no column. Pure.
  */
+import { renderRun } from '../../client/audit/render-run';
+import { progressLines, progressRenderer } from '../../client/render/progress';
 import { renderResult } from '../../client/render/summary';
 import { styleFor } from '../../client/render/text';
-import type { ReleaseResult } from '../../workflows/definitions';
+import type { ReleaseProgress, ReleaseResult } from '../../workflows/definitions';
+import type { GateRecord } from '../../workflows/metrics-gate';
 
 const plain = styleFor({ isTTY: false } as unknown as NodeJS.WritableStream);
 const colour = { bold: (s: string) => `\x1b[1m${s}\x1b[0m`, dim: (s: string) => `\x1b[2m${s}\x1b[0m`, green: (s: string) => `\x1b[32m${s}\x1b[0m`, red: (s: string) => `\x1b[31m${s}\x1b[0m`, yellow: (s: string) => `\x1b[33m${s}\x1b[0m` };
@@ -86,5 +89,70 @@ describe('the release summary', () => {
       expect(coloured).toEqual(renderResult(failed, plain, { width }));
       for (const line of coloured) expect(line.length).toBeLessThanOrEqual(width);
     }
+  });
+});
+
+describe('the metrics gate figures', () => {
+  const window = { periodSeconds: 60, startMs: Date.parse('2026-12-02T00:15:00Z'), endMs: Date.parse('2026-12-02T00:17:00Z') };
+  const pass: GateRecord = { ...window, percent: 10, version: '3', invocations: 120, errors: 0, errorRatePercent: 0, avgDurationMs: 41.5, verdict: 'pass' };
+  const breach: GateRecord = {
+    ...window, percent: 50, version: '3', invocations: 80, errors: 40, errorRatePercent: 50, avgDurationMs: 12.25, verdict: 'breach',
+    detail: 'error rate 50% (40 of 80) is above 1%',
+  };
+  const gated = () => {
+    const base = result({ status: 'RolledBack', error: { type: 'MetricsGateBreached', message: 'metrics gate at 50% in ap-guangzhou: error rate 50% (40 of 80) is above 1% on version 3', region: 'ap-guangzhou' } });
+    base.regions[0] = { ...base.regions[0]!, gate: [pass, breach] };
+    return base;
+  };
+
+  it('when a release had a gate, then the summary has one row per region and step with invocations, error rate, avg duration and verdict', () => {
+    const lines = renderResult(gated(), plain);
+    expect(lines).toContain('  Metrics gate (Cloud Monitor, the new version):');
+    const header = lines.findIndex((line) => /REGION +STEP +VERSION +INVOCATIONS.*ERROR RATE.*AVG DURATION.*VERDICT/.test(line));
+    expect(header).toBeGreaterThan(0);
+    expect(lines[header + 2]).toMatch(/^ {4}ap-guangzhou +10% +v3 +120 +0 +0% +41\.5 ms +pass$/);
+    expect(lines[header + 3]).toMatch(/^ {4}ap-guangzhou +50% +v3 +80 +40 +50% +12\.25 ms +breach: error rate 50% \(40 of 80\) is above 1%$/);
+    // A region without a gate record has no row.
+    expect(lines.filter((line) => /^ {4}ap-shanghai +\d+%/.test(line))).toHaveLength(0);
+    for (const line of renderResult(gated(), plain, { width: 80 })) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('when the gate was relative to the previous version, then the verdict says what that version did over the same window', () => {
+    const relative = gated();
+    relative.regions[0] = { ...relative.regions[0]!, gate: [{ ...pass, previous: { version: '2', invocations: 300, errors: 1, errorRatePercent: 0.33, avgDurationMs: 40 } }] };
+    expect(renderResult(relative, plain).some((line) => / +pass \(v2: 0\.33%, 40 ms\)$/.test(line))).toBe(true);
+  });
+
+  it('when a release had no gate, then the summary has no gate table', () => {
+    expect(renderResult(result(), plain).some((line) => line.includes('INVOCATIONS'))).toBe(false);
+  });
+
+  it('when show prints a gated release, then its gate figures are there per region and step', () => {
+    const text = renderRun({
+      workflowId: 'r-1', runId: 'run', workflowType: 'releaseWorkflow', executionStatus: 'COMPLETED', releaseStatus: 'RolledBack',
+      startTime: '2026-12-02T00:15:00.000Z', uiLink: 'http://ui', detail: { kind: 'release', state: 'closed', result: gated() },
+    });
+    expect(text).toMatch(/Metrics gate:\n.*INVOCATIONS.*VERDICT/);
+    expect(text).toMatch(/ap-guangzhou +50% +v3 +80 +40 +50% +12\.25 ms +breach: error rate 50% \(40 of 80\) is above 1%/);
+  });
+
+  it('when a release bakes under its gate, then the progress says what the gate waits for', () => {
+    const progress: ReleaseProgress = {
+      releaseId: 'r-1', phase: 'ShiftingTraffic', status: 'Running', regions: gated().regions, steps: [], trafficPercent: 10, awaitingApproval: false,
+      gate: { 'ap-guangzhou': 'waiting for 50 invocations of v3 (12 so far)' },
+    };
+    expect(progressLines(progress, 'r-1', plain)).toContain('  gate ap-guangzhou: waiting for 50 invocations of v3 (12 so far)');
+    // In a pipe, the line renderer prints each new gate status once.
+    const written: string[] = [];
+    const pipe = { isTTY: false, write: (chunk: string) => written.push(chunk) } as unknown as NodeJS.WritableStream;
+    const lines = progressRenderer(pipe, 'r-1');
+    lines.update(progress);
+    lines.update(progress);
+    expect(written.filter((line) => line.endsWith(' gate ap-guangzhou: waiting for 50 invocations of v3 (12 so far)\n'))).toHaveLength(1);
+    const text = renderRun({
+      workflowId: 'r-1', runId: 'run', workflowType: 'releaseWorkflow', executionStatus: 'RUNNING',
+      startTime: '2026-12-02T00:15:00.000Z', uiLink: 'http://ui', detail: { kind: 'release', state: 'running', progress },
+    });
+    expect(text).toContain('gate ap-guangzhou: waiting for 50 invocations of v3 (12 so far)');
   });
 });
