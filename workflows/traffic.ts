@@ -70,13 +70,18 @@ export interface PreparedAlias extends AliasRegion {
   fromVersion?: string;
 }
 
-/** The undo of a move of alias `name`: back to `version`, no weights, in one UpdateAlias. */
-export function aliasBackUndo(fn: FunctionRef, name: string, version: string) {
+/**
+ * The undo of a move of alias `name`: back to `version`, no weights, in one UpdateAlias. `onMoved`
+ * records what the alias serves afterwards, so the result (and the summary) tells the alias's state
+ * after the rollback, not the split it was rolled back from.
+ */
+export function aliasBackUndo(fn: FunctionRef, name: string, version: string, onMoved?: (region: string, alias: AliasInfo, createdByRelease: boolean) => void) {
   return {
     name: 'alias-back',
     region: fn.region,
     run: async () => {
       await compensation.updateAlias({ fn, name, functionVersion: version, additionalVersionWeights: [] });
+      onMoved?.(fn.region, { name, functionVersion: version, additionalVersionWeights: [] }, false);
     },
     manualAction: `point alias ${name} of ${fn.region}/${fn.namespace}/${fn.functionName} at version ${version} with no additional weights`,
   };
@@ -129,7 +134,7 @@ async function prepareAlias(r: AliasRegion, ctx: TrafficContext): Promise<Prepar
   const { fn } = r;
   const name = ctx.aliasName;
   if (r.before) {
-    ctx.saga.add(aliasBackUndo(fn, name, r.before.functionVersion));
+    ctx.saga.add(aliasBackUndo(fn, name, r.before.functionVersion, ctx.onAlias));
     return { ...r, fromVersion: r.before.functionVersion };
   }
   const previous = await previousVersion(r);

@@ -57,6 +57,8 @@ describe('a canary judged by its real traffic', () => {
     expect(result.steps.some((s) => s.name === 'alias-100%')).toBe(false);
     const alias = t.world.sim.admin.getFunction(PRIMARY, 'default', functionName)!.aliases.find((a) => a.name === ALIAS)!;
     expect(alias).toMatchObject({ functionVersion: '1', weights: [] });
+    // The result tells what the alias serves after the rollback, not the split it was rolled back from.
+    expect(result.regions.find((r) => r.region === PRIMARY)?.alias).toMatchObject({ name: ALIAS, functionVersion: '1', additionalVersionWeights: [] });
   });
 
   it('when the live traffic is healthy on the new version, then the gate passes and the release moves the alias fully', async () => {
