@@ -196,8 +196,9 @@ describe('the self-hosted docker-compose stack', () => {
     const runs = dockerfileInstructions().filter((i) => i.op === 'RUN').map((i) => i.args);
     expect(runs.some((r) => /\bnpm run build\b/.test(r))).toBe(true);
     expect(dockerfileInstructions().find((i) => i.op === 'ENV' && /SCF_RELEASE_WORKFLOW_BUNDLE=\/app\/dist\/workflow-bundle\.js/.test(i.args))).toBeDefined();
-    // The installed `scf-release` is the compiled CLI too.
-    expect((JSON.parse(read('package.json')) as { bin: Record<string, string> }).bin).toEqual({ 'scf-release': 'dist/client/cli.js' });
+    // The `scf-release` command runs the compiled CLI where only dist/ exists, the sources in a checkout.
+    expect((JSON.parse(read('package.json')) as { bin: Record<string, string> }).bin).toEqual({ 'scf-release': 'client/bin.js' });
+    expect(read('client/bin.js')).toContain("'dist', 'client', 'cli.js'");
   });
 
   it('when the Dockerfile is read, then every base is a Node LTS line in support (22 or 24)', () => {
