@@ -9,6 +9,8 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:$
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', 'test-output/**', 'bench/results/**', 'examples/**/*.js', 'scripts/**', 'dist/**', 'simulator/invoke/*.js'] },
   ...tseslint.configs.recommended,
+  // The CommonJS entry point of the `scf-release` command: it must `require` (tsx's hook, then the CLI).
+  { files: ['client/bin.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
