@@ -23,10 +23,9 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startFleet } from '../client/api';
 import { startDevServer } from '../client/dev/temporal-server';
-import { DEFAULT_CREDENTIALS } from '../simulator';
 import { createZip } from '../simulator/zip';
 import { freePort } from '../test/harness/ports';
-import { startSoakSimulator, startSoakWorker, type SoakSimulator, type SoakWorker } from '../test/soak/processes';
+import { localWorkerEnv, startSoakSimulator, startSoakWorker, type SoakSimulator, type SoakWorker } from '../test/soak/processes';
 import { MAX_FLEET_CONCURRENCY, type FleetResult, type ReleaseInput } from '../workflows/definitions';
 import { cpuSeconds, findPid, sampleRss } from './proc-stats';
 import { median, pool, round } from './util';
@@ -110,21 +109,10 @@ async function startStack(): Promise<Stack> {
   const sha256 = createHash('sha256').update(zip).digest('hex');
   const zipFile = path.join(packageDir, `${sha256}.zip`);
   writeFileSync(zipFile, zip);
-  const workerEnv: Record<string, string> = {
-    TEMPORAL_ADDRESS: server.address,
-    TEMPORAL_NAMESPACE: 'default',
-    SCF_RELEASE_TASK_QUEUE: 'bench-fleet',
-    SCF_RELEASE_WORKFLOW_BUNDLE: bundleFile,
-    SCF_RELEASE_SHUTDOWN_GRACE_TIME: '2s',
-    SCF_ENDPOINT: sim.url,
-    SCF_CREDENTIALS: 'env',
-    TENCENTCLOUD_SECRET_ID: DEFAULT_CREDENTIALS.secretId,
-    TENCENTCLOUD_SECRET_KEY: DEFAULT_CREDENTIALS.secretKey,
-    SCF_ARTIFACT_DIR: path.join(runDir, 'artifacts'),
-    SCF_PACKAGE_DIR: packageDir,
-    SCF_EXPECTED_TRANSITION: `${TRANSITION_MS}ms`,
-    LOG_LEVEL: 'info',
-  };
+  const workerEnv = localWorkerEnv(
+    { temporalAddress: server.address, taskQueue: 'bench-fleet', bundleFile, simulatorUrl: sim.url, runDir, packageDir },
+    { SCF_EXPECTED_TRANSITION: `${TRANSITION_MS}ms` },
+  );
   const stack: Stack = {
     sim,
     client,

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { startDevServer, type RunningDevServer } from '../../client/dev/temporal-server';
-import type { RequestLogEntry } from '../../simulator';
+import { DEFAULT_CREDENTIALS, type RequestLogEntry } from '../../simulator';
 import type { SimulatorStateSnapshot } from './auditor';
 import { lineReader } from '../harness/line-reader';
 import { within } from '../harness/within';
@@ -196,6 +196,32 @@ export interface SoakWorker {
   alive(): boolean;
   kill(): Promise<Exit>;
   stop(): Promise<void>;
+}
+
+/**
+ * The environment of a worker process against a local dev server and simulator (the soak's and the
+ * fleet bench's): its own task queue and prebuilt bundle, the simulator's keys, artifacts under
+ * `runDir`, packages only from `packageDir`. `extra` adds or overrides variables.
+ */
+export function localWorkerEnv(
+  options: { temporalAddress: string; taskQueue: string; bundleFile: string; simulatorUrl: string; runDir: string; packageDir: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    SCF_RELEASE_TASK_QUEUE: options.taskQueue,
+    SCF_RELEASE_WORKFLOW_BUNDLE: options.bundleFile,
+    SCF_RELEASE_SHUTDOWN_GRACE_TIME: '2s',
+    SCF_ENDPOINT: options.simulatorUrl,
+    SCF_CREDENTIALS: 'env',
+    TENCENTCLOUD_SECRET_ID: DEFAULT_CREDENTIALS.secretId,
+    TENCENTCLOUD_SECRET_KEY: DEFAULT_CREDENTIALS.secretKey,
+    SCF_ARTIFACT_DIR: path.join(options.runDir, 'artifacts'),
+    SCF_PACKAGE_DIR: options.packageDir,
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
 }
 
 export function startSoakWorker(env: Record<string, string>, logFile: string): SoakWorker {

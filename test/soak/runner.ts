@@ -13,7 +13,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleReleaseWorkflows } from '../../worker/workflow-bundle';
 import { connectTemporalAt, type TemporalTarget } from '../../client/connection';
-import { DEFAULT_CREDENTIALS, type RequestLogEntry } from '../../simulator';
+import type { RequestLogEntry } from '../../simulator';
 import { functionLockId } from '../../workflows/definitions';
 import { scanHistoryForSecrets } from '../harness/history-secrets';
 import { freePort } from '../harness/ports';
@@ -22,7 +22,7 @@ import { audit, type AuditedRelease, type Violation } from './auditor';
 import { ChaosDriver, planChaos } from './chaos';
 import { activityAttempts, lockWindow, takeovers, workflowTaskTimeouts, type ActivityAttempt } from './histories';
 import { within } from '../harness/within';
-import { startSoakDevServer, startSoakSimulator, startSoakWorker, type SoakDevServer, type SoakSimulator, type SoakWorker } from './processes';
+import { localWorkerEnv, startSoakDevServer, startSoakSimulator, startSoakWorker, type SoakDevServer, type SoakSimulator, type SoakWorker } from './processes';
 import { EXISTING_TARGETS, OLD_CODE, planReleases, PRIMARY, runLane, type StartedSoakRelease } from './releases';
 
 interface Mode {
@@ -145,21 +145,10 @@ async function main(): Promise<number> {
 
   const taskQueue = `soak-${seed}-${process.pid}`;
   const pool = new WorkerPool(
-    {
-      TEMPORAL_ADDRESS: server.address,
-      TEMPORAL_NAMESPACE: 'default',
-      SCF_RELEASE_TASK_QUEUE: taskQueue,
-      SCF_RELEASE_WORKFLOW_BUNDLE: bundleFile,
-      SCF_RELEASE_SHUTDOWN_GRACE_TIME: '2s',
-      SCF_ENDPOINT: sim.url,
-      SCF_CREDENTIALS: 'env',
-      TENCENTCLOUD_SECRET_ID: DEFAULT_CREDENTIALS.secretId,
-      TENCENTCLOUD_SECRET_KEY: DEFAULT_CREDENTIALS.secretKey,
-      SCF_ARTIFACT_DIR: path.join(runDir, 'artifacts'),
-      SCF_PACKAGE_DIR: packageDir,
-      SCF_RATE_LIMIT_SHARE: `1/${mode.workers}`,
-      LOG_LEVEL: 'info',
-    },
+    localWorkerEnv(
+      { temporalAddress: server.address, taskQueue, bundleFile, simulatorUrl: sim.url, runDir, packageDir },
+      { SCF_RATE_LIMIT_SHARE: `1/${mode.workers}` },
+    ),
     path.join(runDir, 'logs'),
     mode.kills + 10,
   );
