@@ -155,10 +155,10 @@ async function post(policy: FetchPolicy, request: WebhookRequest, timeoutMs: num
       res.on('end', () => {
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) resolve();
-        else reject(new Error(`${redactUrl(url)} answered HTTP ${status}: ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`));
+        else reject(new Error(`${url.host} answered HTTP ${status}: ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`));
       });
     });
-    req.on('timeout', () => req.destroy(new Error(`${redactUrl(url)} did not answer within ${timeoutMs} ms`)));
+    req.on('timeout', () => req.destroy(new Error(`${url.host} did not answer within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(request.body);
   });
@@ -178,7 +178,9 @@ export async function sendNotifications(deps: NotifierDeps, input: NotifyInput):
           await post(deps.policy, webhookRequest(channel, input.message, now()), deps.timeoutMs ?? 10_000);
           record = { ...base, ok: true };
         } catch (err) {
-          record = { ...base, ok: false, error: (err as Error).message };
+          // Slack's and Feishu's webhook paths are their credentials: a message names the host only
+          // (the URL policy's refusals name the URL without its query, so its path is cut here too).
+          record = { ...base, ok: false, error: (err as Error).message.split(redactUrl(channel.url)).join(new URL(channel.url).host) };
         }
       }
       deps.onResult?.(record);

@@ -104,6 +104,15 @@ describe('notifications', () => {
     expect(received.filter((r) => r.path === '/hook')).toEqual([]);
   });
 
+  it('when a webhook whose path is its credential (Slack, Feishu) fails or is refused, then no record names that path', async () => {
+    const token = 'T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX';
+    const failed = await send({ slack: { format: 'slack', url: `http://${host}/broken/services/${token}` } }, ['slack']);
+    const refused = await send({ feishu: { format: 'feishu', url: `http://${host}/open-apis/bot/v2/hook/${token}` } }, ['feishu'], false);
+    expect(failed).toEqual([{ event: 'rolled-back', channel: 'slack', ok: false, error: expect.stringContaining('answered HTTP 500') }]);
+    expect(refused).toEqual([{ event: 'rolled-back', channel: 'feishu', ok: false, error: expect.stringContaining('SCF_NOTIFY_HOSTS') }]);
+    for (const record of [...failed, ...refused]) expect(record.error).not.toContain('XXXXXXXX');
+  });
+
   it('when the notify activity sends to a channel that answers and one that fails, then scf_release_notifications counts each with its channel, event and outcome', async () => {
     const { meter, adds } = recordingMeter();
     const { activities } = activitiesWith(() => ({}), {
