@@ -5,7 +5,6 @@
  */
 import {
   isGrpcDeadlineError,
-  WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -13,8 +12,9 @@ import {
   type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
+import { defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
 import { quoteLiteral } from './audit/visibility-query';
+import { releaseResultOfFailure } from '../workflows/failures';
 import { formatDurationMs } from '../workflows/durations';
 import {
   abortSignal,
@@ -22,7 +22,6 @@ import {
   approveUpdate,
   functionLockId,
   progressQuery,
-  RELEASE_NEEDS_A_PERSON,
   releaseRegions,
   releaseWorkflowId,
   SA_CODE_SHA256,
@@ -229,11 +228,7 @@ export async function getRelease(client: Client, workflowId: string): Promise<Re
  * (RELEASE_NEEDS_A_PERSON, so the UI shows it red) with the whole result as the failure's details.
  * Undefined for any other failure. Read it wherever a release's `result()` is awaited.
  */
-export function releaseResultOf(err: unknown): ReleaseResult | undefined {
-  const cause = err instanceof WorkflowFailedError ? err.cause : err;
-  if (cause instanceof ApplicationFailure && cause.type === RELEASE_NEEDS_A_PERSON) return cause.details?.[0] as ReleaseResult | undefined;
-  return undefined;
-}
+export const releaseResultOf = releaseResultOfFailure;
 
 /** Started, task scheduled, task started, task completed: a worker has run the workflow once. */
 const FIRST_TASK_DONE = 4;

@@ -3,7 +3,7 @@
  * and the workflow's own failure types.
  */
 import { ApplicationFailure, isCancellation, TemporalFailure } from '@temporalio/workflow';
-import type { ReleaseError } from './definitions';
+import { RELEASE_NEEDS_A_PERSON, type ReleaseError, type ReleaseResult } from './definitions';
 
 /** Our own failure types (Tencent codes are passed through as they are). */
 export const FailureType = {
@@ -14,6 +14,18 @@ export const FailureType = {
   /** Nobody approved within the approval gate's timeout: the release aborts and compensates. */
   ApprovalTimedOut: 'ApprovalTimedOut',
 } as const;
+
+/**
+ * The result a RollbackFailed release failed its workflow with (RELEASE_NEEDS_A_PERSON, the whole
+ * ReleaseResult as the failure's details), under any wrapping: a parent's ChildWorkflowFailure, a
+ * client's WorkflowFailedError. Undefined for any other failure.
+ */
+export function releaseResultOfFailure(err: unknown): ReleaseResult | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof ApplicationFailure && e.type === RELEASE_NEEDS_A_PERSON) return e.details?.[0] as ReleaseResult | undefined;
+  }
+  return undefined;
+}
 
 const REQUEST_ID_IN_MESSAGE = /RequestId:\s*([A-Za-z0-9-]+)/;
 

@@ -53,7 +53,7 @@ import {
   type ReleaseInput,
   type ReleaseResult,
 } from './definitions';
-import { toReleaseError } from './failures';
+import { releaseResultOfFailure, toReleaseError } from './failures';
 import { assignWaves, expandMembers, memberKey, memberReleaseInput, memberWorkflowId, waveCount } from './fleet-members';
 import { releaseWorkflow } from './release';
 
@@ -286,6 +286,9 @@ async function runChild(
     const result: ReleaseResult = await child.result();
     return { status: result.status, ...(result.error && { error: result.error }) };
   } catch (err) {
+    // A RollbackFailed release fails its workflow carrying its result: a person must act, not just "Failed".
+    const needsAPerson = releaseResultOfFailure(err);
+    if (needsAPerson) return { status: needsAPerson.status, ...(needsAPerson.error && { error: needsAPerson.error }) };
     return { status: 'Failed', error: toReleaseError(err) };
   }
 }

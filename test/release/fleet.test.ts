@@ -140,6 +140,22 @@ describe('a fleet release', () => {
     for (const fn of names.slice(2)) expect(latestSha(t.world, PRIMARY, fn)).not.toBe(input.groups[1].release.pkg.sha256);
   });
 
+  it('when a release of the fleet ends RollbackFailed, then the fleet ends RollbackFailed too (a person must act), not merely Failed', async () => {
+    const [fn] = seedFunctions(uniqueFunctionName('needs-person'), 1);
+    // The broken code fails its verification; restoring the old code is then refused for good.
+    t.world.sim.admin.holdCall({ action: 'InvokeFunction', count: 1, region: PRIMARY, functionName: fn });
+    const started = await startFleet(t.env.client, fleetInput([group({ names: [fn!] }, t.world.makePackage(BROKEN_CODE))]), { taskQueue: t.world.taskQueue });
+    const result = await t.world.runWorker(async () => {
+      await eventually(async () => t.world.sim.admin.heldCalls(), (held) => held.length === 1, 60_000);
+      t.world.sim.admin.failNext({ action: 'UpdateFunctionCode', count: 100, code: 'InvalidParameterValue.Code', region: PRIMARY, functionName: fn });
+      t.world.sim.admin.releaseCalls();
+      return t.env.client.workflow.getHandle(started.workflowId).result() as Promise<FleetResult>;
+    });
+
+    expect(result.status).toBe('RollbackFailed');
+    expect(result.failures).toEqual([expect.objectContaining({ functionName: fn, status: 'RollbackFailed' })]);
+  });
+
   it('when rollbackAllOnFailure is on and one release fails, then the releases that succeeded are rolled back to their earlier release', async () => {
     const names = seedFunctions(uniqueFunctionName('rball'), 3);
     const first = t.world.makePackage(newCode('v1b'));
