@@ -285,7 +285,6 @@ export function loadScfConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
     ...(e.SCF_PACKAGE_DIR ? { packageDir: packageDir(e.SCF_PACKAGE_DIR, cwd) } : {}),
     ...(simulatorHost ? { simulatorHost } : {}),
     ...(cos ? { cos } : {}),
-    ...(endpointHost && !isTencent ? { simulatorHost: endpointHost.host } : {}),
     expectedTransitionMs: parseExpectedTransition(e.SCF_EXPECTED_TRANSITION),
   };
 }

@@ -47,10 +47,10 @@ export interface DefaultDepsOptions {
 }
 
 /** The local artifact dir, backed by COS when the worker has a bucket (SCF_COS_*): snapshots then survive the host. */
-function artifactStore(config: ScfConfig, credential: DefaultDepsOptions['credential']): ArtifactStore {
+function artifactStore(config: ScfConfig, credential: Credential | DynamicCredential): ArtifactStore {
   const local = new LocalArtifactStore(config.artifactDir);
   if (!config.cos) return local;
-  const objects = new CosObjects({ endpoint: config.cos.endpoint, credential: credential ?? credentialFor(config.credentials), timeoutMs: config.timeoutMs });
+  const objects = new CosObjects({ endpoint: config.cos.endpoint, credential, timeoutMs: config.timeoutMs });
   return new CosBackedArtifactStore(local, objects, config.cos);
 }
 
@@ -59,10 +59,12 @@ function artifactStore(config: ScfConfig, credential: DefaultDepsOptions['creden
  * nothing: the worker logs its configuration once (`describeWorkerConfig`, worker/config.ts).
  */
 export function createDefaultActivityDeps(config: ScfConfig, logger: Logger, options: DefaultDepsOptions = {}): ActivityDeps {
+  // One credential chain for SCF, Cloud Monitor and COS (each chain looks up the profile file and the CVM role).
+  const credential = options.credential ?? credentialFor(config.credentials);
   return {
-    scf: createScfClientFactory(config, { credential: options.credential }),
-    monitor: createMonitorClientFactory(config, { credential: options.credential }),
-    store: artifactStore(config, options.credential),
+    scf: createScfClientFactory(config, { credential }),
+    monitor: createMonitorClientFactory(config, { credential }),
+    store: artifactStore(config, credential),
     logger,
     limiter: options.limiter ?? new RateLimiter({ limits: config.rateLimits, share: config.rateLimitShare }),
     // First poll when SCF is expected to be done, then short steps: a 300 ms transition is seen at

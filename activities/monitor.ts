@@ -23,13 +23,12 @@ export interface MonitorClientFactory {
 
 /** One monitor SDK client per region, for the worker's account and endpoint. */
 export function createMonitorClientFactory(
-  config: Pick<ScfConfig, 'endpoint' | 'protocol' | 'timeoutMs' | 'credentials'>,
+  config: Pick<ScfConfig, 'endpoint' | 'protocol' | 'timeoutMs' | 'credentials' | 'simulatorHost'>,
   options: { credential?: Credential | DynamicCredential } = {},
 ): MonitorClientFactory {
   const credential = options.credential ?? credentialFor(config.credentials);
-  // Tencent's SCF endpoint (or none): monitor's own; anything else is the simulator, which serves monitor too.
-  const tencent = !config.endpoint || /(^|\.)tencentcloudapi\.com$/i.test(config.endpoint.replace(/:\d+$/, ''));
-  const endpoint = tencent ? 'monitor.tencentcloudapi.com' : config.endpoint!;
+  // Against the simulator (SCF_ENDPOINT not Tencent's), the simulator serves monitor too; else monitor's own endpoint.
+  const endpoint = config.simulatorHost ? config.endpoint! : 'monitor.tencentcloudapi.com';
   const cache = new Map<string, MonitorClient>();
   return {
     forRegion(region) {

@@ -10,7 +10,6 @@
 import type { Credential, DynamicCredential } from 'tencentcloud-sdk-nodejs-common/tencentcloud/common/interface';
 import {
   CvmRoleCredential,
-  EnvironmentVariableCredential,
   ProfileCredential,
 } from 'tencentcloud-sdk-nodejs-common/tencentcloud/common/credential';
 import { scf } from 'tencentcloud-sdk-nodejs-scf';
@@ -101,19 +100,26 @@ export class CredentialChain implements DynamicCredential {
   }
 }
 
-export function credentialFor(source: CredentialSource): DynamicCredential {
-  const env = { name: 'environment (TENCENTCLOUD_SECRET_ID/KEY)', provider: new EnvironmentVariableCredential() };
+/**
+ * The credential chain of `source`. `env`: where TENCENTCLOUD_SECRET_ID/KEY/SESSION_TOKEN are read
+ * (the SDK's own environment provider only ever reads `process.env`).
+ */
+export function credentialFor(source: CredentialSource, env: NodeJS.ProcessEnv = process.env): DynamicCredential {
+  const fromEnv = {
+    name: 'environment (TENCENTCLOUD_SECRET_ID/KEY)',
+    provider: { getCredential: async () => ({ secretId: env.TENCENTCLOUD_SECRET_ID, secretKey: env.TENCENTCLOUD_SECRET_KEY, token: env.TENCENTCLOUD_SESSION_TOKEN }) },
+  };
   const profile = { name: 'profile file (~/.tencentcloud/credentials)', provider: new ProfileCredential() };
   const cvm = { name: 'CVM role', provider: new CvmRoleCredential() };
   switch (source) {
     case 'env':
-      return new CredentialChain([env]);
+      return new CredentialChain([fromEnv]);
     case 'profile':
       return new CredentialChain([profile]);
     case 'cvm-role':
       return new CredentialChain([cvm]);
     default:
-      return new CredentialChain([env, profile, cvm]);
+      return new CredentialChain([fromEnv, profile, cvm]);
   }
 }
 

@@ -75,7 +75,7 @@ export async function stagePackage(
  */
 export function packageStagingFromEnv(env: NodeJS.ProcessEnv = process.env, simulatorHost?: string): PackageStaging | undefined {
   const configured = cosSettings(env, simulatorHost);
-  const chain = credentialFor((env.SCF_CREDENTIALS as 'default' | 'env' | 'profile' | 'cvm-role' | undefined) ?? 'default');
+  const chain = credentialFor((env.SCF_CREDENTIALS as 'default' | 'env' | 'profile' | 'cvm-role' | undefined) ?? 'default', env);
   if (configured) return { stage: (zip) => stageZip(zip, configured, chain) };
   if (!simulatorHost) return undefined;
   const credential = env.TENCENTCLOUD_SECRET_ID && env.TENCENTCLOUD_SECRET_KEY

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DOCUMENTED_RATE_LIMITS, RATE_LIMITED_ACTIONS, ScfConfigError, loadScfConfig, parseRateLimits } from '../../activities/config';
+import { credentialFor } from '../../activities/scf-client';
 
 describe('loadScfConfig', () => {
   test('when nothing is set, then the defaults apply (https, default providers, documented limits)', () => {
@@ -132,5 +133,13 @@ describe('COS in the config (SCF_COS_*)', () => {
     [{ SCF_COS_BUCKET: 'code-1250000000', SCF_COS_REGION: 'ap-guangzhou', SCF_COS_ENDPOINT: 'https://cos.example.com' }, /SCF_COS_ENDPOINT must be host:port or http:\/\/host:port/],
   ])('when a COS setting is wrong (%j), then the error names it', (env, pattern) => {
     expect(() => loadScfConfig(env as NodeJS.ProcessEnv)).toThrow(pattern);
+  });
+});
+
+describe('credentialFor', () => {
+  test('when given an environment, then the keys come from it, not from process.env', async () => {
+    const given = { TENCENTCLOUD_SECRET_ID: 'AKIDgivenenvironment', TENCENTCLOUD_SECRET_KEY: 'given-key' };
+    await expect(credentialFor('env', given).getCredential()).resolves.toMatchObject({ secretId: 'AKIDgivenenvironment', secretKey: 'given-key' });
+    await expect(credentialFor('env', {}).getCredential()).rejects.toThrow(/no Tencent Cloud credentials found/);
   });
 });
