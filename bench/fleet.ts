@@ -15,12 +15,12 @@
  * Prints markdown and writes bench/results/fleet-latest.json. Nothing here asserts a time.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../simulator/hash';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleReleaseWorkflows } from '../worker/workflow-bundle';
 import { startFleet } from '../client/api';
 import { startDevServer } from '../client/dev/temporal-server';
 import { createZip } from '../simulator/zip';
@@ -78,8 +78,6 @@ interface Stack {
   client: Client;
   temporalPid: number;
   workers: SoakWorker[];
-  workerEnv: Record<string, string>;
-  packageDir: string;
   zipFile: string;
   pkg: { location: string; sha256: string };
   runDir: string;
@@ -100,13 +98,11 @@ async function startStack(): Promise<Stack> {
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const bundleFile = path.join(runDir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
-  });
+  // The bundle every deployed worker runs (with the tracing interceptors), not a bare one.
+  const { code } = await bundleReleaseWorkflows();
   writeFileSync(bundleFile, code);
   const zip = createZip(NEW_CODE);
-  const sha256 = createHash('sha256').update(zip).digest('hex');
+  const sha256 = sha256Hex(zip);
   const zipFile = path.join(packageDir, `${sha256}.zip`);
   writeFileSync(zipFile, zip);
   const workerEnv = localWorkerEnv(
@@ -118,8 +114,6 @@ async function startStack(): Promise<Stack> {
     client,
     temporalPid,
     workers: [],
-    workerEnv,
-    packageDir,
     zipFile,
     pkg: { location: zipFile, sha256 },
     runDir,
@@ -166,15 +160,12 @@ function releaseInput(stack: Stack, functionName: string): ReleaseInput {
   };
 }
 
-/** Releases the functions and says how many did not end Succeeded. */
-type Launcher = (client: Client, inputs: ReleaseInput[]) => Promise<{ failures: number }>;
-
 /**
  * How the project releases the fleet, as a user would: one fleet workflow (startFleet, the public
  * API) whose children are these releases, every function in one group with one package, as many
  * at once as the fleet allows (MAX_FLEET_CONCURRENCY).
  */
-const launchWithStartFleet: Launcher = async (client, inputs) => {
+async function releaseAsFleet(client: Client, inputs: ReleaseInput[]): Promise<{ failures: number }> {
   const [first] = inputs;
   if (!first) return { failures: 0 };
   const { releaseId: _releaseId, functionName: _functionName, startedBy, kind: _kind, rollbackTo: _rollbackTo, ...template } = first;
@@ -191,9 +182,7 @@ const launchWithStartFleet: Launcher = async (client, inputs) => {
   );
   const result = (await client.workflow.getHandle(workflowId).result()) as FleetResult;
   return { failures: result.totals.total - result.totals.succeeded - result.totals.noOp };
-};
-
-const launch: Launcher = launchWithStartFleet;
+}
 
 async function runScript(stack: Stack, mode: 'all' | 'loop', names: string[]): Promise<{ wallMs: number; failures: number; cpuSeconds: number }> {
   const input = { endpoint: new URL(stack.sim.url).host, functions: names, primary: PRIMARY, targets: TARGETS, zipFile: stack.zipFile };
@@ -216,7 +205,7 @@ async function runOnce(stack: Stack, way: Way, n: number): Promise<RunResult> {
   let scriptCpu: number | undefined;
   if (way === 'project') {
     const started = performance.now();
-    ({ failures } = await launch(stack.client, names.map((name) => releaseInput(stack, name))));
+    ({ failures } = await releaseAsFleet(stack.client, names.map((name) => releaseInput(stack, name))));
     wallMs = performance.now() - started;
   } else {
     const r = await runScript(stack, way, names);

@@ -15,8 +15,8 @@ import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { CosSettings } from '../../activities/cos-client';
+import { bundleReleaseWorkflows } from '../../worker/workflow-bundle';
 import { buildRelease, packageStagingFromEnv, startRelease, type PackageStaging } from '../../client';
 import { connectTemporalAt, type TemporalTarget } from '../../client/connection';
 import type { PackageField } from '../../client/manifest/package';
@@ -200,7 +200,7 @@ beforeAll(async () => {
   [cluster, sim] = await Promise.all([
     startProductionCluster({ binaries, logDir: path.join(runDir, 'logs'), log }),
     startSoakSimulator({ port: simPort, delayMs: 200, seed: 9, logFile: path.join(runDir, 'logs', 'simulator.log') }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } }).then(({ code: bundle }) => {
+    bundleReleaseWorkflows().then(({ code: bundle }) => {
       bundleFile = path.join(runDir, 'workflow-bundle.js');
       writeFileSync(bundleFile, bundle);
     }),
