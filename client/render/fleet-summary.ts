@@ -1,13 +1,11 @@
 /** A fleet's end summary, its `--plan` and its per-function report page, as people read them. */
 import type { FleetPlan, FleetReportPage, FleetResult } from '../../workflows/definitions';
+import { statusStyle } from './summary';
 import { pad, shortSha, type Style } from './text';
 
-/** The status padded to `width` first, then coloured, so escape codes do not shift the columns. */
-function statusStyle(status: string, style: Style, width = 0): string {
-  const text = width ? pad(status, width) : status;
-  if (status === 'Succeeded' || status === 'NoOp') return style.green(text);
-  if (status === 'RolledBack' || status === 'Aborted' || status === 'Skipped' || status === 'Running' || status === 'Pending') return style.yellow(text);
-  return style.red(text);
+/** A status in its colour, then padded to `width` columns by its visible length, so colour codes do not shift the columns. */
+function paddedStatus(status: string, style: Style, width: number): string {
+  return statusStyle(status, style) + ' '.repeat(Math.max(width - status.length, 1));
 }
 
 export function renderFleetResult(result: FleetResult, style: Style): string[] {
@@ -20,7 +18,7 @@ export function renderFleetResult(result: FleetResult, style: Style): string[] {
   if (result.failures.length > 0) {
     lines.push('', '  failed:');
     for (const f of result.failures) {
-      lines.push(`    ${pad(`${f.namespace}/${f.functionName}`, 40)}${statusStyle(f.status, style, 16)}${f.error ? `${f.error.type}: ${f.error.message.slice(0, 120)}` : ''}`);
+      lines.push(`    ${pad(`${f.namespace}/${f.functionName}`, 40)}${paddedStatus(f.status, style, 16)}${f.error ? `${f.error.type}: ${f.error.message.slice(0, 120)}` : ''}`);
     }
     if (result.failuresOmitted > 0) lines.push(`    … and ${result.failuresOmitted} more (scf-release show fleet/${result.fleetId})`);
   }
@@ -56,7 +54,7 @@ export function renderFleetPlan(plan: FleetPlan, style: Style): string[] {
 export function renderFleetReportPage(page: FleetReportPage, style: Style): string[] {
   const lines = [`  ${pad('#', 6)}${pad('wave', 6)}${pad('function', 40)}${pad('status', 16)}workflow id`];
   page.entries.forEach((e, i) => {
-    lines.push(`  ${pad(String(page.offset + i + 1), 6)}${pad(String(e.wave + 1), 6)}${pad(`${e.namespace}/${e.functionName}`, 40)}${statusStyle(e.status, style, 16)}${e.workflowId}`);
+    lines.push(`  ${pad(String(page.offset + i + 1), 6)}${pad(String(e.wave + 1), 6)}${pad(`${e.namespace}/${e.functionName}`, 40)}${paddedStatus(e.status, style, 16)}${e.workflowId}`);
   });
   const end = page.offset + page.entries.length;
   lines.push(`  ${page.offset + 1}-${end} of ${page.total}${end < page.total ? ` (next: --offset ${end})` : ''}`);

@@ -19,9 +19,10 @@ export interface RenderOptions {
 /** An error on a line of its own in a pipe: long enough to read, never a whole stack trace. */
 const PLAIN_ERROR_MAX = 240;
 
-function statusStyle(status: string, style: Style): string {
+/** A status in its colour: green done, yellow undone or not (yet) run, red where something failed. */
+export function statusStyle(status: string, style: Style): string {
   if (status === 'Succeeded' || status === 'NoOp') return style.green(status);
-  if (status === 'RolledBack' || status === 'Aborted') return style.yellow(status);
+  if (['RolledBack', 'Aborted', 'Skipped', 'Running', 'Pending'].includes(status)) return style.yellow(status);
   return style.red(status);
 }
 

@@ -3,6 +3,7 @@
  * given a width (a TTY's columns), narrowed to fit it: text wraps at words, a long word (an id) is cut
  * with `…`. Without a width (a pipe, a file) nothing is cut, so output greps and diffs cleanly.
  */
+import { formatDurationMs } from '../../workflows/durations';
 import Table from 'cli-table3';
 import { visibleWidth } from './text';
 
@@ -101,11 +102,7 @@ export function shortTime(iso: string | undefined): string {
   return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
 }
 
-/** A step's or run's length, to a tenth of a second under a minute. */
+/** A step's or run's length in the one duration grammar (`450ms`, `1.2s`, `1m15s`, `1h15m`). */
 export function durationText(startIso: string, endIso: string | undefined): string {
-  if (!endIso) return '';
-  const ms = new Date(endIso).getTime() - new Date(startIso).getTime();
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  return endIso ? formatDurationMs(Date.parse(endIso) - Date.parse(startIso)) : '';
 }
