@@ -45,7 +45,7 @@ export interface ScfDimensions {
   alias?: string;
 }
 
-/** Records kept at most (the oldest go first): enough for hours of test traffic, bounded memory. */
+/** Records kept (the oldest go first; up to a tenth more between trims): hours of test traffic, bounded memory. */
 const MAX_RECORDS = 500_000;
 
 export class MetricsStore {
