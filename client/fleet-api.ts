@@ -138,6 +138,8 @@ export async function throttledReleases(client: Client, fleetId: string, running
 }
 
 const FOLLOW_POLL_MS = 1000;
+/** The throttled count is re-read every this many polls (up to THROTTLE_SAMPLE describes each time), not every second. */
+const THROTTLE_EVERY_POLLS = 5;
 
 /** Progress each second (with the throttled count), then `done` with the result. */
 export async function* followFleet(client: Client, workflowId: string): AsyncGenerator<FleetEvent> {
@@ -146,12 +148,14 @@ export async function* followFleet(client: Client, workflowId: string): AsyncGen
   let failure: unknown;
   // followRuns: the result of the run the fleet ends in, across continue-as-new.
   const settled = handle.result().then((r: FleetResult) => (result = r), (err: unknown) => (failure = err ?? new Error('fleet failed')));
-  while (!result && !failure) {
+  let throttled = 0;
+  for (let poll = 0; !result && !failure; poll++) {
     const progress = await handle.query(fleetProgressQuery).catch(() => undefined);
     if (result || failure) break;
-    // Every poll, not only on change: the ETA and the throttled count move on their own.
+    // Every poll, not only on change: the ETA moves on its own.
     if (progress) {
-      yield { kind: 'progress', progress, throttled: await throttledReleases(client, progress.fleetId, progress.running) };
+      if (poll % THROTTLE_EVERY_POLLS === 0) throttled = await throttledReleases(client, progress.fleetId, progress.running);
+      yield { kind: 'progress', progress, throttled };
     }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, FOLLOW_POLL_MS)))]);
