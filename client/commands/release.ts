@@ -64,7 +64,7 @@ async function release(options: ReleaseOptions): Promise<number> {
     if (given.length > 0) throw new CliError(`${given.join(', ')} cannot be used with a fleet manifest (${options.file}); set the fields in the manifest`, EXIT.INVALID_INPUT);
     return releaseFleet(options.file, raw, options, staging);
   }
-  const built = await buildRelease({ file: options.file, flags: options, startedBy: options.by, scfEndpoint, staging });
+  const built = await buildRelease({ file: options.file, raw, flags: options, startedBy: options.by, scfEndpoint, staging });
   const unstaged = staging ? undefined : unstagedPathWarning(built.input.pkg.location);
   for (const warning of [...built.warnings, ...(unstaged ? [unstaged] : [])]) printWarning(warning);
   return withTemporal((target) => startAndFollow(target, built.input, options));

@@ -131,7 +131,7 @@ function crossIssues(fleet: z.output<typeof fleetSchema>): ManifestIssue[] {
 }
 
 /** Validates a fleet manifest and builds the fleet's input; throws ManifestError listing every problem. */
-export async function buildFleet(options: Omit<BuildOptions, 'flags'> & { file: string; raw?: unknown }): Promise<BuiltFleet> {
+export async function buildFleet(options: Omit<BuildOptions, 'flags'> & { file: string }): Promise<BuiltFleet> {
   const source = options.file;
   const raw = (options.raw ?? (await readManifestFile(options.file))) as Record<string, unknown>;
   const fleetPart = Object.fromEntries(FLEET_KEYS.filter((k) => k in raw).map((k) => [k, raw[k]]));

@@ -37,6 +37,8 @@ export interface ManifestFlags {
 export interface BuildOptions {
   /** The manifest file; without it the flags must name function, region and package. */
   file?: string;
+  /** The file's content when the caller has already read it (readManifestFile), so it is not read twice. */
+  raw?: unknown;
   flags?: ManifestFlags;
   /** `--by`; defaults to user@host. */
   startedBy?: string;
@@ -154,7 +156,7 @@ function noteFlag(withFlag: (path: string) => string | undefined): (issue: Manif
 /** Validates manifest + flags and builds the workflow input; throws ManifestError listing every problem. */
 export async function buildRelease(options: BuildOptions): Promise<BuiltRelease> {
   const source = options.file ?? 'flags';
-  const raw = options.file ? await readManifestFile(options.file) : {};
+  const raw = options.file ? (options.raw ?? (await readManifestFile(options.file))) : {};
   if (options.file && (typeof raw !== 'object' || Array.isArray(raw))) {
     throw new ManifestError([{ path: '', message: 'must be a mapping of fields (function, region, package, ...), not a list or a scalar' }], source);
   }
@@ -165,7 +167,7 @@ export async function buildRelease(options: BuildOptions): Promise<BuiltRelease>
   return buildReleaseFrom(merged, { ...options, source, baseDir, withFlag });
 }
 
-export interface BuildFromOptions extends Omit<BuildOptions, 'file' | 'flags'> {
+export interface BuildFromOptions extends Omit<BuildOptions, 'file' | 'raw' | 'flags'> {
   /** Where the manifest came from, for the refusal's heading. */
   source: string;
   /** What relative package paths are relative to. */
