@@ -48,9 +48,12 @@ export interface ReleaseWorker {
 }
 
 /**
- * The part of an action's limit the server hands out for the task queue: the rest is for the few
- * calls of that action made by activities on other queues (snapshotCode's GetFunction, copyFunction's
- * GetFunctionAddress) and for timing differences between the server's and SCF's one-second windows.
+ * The part of an action's limit the server hands out for the task queue: the rest is for timing
+ * differences between the server's and SCF's one-second windows and for the calls of that action made
+ * by activities on other queues. Those are not few: publishAndWait (on the PublishVersion queue) also
+ * calls ListVersionByFunction and GetFunctionAddress, and copyFunction GetFunctionAddress, so with
+ * several workers GetFunctionAddress can exceed its limit (BENCHMARKS.md: 1.1 % throttled with 2
+ * workers, 2.2 % with 4); only each worker's local bucket and AIMD hold it there.
  */
 export const SERVER_RATE_HEADROOM = 0.9;
 
@@ -74,9 +77,10 @@ const activitySpans: ActivityInterceptorsFactory = (ctx) => ({
  */
 const MAIN_ACTIVITY_SLOTS = 500;
 /**
- * Activity slots per rate-limited queue: the server hands out at most ~20/s; each call takes well
- * under a second, so 40 in flight is more than the rate can fill, and a waiter for a local token (the
- * AIMD slowdown after a throttled answer) only ever holds a slot of its own action.
+ * Activity slots per rate-limited queue: the server hands out at most ~20/s. Most calls take well
+ * under a second; publishAndWait also waits for its version to be Active (~a transition), so 40 in
+ * flight is still more than 20/s can fill. A waiter for a local token (the AIMD slowdown after a
+ * throttled answer) only ever holds a slot of its own queue.
  */
 const RATE_LIMITED_ACTIVITY_SLOTS = 40;
 /**
