@@ -27,6 +27,8 @@ import type {
   InvokeOutcome,
   ListFunctionsInput,
   PublishVersionInput,
+  LatestAfterUpdate,
+  PublishedAndChecked,
   PublishedVersion,
   ScfActivities,
   UpdateCodeInput,
@@ -212,12 +214,20 @@ export function createActivities(deps: ActivityDeps) {
         timeout: r.Timeout,
         description: r.Description,
         codeSize: r.CodeSize,
+        ...(r.ModTime && { modTime: r.ModTime }),
         triggers: (r.Triggers ?? []).map((tr) => ({ type: tr.Type ?? '', name: tr.TriggerName ?? '' })),
       };
     } catch (err) {
       if (NOT_FOUND_FUNCTION.has(failureType(err) ?? '')) return { exists: false };
       throw err;
     }
+  }
+
+  /** The new version is the size our update left, and $LATEST is Active, still stamped as that update left it. */
+  async function unchangedSinceUpdate(fn: FunctionRef, version: FunctionInfo, stamp: LatestAfterUpdate): Promise<boolean> {
+    if (version.codeSize !== stamp.codeSize) return false;
+    const latest = await getFunctionInfo(fn);
+    return latest.status === 'Active' && latest.modTime === stamp.modTime && latest.codeSize === stamp.codeSize;
   }
 
   async function listAllVersions(fn: FunctionRef): Promise<VersionInfo[]> {
@@ -429,15 +439,24 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * PublishVersion (tagged, idempotent: a retry reuses the version), the wait for it, and its
-     * CodeSha256: the one GetFunctionAddress after the publish. A failure once the version exists
-     * carries `{ publishedVersion }` in its details: the workflow still learns the version to name it.
+     * PublishVersion (tagged, idempotent: a retry reuses the version), the wait for it, and the check
+     * that the version holds the package. With `latestAfterUpdate` (the release's own update of $LATEST
+     * just before) that check is one GetFunction of $LATEST (100/s) instead of a GetFunctionAddress of
+     * the version (20/s, the binding limit of a fleet): a version published from $LATEST holds what
+     * $LATEST held, and $LATEST still showing the ModTime and CodeSize of our update means no other
+     * write applied in between (a write in flight makes PublishVersion answer FunctionStatusError).
+     * Anything else (no stamp, a reused version, another size, another ModTime, $LATEST busy) reads the
+     * CodeSha256. A failure once the version exists carries `{ publishedVersion }` in its details.
      */
-    async publishAndWait(input: PublishVersionInput & { maxWaitMs: number }): Promise<PublishedVersion & { codeSha256: string }> {
-      const published = await activities.publishVersion(input);
+    async publishAndWait(input: PublishVersionInput & { maxWaitMs: number; latestAfterUpdate?: LatestAfterUpdate }): Promise<PublishedAndChecked> {
+      const { latestAfterUpdate, maxWaitMs, ...publish } = input;
+      const published = await activities.publishVersion(publish);
       try {
-        await activities.waitForActive({ fn: input.fn, qualifier: published.version, maxWaitMs: input.maxWaitMs });
-        return { ...published, codeSha256: (await address(input.fn, published.version)).codeSha256 };
+        const version = await activities.waitForActive({ fn: input.fn, qualifier: published.version, maxWaitMs });
+        if (!published.reused && latestAfterUpdate && (await unchangedSinceUpdate(input.fn, version, latestAfterUpdate))) {
+          return { ...published, codeCheck: 'unchanged-since-update' };
+        }
+        return { ...published, codeSha256: (await address(input.fn, published.version)).codeSha256, codeCheck: 'read' };
       } catch (err) {
         if (!(err instanceof ApplicationFailure)) throw err;
         throw ApplicationFailure.create({
@@ -683,6 +702,14 @@ export function createActivities(deps: ActivityDeps) {
         if (page.length < limit || seen >= (r.TotalCount ?? seen)) break;
       }
       return out;
+    },
+
+    /** One activity for a preflight: fewer activity and workflow tasks per region (GetFunction is 100/s, never the bottleneck). */
+    async inspectLatest(input: { fn: FunctionRef }): Promise<{ info: FunctionInfo; snapshot?: CodeSnapshot }> {
+      const info = await getFunctionInfo(input.fn);
+      if (!info.exists) return { info };
+      const snapshot = await activities.snapshotCode({ fn: input.fn, ...(info.handler !== undefined && { handler: info.handler }) });
+      return { info, snapshot };
     },
 
     /**

@@ -45,6 +45,8 @@ export interface FunctionInfo {
   timeout?: number;
   description?: string;
   codeSize?: number;
+  /** GetFunction's ModTime ("2026-12-02 03:04:05", SCF's last modification of the function: second resolution). */
+  modTime?: string;
   /** Trigger type and name, as GetFunction lists them (CopyFunction does not carry them). */
   triggers?: Array<{ type: string; name: string }>;
 }
@@ -80,6 +82,29 @@ export interface PublishVersionInput {
   /** Tagged into the version Description so a retry finds the version it already published. */
   releaseId: string;
   description?: string;
+}
+
+/**
+ * $LATEST as the release's own update left it (updateCodeAndWait's last GetFunction): what
+ * publishAndWait compares $LATEST and the new version against to know, without a GetFunctionAddress,
+ * that nobody changed $LATEST between that update and the publish.
+ */
+export interface LatestAfterUpdate {
+  modTime: string;
+  codeSize: number;
+}
+
+/**
+ * How publishAndWait knows the new version holds the package: `read` = the version's CodeSha256 from
+ * GetFunctionAddress; `unchanged-since-update` = not a new version reused, its CodeSize is the update's,
+ * and $LATEST is Active with the ModTime and CodeSize the release's own update left (BENCHMARKS.md).
+ */
+export type PublishedCodeCheck = 'read' | 'unchanged-since-update';
+
+export interface PublishedAndChecked extends PublishedVersion {
+  /** Present when `codeCheck` is `read`: the version's CodeSha256 as SCF answered it. */
+  codeSha256?: string;
+  codeCheck: PublishedCodeCheck;
 }
 
 export interface PublishedVersion {
@@ -237,14 +262,22 @@ export interface ScfActivities extends TriggerActivities, MonitorActivities {
   /** Sends a release or sync event to the channels it names (activities/notify.ts); never fails, each outcome is a record (and counted: scf_release_notifications). */
   notify(input: NotifyInput): Promise<NotificationRecord[]>;
   getFunction(input: { fn: FunctionRef; qualifier?: string }): Promise<FunctionInfo>;
+  /**
+   * A release's preflight of one region as one activity: GetFunction of $LATEST and, when it exists,
+   * snapshotCode with the handler that answer gave (one GetFunctionAddress answers the CodeSha256 and
+   * where the undo's snapshot comes from).
+   */
+  inspectLatest(input: { fn: FunctionRef }): Promise<{ info: FunctionInfo; snapshot?: CodeSnapshot }>;
   waitForActive(input: WaitForActiveInput): Promise<FunctionInfo>;
   /** updateFunctionCode, then waitForActive of $LATEST: one activity, one workflow task. */
   updateCodeAndWait(input: UpdateCodeInput & { maxWaitMs: number }): Promise<FunctionInfo>;
   /**
-   * publishVersion, waitForActive of the new version, then its CodeSha256 (GetFunctionAddress). A
-   * failure after the publish carries `{ publishedVersion }` in its details, so a rollback names it.
+   * publishVersion, waitForActive of the new version, then the check that it holds the package: its
+   * CodeSha256 (GetFunctionAddress), or, given `latestAfterUpdate`, $LATEST unchanged since that
+   * update (one GetFunction; GetFunctionAddress only when that is not shown). A failure after the
+   * publish carries `{ publishedVersion }` in its details, so a rollback names it.
    */
-  publishAndWait(input: PublishVersionInput & { maxWaitMs: number }): Promise<PublishedVersion & { codeSha256: string }>;
+  publishAndWait(input: PublishVersionInput & { maxWaitMs: number; latestAfterUpdate?: LatestAfterUpdate }): Promise<PublishedAndChecked>;
   updateFunctionCode(input: UpdateCodeInput): Promise<{ requestId: string }>;
   publishVersion(input: PublishVersionInput): Promise<PublishedVersion>;
   listVersions(input: { fn: FunctionRef }): Promise<VersionInfo[]>;

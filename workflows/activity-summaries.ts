@@ -29,6 +29,7 @@ const STEP: Partial<Record<keyof ScfActivities, string>> = {
   deleteVersion: 'delete-version',
   listFunctions: 'list-functions',
   snapshotCode: 'snapshot-code',
+  inspectLatest: 'inspect',
   restoreCode: 'restore-code',
   notify: 'notify',
   listTriggers: 'list-triggers',

@@ -32,6 +32,8 @@ export type RateLimitedAction = (typeof RATE_LIMITED_ACTIONS)[number];
 export const ACTIVITY_RATE_LIMITED_ACTION: Readonly<Record<string, RateLimitedAction>> = {
   getFunctionAddress: 'GetFunctionAddress',
   snapshotCode: 'GetFunctionAddress',
+  // One GetFunction (100/s) and one GetFunctionAddress per run.
+  inspectLatest: 'GetFunctionAddress',
   publishVersion: 'PublishVersion',
   // One PublishVersion, one GetFunctionAddress (20/s both) and one ListVersionByFunction per run.
   publishAndWait: 'PublishVersion',
@@ -261,6 +263,12 @@ export interface RegionResult {
   state: 'pending' | 'running' | 'done' | 'failed' | 'rolled-back';
   version?: string;
   codeSha256?: string;
+  /**
+   * How the published version was shown to hold the package: `read` (its CodeSha256 from
+   * GetFunctionAddress) or `unchanged-since-update` ($LATEST still as the release's update left it,
+   * BENCHMARKS.md "Every SCF call of a release"). Absent in releases recorded before this field.
+   */
+  codeCheck?: 'read' | 'unchanged-since-update';
   verification?: Array<{ case: string; passed: boolean; durationMs: number; detail?: string }>;
   /** What CopyFunction did not carry into a region the release created. */
   notCopied?: string[];

@@ -60,8 +60,15 @@ import { releaseWorkflow } from './release';
 /** Aborting a fleet with rollbackAllOnFailure rolls back the releases that had succeeded (before: only a failure did). */
 export const FLEET_ABORT_ROLLS_BACK_PATCH = 'fleet-abort-rolls-back-all';
 
-/** Children per run before continuing as new: ~12 events each keeps a run near 1,200 events. */
-export const FLEET_CHILDREN_PER_RUN = 100;
+/**
+ * Children per run before continuing as new: ~12 events each keeps a run near 3,000 events (well under
+ * the server's 10,240-event warning). A run lets its running children end before it continues, so
+ * every boundary drains the fleet's concurrency once: fewer, longer runs lose less (N = 500: one
+ * boundary, not four). Histories recorded before patch `fleet-longer-runs` continued every 100.
+ */
+export const FLEET_CHILDREN_PER_RUN = 250;
+const FLEET_CHILDREN_PER_RUN_BEFORE = 100;
+export const FLEET_LONGER_RUNS_PATCH = 'fleet-longer-runs';
 
 /** What a run hands to the next when it continues as new. */
 export interface FleetCarry {
@@ -190,7 +197,7 @@ export async function fleetWorkflow(input: FleetInput, carry?: FleetCarry): Prom
     }
   };
   const failedCount = () => statuses.filter(isFailure).length;
-  const perRun = input.childrenPerRun ?? FLEET_CHILDREN_PER_RUN;
+  const perRun = input.childrenPerRun ?? (patched(FLEET_LONGER_RUNS_PATCH) ? FLEET_CHILDREN_PER_RUN : FLEET_CHILDREN_PER_RUN_BEFORE);
   let startedThisRun = 0;
 
   while (next < members.length && !aborted && !stopped) {

@@ -32,6 +32,12 @@ export interface RegionInspection {
  */
 export const SNAPSHOT_IN_PREFLIGHT_PATCH = 'snapshot-in-preflight';
 
+/**
+ * Patch id guarding the preflight as one activity (inspectLatest: GetFunction, then the snapshot):
+ * histories recorded before it ran getFunction and snapshotCode as two activities.
+ */
+export const INSPECT_IN_ONE_ACTIVITY_PATCH = 'inspect-in-one-activity';
+
 export function functionRef(input: Pick<ReleaseInput, 'namespace' | 'functionName'>, region: string): FunctionRef {
   return { region, namespace: input.namespace, functionName: input.functionName };
 }
@@ -42,12 +48,15 @@ export function functionRef(input: Pick<ReleaseInput, 'namespace' | 'functionNam
  * drift check only read.
  */
 export async function inspectRegion(fn: FunctionRef, isPrimary: boolean, aliasName?: string, options: { snapshot?: boolean } = {}): Promise<RegionInspection> {
-  const info = await read.getFunction({ fn });
+  const inOne = options.snapshot && patched(INSPECT_IN_ONE_ACTIVITY_PATCH);
+  const inspected = inOne ? await read.inspectLatest({ fn }) : { info: await read.getFunction({ fn }) };
+  const { info } = inspected;
   if (!info.exists) {
     return { region: fn.region, isPrimary, exists: false, triggers: [], ...(aliasName ? { alias: null } : {}) };
   }
-  const snapshot =
-    options.snapshot && patched(SNAPSHOT_IN_PREFLIGHT_PATCH)
+  const snapshot = inOne
+    ? inspected.snapshot
+    : options.snapshot && patched(SNAPSHOT_IN_PREFLIGHT_PATCH)
       ? await read.snapshotCode({ fn, ...(info.handler !== undefined && { handler: info.handler }) })
       : undefined;
   const codeSha256 = snapshot ? snapshot.sha256 : (await read.getFunctionAddress({ fn })).codeSha256;

@@ -259,10 +259,11 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
   const primaryResult = tracker.region(primaryRegion);
   primaryResult.state = 'running';
   tracker.phase = 'UpdatingPrimary';
-  await putCode({ fn: primaryFn, action: 'update-in-place', snapshot: primary.snapshot }, deploy);
+  const { latestAfterUpdate } = await putCode({ fn: primaryFn, action: 'update-in-place', snapshot: primary.snapshot }, deploy);
   tracker.phase = 'Publishing';
-  const { version, codeSha256 } = await publishAndCheck({ fn: primaryFn, action: 'update-in-place' }, deploy);
+  const { version, codeSha256, codeCheck } = await publishAndCheck({ fn: primaryFn, action: 'update-in-place' }, deploy, latestAfterUpdate);
   primaryResult.codeSha256 = codeSha256;
+  primaryResult.codeCheck = codeCheck;
   tracker.phase = 'VerifyingPrimary';
   await tracker.step('verify-version', primaryRegion, () =>
     verifyQualifier(primaryFn, version, input.verification, (figures) => tracker.noteFigures(primaryRegion, figures)),
@@ -277,6 +278,7 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
     const action = r.action as RegionDeployment['action']; // never 'no-op' past the NoOp return above
     const deployed = await replicateRegion({ fn: functionRef(input, region), action, copySource: primaryFn, snapshot: inspections.get(region)!.snapshot }, deploy);
     r.codeSha256 = deployed.codeSha256;
+    r.codeCheck = deployed.codeCheck;
     if (deployed.notCopied) r.notCopied = deployed.notCopied;
   });
 

@@ -5,7 +5,7 @@
  * and the target regions by the release, and by the sync workflows.
  */
 import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
-import type { CodePackage, CodeSnapshot, FunctionRef } from '../activities/contract';
+import type { CodePackage, CodeSnapshot, FunctionRef, LatestAfterUpdate, PublishedCodeCheck } from '../activities/contract';
 import { compensation, compensationWait, mutation, mutationAndWait, read, waiting, WAIT_FOR_ACTIVE_MS } from './activity-profiles';
 import type { Compensations, Undo } from './compensation';
 import type { RegionAction } from './definitions';
@@ -40,6 +40,8 @@ export interface DeployContext {
 export interface DeployedRegion {
   version: string;
   codeSha256: string;
+  /** How the version's code was checked: its CodeSha256 read, or $LATEST unchanged since the update. */
+  codeCheck: PublishedCodeCheck;
   /** What CopyFunction did not carry (regions created or overridden by copy). */
   notCopied?: string[];
 }
@@ -80,8 +82,19 @@ export function restoreCodeUndo(fn: FunctionRef, snapshot: CodeSnapshot, extraMa
   };
 }
 
+export interface PutCodeOutcome {
+  notCopied?: string[];
+  /** After an update in place: $LATEST as the update left it, for publishAndCheck's check. */
+  latestAfterUpdate?: LatestAfterUpdate;
+}
+
+/** The update's last GetFunction, when it carries what publishAndWait compares (histories before it do not). */
+function stampOf(info: { modTime?: string; codeSize?: number }): LatestAfterUpdate | undefined {
+  return info.modTime !== undefined && info.codeSize !== undefined ? { modTime: info.modTime, codeSize: info.codeSize } : undefined;
+}
+
 /** Step 1 in a region: $LATEST gets the package (update in place, or copy from the primary). */
-export async function putCode(d: RegionDeployment, ctx: DeployContext): Promise<{ notCopied?: string[] }> {
+export async function putCode(d: RegionDeployment, ctx: DeployContext): Promise<PutCodeOutcome> {
   const step = ctx.step ?? runStep;
   const { fn } = d;
   let notCopied: string[] | undefined;
@@ -93,8 +106,9 @@ export async function putCode(d: RegionDeployment, ctx: DeployContext): Promise<
     const runsHandler = ctx.handler ?? snapshot.handler;
     const update = { fn, pkg: ctx.pkg, handler: ctx.handler, ...(runsHandler !== undefined && { runsHandler }) };
     if (patched(ONE_ACTIVITY_PER_CHANGE_PATCH)) {
-      await step('update-code', fn.region, () => mutationAndWait.updateCodeAndWait({ ...update, maxWaitMs: WAIT_FOR_ACTIVE_MS }));
-      return {};
+      const updated = await step('update-code', fn.region, () => mutationAndWait.updateCodeAndWait({ ...update, maxWaitMs: WAIT_FOR_ACTIVE_MS }));
+      const latestAfterUpdate = stampOf(updated);
+      return latestAfterUpdate ? { latestAfterUpdate } : {};
     }
     await step('update-code', fn.region, () => mutation.updateFunctionCode(update));
   } else {
@@ -155,11 +169,14 @@ function publishedBeforeFailure(err: unknown): string | undefined {
   return found?.publishedVersion;
 }
 
-/** Publish, wait and read the version's CodeSha256 in one activity; a version published before a failure is still reported. */
-async function publishInOneActivity(fn: FunctionRef, ctx: DeployContext, step: StepRunner): Promise<{ version: string; codeSha256: string }> {
+/** Publish, wait and check the version's code in one activity; a version published before a failure is still reported. */
+async function publishInOneActivity(fn: FunctionRef, ctx: DeployContext, step: StepRunner, latestAfterUpdate?: LatestAfterUpdate) {
   try {
     const published = await step('publish-version', fn.region, () =>
-      mutationAndWait.publishAndWait({ fn, releaseId: ctx.releaseId, description: ctx.description, maxWaitMs: WAIT_FOR_ACTIVE_MS }),
+      mutationAndWait.publishAndWait({
+        fn, releaseId: ctx.releaseId, description: ctx.description, maxWaitMs: WAIT_FOR_ACTIVE_MS,
+        ...(latestAfterUpdate && { latestAfterUpdate }),
+      }),
     );
     ctx.onPublished?.(fn.region, published.version);
     return published;
@@ -170,14 +187,23 @@ async function publishInOneActivity(fn: FunctionRef, ctx: DeployContext, step: S
   }
 }
 
-/** Step 2 in a region: publish a version tagged with the release id, wait for it, check its CodeSha256. */
-export async function publishAndCheck(d: RegionDeployment, ctx: DeployContext): Promise<DeployedRegion> {
+/**
+ * Step 2 in a region: publish a version tagged with the release id, wait for it, check it holds the
+ * package: its CodeSha256, or (given the update's `latestAfterUpdate`) $LATEST unchanged since then.
+ */
+export async function publishAndCheck(d: RegionDeployment, ctx: DeployContext, latestAfterUpdate?: LatestAfterUpdate): Promise<DeployedRegion> {
   const step = ctx.step ?? runStep;
   const { fn } = d;
   let version: string;
   let codeSha256: string;
   if (patched(ONE_ACTIVITY_PER_CHANGE_PATCH)) {
-    ({ version, codeSha256 } = await publishInOneActivity(fn, ctx, step));
+    const published = await publishInOneActivity(fn, ctx, step, latestAfterUpdate);
+    version = published.version;
+    // An older worker's activity always reads the CodeSha256 (and says nothing of its check).
+    if (published.codeCheck === 'unchanged-since-update' && published.codeSha256 === undefined) {
+      return { version, codeSha256: ctx.pkg.sha256, codeCheck: 'unchanged-since-update' };
+    }
+    codeSha256 = published.codeSha256 ?? '';
   } else {
     ({ version } = await step('publish-version', fn.region, () =>
       mutation.publishVersion({ fn, releaseId: ctx.releaseId, description: ctx.description }),
@@ -197,13 +223,13 @@ export async function publishAndCheck(d: RegionDeployment, ctx: DeployContext): 
       { region: fn.region, version, codeSha256, expected: ctx.pkg.sha256 },
     );
   }
-  return { version, codeSha256 };
+  return { version, codeSha256, codeCheck: 'read' };
 }
 
 /** putCode + publishAndCheck. */
 export async function replicateRegion(d: RegionDeployment, ctx: DeployContext): Promise<DeployedRegion> {
-  const { notCopied } = await putCode(d, ctx);
-  const published = await publishAndCheck(d, ctx);
+  const { notCopied, latestAfterUpdate } = await putCode(d, ctx);
+  const published = await publishAndCheck(d, ctx, latestAfterUpdate);
   return notCopied ? { ...published, notCopied } : published;
 }
 

@@ -182,6 +182,10 @@ async function artifactsWrittenByIdentity(ids: string[]): Promise<Map<string, st
       if (scheduled?.activityType?.name === 'snapshotCode' && e.activityTaskCompletedEventAttributes?.result?.payloads?.[0]) {
         sha = (converter.fromPayload(e.activityTaskCompletedEventAttributes.result.payloads[0]) as { sha256?: string }).sha256;
       }
+      // The preflight's GetFunction and snapshot as one activity (patch inspect-in-one-activity).
+      if (scheduled?.activityType?.name === 'inspectLatest' && e.activityTaskCompletedEventAttributes?.result?.payloads?.[0]) {
+        sha = (converter.fromPayload(e.activityTaskCompletedEventAttributes.result.payloads[0]) as { snapshot?: { sha256?: string } }).snapshot?.sha256;
+      }
       if (scheduled?.activityType?.name === 'restoreCode' && scheduled.input?.payloads?.[0]) {
         sha = (converter.fromPayload(scheduled.input.payloads[0]) as { snapshot?: { sha256?: string } }).snapshot?.sha256;
       }
@@ -258,7 +262,7 @@ describe('a production Temporal (PostgreSQL, one process per service) and worker
     expect(held(await eventually(heldCalls, held, WAIT_MS))).toBe(true);
 
     // The first worker: the one whose artifact dir holds the snapshot (by its identity, `<pid>@<host>`).
-    const snapshot = activityAttempts(await history(workflowId)).find((a) => a.type === 'snapshotCode');
+    const snapshot = activityAttempts(await history(workflowId)).find((a) => a.type === 'inspectLatest');
     const victim = workers.find((w) => w.worker.alive() && !!snapshot && snapshot.identity.startsWith(w.worker.identityPrefix));
     const survivor = workers.find((w) => w !== victim && w.worker.alive());
     expect({ victim: victim?.name ?? 'none', survivor: survivor?.name ?? 'none', snapshotOnVictim: !!victim && artifactsIn(victim.artifactDir).includes(before) }).toEqual({
