@@ -70,6 +70,8 @@ interface RunResult {
   throttledShare: number;
   /** CPU-seconds per function-region by process. */
   cpuPerFunctionRegion: Record<string, number>;
+  /** Per 20/s action: first and last OK answer, OK per second between them (pacing()). */
+  pacing: ReturnType<typeof pacing>;
   workerPeakRssMiB?: number;
 }
 
@@ -226,6 +228,7 @@ async function runOnce(stack: Stack, way: Way, n: number): Promise<RunResult> {
   const byAction: Record<string, number> = {};
   for (const e of entries) byAction[e.action] = (byAction[e.action] ?? 0) + 1;
   const throttled = entries.filter((e) => e.outcome.startsWith('RequestLimitExceeded')).length;
+  const paced = pacing(entries);
   return {
     way,
     n,
@@ -239,8 +242,29 @@ async function runOnce(stack: Stack, way: Way, n: number): Promise<RunResult> {
     throttled,
     throttledShare: entries.length ? throttled / entries.length : 0,
     cpuPerFunctionRegion: cpu,
+    pacing: paced,
     ...(way === 'project' ? { workerPeakRssMiB: round(Math.max(...peaks), 0) } : {}),
   };
+}
+
+/**
+ * When each 20/s action was busy: its first and last OK answer (seconds after the run's first SCF
+ * call) and the OK answers per second in between. Says which limit the run waited on, and where the
+ * pipeline left a queue idle (a low rate between first and last). In the JSON only.
+ */
+function pacing(entries: Array<{ time: string; action: string; outcome: string }>) {
+  const ok = entries.filter((e) => e.outcome === 'OK');
+  if (ok.length === 0) return {};
+  const t0 = Math.min(...ok.map((e) => Date.parse(e.time)));
+  const out: Record<string, { firstS: number; lastS: number; okPerSecond: number }> = {};
+  for (const action of ['GetFunctionAddress', 'PublishVersion', 'ListVersionByFunction', 'GetFunction']) {
+    const times = ok.filter((e) => e.action === action).map((e) => (Date.parse(e.time) - t0) / 1000);
+    if (times.length < 2) continue;
+    const firstS = Math.min(...times);
+    const lastS = Math.max(...times);
+    out[action] = { firstS: round(firstS, 2), lastS: round(lastS, 2), okPerSecond: round(times.length / Math.max(lastS - firstS, 0.001), 1) };
+  }
+  return out;
 }
 
 const s = (ms: number) => (ms / 1000).toFixed(1);

@@ -85,12 +85,18 @@ const MAIN_ACTIVITY_SLOTS = 500;
 const RATE_LIMITED_ACTIVITY_SLOTS = 40;
 /**
  * Workflow task slots and sticky cache. Workflow tasks are short CPU bursts; more than a few at once
- * on a small machine only queue inside the process. The sticky cache keeps a running release's state
- * in memory so each new task replays nothing; a release is ~100 kB of state, so 1,000 cached
- * (a fleet's concurrency, not its size: finished releases leave) stays near 100 MB.
+ * on a small machine only queue inside the process. The sticky cache keeps a running workflow's state
+ * in memory so each new task replays nothing. A fleet at its largest concurrency (MAX_FLEET_CONCURRENCY,
+ * 100) runs 201 workflows at once: 100 releases, their 100 function locks and the fleet. 250 holds them
+ * with room to spare. It is not larger because entries are costly and not all of them leave when
+ * their workflow ends (a lock is *terminated* by its holder's parent close policy, with no task that
+ * would tell the worker, so it likely stays until the LRU pushes it out): measured on a 500-function
+ * fleet, worker peak RSS 2.7 GB with 1,000 entries against 1.7 GB with 250, and less GC CPU
+ * (BENCHMARKS.md). Past 250 running workflows per worker, the least recently used are evicted and
+ * replayed from history on their next task: slower, never wrong.
  */
 const WORKFLOW_TASK_SLOTS = 40;
-const STICKY_CACHE = 1000;
+const STICKY_CACHE = 250;
 /**
  * Pollers. Several workflow-task pollers keep a fleet's many short tasks flowing (one poller waits a
  * round trip per task); activity pollers on the main queue likewise. A rate-limited queue needs few:
