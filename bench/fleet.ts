@@ -11,7 +11,9 @@
  * path) and, with --workers 1,2,4, the same N released by several worker processes together.
  *
  * Flags: --quick (N = 10 once, loop on 3 functions: CI proves the bench works), --n 10,100,500,
- * --rounds 3, --loop-max 10, --ways project,all,loop, --workers 1 (e.g. 1,2,4: the project at the largest N ≤ 100 per count).
+ * --rounds 3, --loop-max 10, --ways project,all,loop, --workers 1 (e.g. 1,2,4: the project at the largest N ≤ 100 per count),
+ * --worker-heap-mib 512 (the workers' V8 old-space cap: is a peak RSS retained memory, or a heap the
+ * GC let grow because nothing asked it not to?).
  * Prints markdown and writes bench/results/fleet-latest.json. Nothing here asserts a time.
  */
 import { spawn } from 'node:child_process';
@@ -40,6 +42,7 @@ const SIZES = quick ? [10] : (flag('n') ?? '10,100').split(',').map(Number);
 const ROUNDS = quick ? 1 : Number(flag('rounds') ?? 3);
 const LOOP_MAX = quick ? 3 : Number(flag('loop-max') ?? 10);
 const WORKER_COUNTS = quick ? [1] : (flag('workers') ?? '1').split(',').map(Number);
+const WORKER_HEAP_MIB = flag('worker-heap-mib');
 const SINGLE_ROUNDS = quick ? 1 : 5;
 const WAYS = (flag('ways') ?? 'project,all,loop').split(',') as Way[];
 const TRANSITION_MS = 300;
@@ -109,7 +112,7 @@ async function startStack(): Promise<Stack> {
   writeFileSync(zipFile, zip);
   const workerEnv = localWorkerEnv(
     { temporalAddress: server.address, taskQueue: 'bench-fleet', bundleFile, simulatorUrl: sim.url, runDir, packageDir },
-    { SCF_EXPECTED_TRANSITION: `${TRANSITION_MS}ms` },
+    { SCF_EXPECTED_TRANSITION: `${TRANSITION_MS}ms`, ...(WORKER_HEAP_MIB && { NODE_OPTIONS: `--max-old-space-size=${Number(WORKER_HEAP_MIB)}` }) },
   );
   const stack: Stack = {
     sim,
