@@ -17,7 +17,8 @@
  * queues whose rate the Temporal server enforces across all workers (workflows/definitions.ts
  * RATE_LIMITED_ACTIONS, worker/create-worker.ts), so this bucket only smooths and, through AIMD, slows
  * down for other callers on the account. For the 100/s actions (GetFunction polls, UpdateFunctionCode)
- * it is still the only limit: with N workers, a share of 1/N (`SCF_RATE_LIMIT_SHARE`) keeps them under.
+ * it is the only limit. The share is set by the worker itself (worker/peer-share.ts: 1 / the worker
+ * processes the server sees polling its task queue) unless `SCF_RATE_LIMIT_SHARE` fixes it.
  */
 import { DEFAULT_RATE_LIMIT, DOCUMENTED_RATE_LIMITS } from './config';
 
@@ -52,7 +53,7 @@ export interface BucketStats {
 }
 
 export class TokenBucket {
-  readonly baseRate: number;
+  baseRate: number;
   rate: number;
   private tokens: number;
   private last: number;
@@ -147,6 +148,22 @@ export class TokenBucket {
     }
   }
 
+  /**
+   * A new base rate (this worker's share changed): the current rate keeps its fraction of the base,
+   * so a slowdown after a throttle carries over; the burst shrinks with it.
+   */
+  rebase(baseRate: number): void {
+    this.refill();
+    this.rate = Math.min(baseRate, this.rate * (baseRate / this.baseRate));
+    this.baseRate = baseRate;
+    this.tokens = Math.min(this.tokens, this.capacity());
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.schedule();
+    }
+  }
+
   stats(): BucketStats {
     this.refill();
     return {
@@ -163,15 +180,14 @@ export class TokenBucket {
 export class RateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly limits: Record<string, number>;
-  private readonly share: number;
+  private share: number;
   private readonly headroom: number;
   private readonly bucketOptions: ConstructorParameters<typeof TokenBucket>[1];
 
   constructor(options: RateLimiterOptions = {}) {
     this.limits = { ...DOCUMENTED_RATE_LIMITS, ...(options.limits ?? {}) };
-    this.share = options.share ?? 1;
+    this.share = RateLimiter.checkedShare(options.share ?? 1);
     this.headroom = options.headroom ?? 0.9;
-    if (!(this.share > 0 && this.share <= 1)) throw new RangeError('share must be in (0, 1]');
     this.bucketOptions = {
       burstSeconds: options.burstSeconds ?? 0.1,
       minFraction: options.minFraction ?? 0.1,
@@ -181,6 +197,22 @@ export class RateLimiter {
       recoverPerSecond: options.recoverPerSecond ?? 0.1,
       now: options.now ?? (() => performance.now()),
     };
+  }
+
+  private static checkedShare(share: number): number {
+    if (!(share > 0 && share <= 1)) throw new RangeError('share must be in (0, 1]');
+    return share;
+  }
+
+  /** This worker's share of the account's limits now. */
+  currentShare(): number {
+    return this.share;
+  }
+
+  /** A new share for every bucket, existing and future (worker/peer-share.ts: 1 / the workers polling). */
+  setShare(share: number): void {
+    this.share = RateLimiter.checkedShare(share);
+    for (const [key, bucket] of this.buckets) bucket.rebase(this.rateFor(key.slice(key.indexOf('\u0000') + 1)));
   }
 
   /** The configured per-second limit of an action for this worker (before AIMD). */

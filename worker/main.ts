@@ -13,10 +13,11 @@
  * process group (or run `node --import tsx worker/main.ts`, one process).
  */
 import { NativeConnection } from '@temporalio/worker';
-import { createActivities, createDefaultActivityDeps } from '../activities';
+import { RateLimiter, createActivities, createDefaultActivityDeps } from '../activities';
 import { startTracing } from '../activities/tracing';
 import { describeWorkerConfig, loadWorkerConfig } from './config';
 import { createReleaseWorker } from './create-worker';
+import { startPeerShare } from './peer-share';
 import { startHealthServer, type HealthServer } from './health';
 import { shutdownSignalPolicy } from './shutdown-signals';
 import { createWorkerLogger, installSdkLogging } from './logger';
@@ -28,7 +29,9 @@ async function main(): Promise<void> {
   logger.info(describeWorkerConfig(config), 'starting the scf-release worker');
   const tracing = startTracing('scf-release-worker');
 
-  const activities = createActivities({ ...createDefaultActivityDeps(config.scf, logger.child({ component: 'activities' })), notify: config.notify });
+  const limiter = new RateLimiter({ limits: config.scf.rateLimits, share: config.scf.rateLimitShare });
+  const deps = createDefaultActivityDeps(config.scf, logger.child({ component: 'activities' }), { limiter });
+  const activities = createActivities({ ...deps, notify: config.notify });
   const connection = await NativeConnection.connect(config.connection);
   const worker = await createReleaseWorker({
     connection,
@@ -63,9 +66,14 @@ async function main(): Promise<void> {
     health = await startHealthServer({ address: config.healthAddress, worker, connection });
     logger.info({ url: health.url }, 'health endpoints /healthz and /readyz listening');
   }
+  // Unless SCF_RATE_LIMIT_SHARE fixes it, 1 / the worker processes polling this task queue.
+  const peers = config.scf.rateLimitShareAuto
+    ? startPeerShare({ connection, namespace: config.namespace, taskQueue: config.taskQueue, limiter, logger })
+    : undefined;
   try {
     await worker.run();
   } finally {
+    peers?.stop();
     await health?.close();
     await tracing?.shutdown();
     await connection.close();

@@ -115,4 +115,19 @@ describe('rate limiter', () => {
     expect(() => new RateLimiter({ share: 0 })).toThrow();
     expect(() => new RateLimiter({ share: 1.5 })).toThrow();
   });
+
+  test('when the worker\'s share changes, then existing and new buckets take the new rate, and a slowdown after a throttle keeps its fraction', () => {
+    let now = 0;
+    const limiter = new RateLimiter({ now: () => now });
+    const publish = limiter.bucket('acct', 'PublishVersion');
+    limiter.onThrottle('acct', 'PublishVersion'); // halved: 9/s of 18/s
+    expect(publish.stats()).toMatchObject({ baseRate: 18, rate: 9 });
+    limiter.setShare(0.5);
+    expect(limiter.currentShare()).toBe(0.5);
+    expect(publish.stats()).toMatchObject({ baseRate: 9, rate: 4.5 });
+    expect(limiter.bucket('acct', 'GetFunction').stats().baseRate).toBeCloseTo(45);
+    now += 60_000; // recovery: back to the new base, not the old one
+    expect(publish.stats().rate).toBeCloseTo(9);
+    expect(() => limiter.setShare(0)).toThrow();
+  });
 });
