@@ -121,6 +121,12 @@ export async function releaseWorkflow(input: ReleaseInput): Promise<ReleaseResul
  */
 export const OVERRIDE_ALIAS_UNDO_PATCH = 'override-alias-undo';
 
+/**
+ * Patch id guarding the verification check run alongside the preflight: histories recorded before it
+ * ran checkVerification after the preflight (and not at all for a NoOp).
+ */
+export const CHECK_WITH_PREFLIGHT_PATCH = 'check-with-preflight';
+
 /** Whether the release created the function in a region (CopyFunction into a region where it did not exist). */
 function functionCreatedByRelease(action: RegionAction): boolean {
   if (action === 'override-by-copy') return !patched(OVERRIDE_ALIAS_UNDO_PATCH);
@@ -209,6 +215,12 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
   const [primaryRegion, ...targets] = regions;
   const sha = input.pkg.sha256;
 
+  // The worker's own judgement of the cases (its environment, its pattern rule) runs alongside the
+  // preflight: both only read, and neither result is used before both are in (one round trip less).
+  const checkAlongside = patched(CHECK_WITH_PREFLIGHT_PATCH);
+  const checking = checkAlongside ? checkVerificationFirst(input.verification) : undefined;
+  checking?.catch(() => undefined); // awaited below, unless the release ends first (NoOp, preflight failure)
+
   // 1. Preflight: what is there now, everywhere (read-only).
   const inspections = new Map<string, RegionInspection>();
   await tracker.step('preflight', 'all', () =>
@@ -239,7 +251,7 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
     return tracker.result('NoOp', `nothing to do: sha256 ${sha.slice(0, 12)} is already live in ${regions.join(', ')}`);
   }
   // Whatever only the worker can judge of the cases (its environment, its pattern rule), before any change.
-  await tracker.step('check-verification', 'all', () => checkVerificationFirst(input.verification));
+  await tracker.step('check-verification', 'all', () => checking ?? checkVerificationFirst(input.verification));
 
   const deploy: DeployContext = {
     pkg: input.pkg,

@@ -72,8 +72,10 @@ describe('the SCF calls of a release', () => {
       const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
       if (name) perType[name] = (perType[name] ?? 0) + 1;
     }
-    // checkVerification: once per release, no SCF call.
+    // checkVerification: once per release, no SCF call, scheduled with the preflight (before any activity ended).
     expect(perType).toEqual({ inspectLatest: 3, checkVerification: 1, updateCodeAndWait: 3, publishAndWait: 3, verifyCase: 3 });
+    const order = (events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? (e.activityTaskCompletedEventAttributes ? 'completed' : undefined)).filter(Boolean);
+    expect(order.indexOf('checkVerification')).toBeLessThan(order.indexOf('completed'));
   });
 
   it('when another tool writes a target\'s $LATEST while the release\'s PublishVersion is on its way, then the version\'s CodeSha256 is read, the mismatch fails the release and it rolls back', async () => {
