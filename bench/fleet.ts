@@ -104,7 +104,7 @@ async function startStack(): Promise<Stack> {
   const client = new Client({ connection });
   const bundleFile = path.join(runDir, 'workflow-bundle.js');
   // The bundle every deployed worker runs (with the tracing interceptors), not a bare one.
-  const { code } = await bundleReleaseWorkflows();
+  const { code } = await bundleReleaseWorkflows(); // untraced, as a worker without OTEL_EXPORTER_OTLP_ENDPOINT runs it
   writeFileSync(bundleFile, code);
   const zip = createZip(NEW_CODE);
   const sha256 = sha256Hex(zip);

@@ -130,7 +130,7 @@ export async function createReleaseWorker(options: ReleaseWorkerOptions): Promis
     taskQueue,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: WORKFLOWS_PATH, interceptors: { ...common.interceptors, workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] } }),
+      : { workflowsPath: WORKFLOWS_PATH, interceptors: { ...common.interceptors, workflowModules: options.tracing ? [...WORKFLOW_INTERCEPTOR_MODULES] : [] } }),
     sinks: { exporter },
     maxConcurrentActivityTaskExecutions: MAIN_ACTIVITY_SLOTS,
     maxConcurrentWorkflowTaskExecutions: WORKFLOW_TASK_SLOTS,

@@ -12,15 +12,27 @@
  * SIGTERM, but a SIGKILL of the tsx process leaves the worker running. Supervisors should signal the
  * process group (or run `node --import tsx worker/main.ts`, one process).
  */
+import { existsSync } from 'node:fs';
 import { NativeConnection } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { RateLimiter, createActivities, createDefaultActivityDeps } from '../activities';
 import { startTracing } from '../activities/tracing';
 import { describeWorkerConfig, loadWorkerConfig } from './config';
 import { createReleaseWorker } from './create-worker';
 import { startPeerShare } from './peer-share';
+import { tracedBundlePath } from './workflow-bundle';
 import { startHealthServer, type HealthServer } from './health';
 import { shutdownSignalPolicy } from './shutdown-signals';
 import { createWorkerLogger, installSdkLogging } from './logger';
+
+/** The prebuilt bundle to run: its traced twin when this worker traces (worker/workflow-bundle.ts). */
+function prebuiltBundle(bundlePath: string, tracing: boolean, logger: Logger): string {
+  if (!tracing) return bundlePath;
+  const traced = tracedBundlePath(bundlePath);
+  if (existsSync(traced)) return traced;
+  logger.warn({ bundle: bundlePath, missing: traced }, 'tracing is on but the prebuilt bundle has no traced twin: workflows record no spans (build both with npm run build)');
+  return bundlePath;
+}
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
@@ -41,7 +53,7 @@ async function main(): Promise<void> {
     shutdownGraceTime: config.shutdownGraceTime,
     ...(tracing ? { tracing } : {}),
     rateLimits: config.scf.rateLimits,
-    ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
+    ...(config.workflowBundlePath ? { workflowBundle: { codePath: prebuiltBundle(config.workflowBundlePath, !!tracing, logger) } } : {}),
   });
 
   // The SDK's Runtime also listens for these signals (and shuts its workers down on the next tick);

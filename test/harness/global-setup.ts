@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ensureTemporalCli } from '../../scripts/temporal-cli';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/definitions';
-import { bundleReleaseWorkflows } from '../../worker/workflow-bundle';
+import { bundleReleaseWorkflows, tracedBundlePath } from '../../worker/workflow-bundle';
 import { freePort } from './ports';
 import { harnessFile, newRunDir, workflowBundleFile, type HarnessInfo } from './paths';
 
@@ -29,8 +29,10 @@ export default async function globalSetup(): Promise<void> {
   });
   (globalThis as { __SCF_RELEASE_TEST_ENV__?: TestWorkflowEnvironment }).__SCF_RELEASE_TEST_ENV__ = env;
 
-  const { code } = await bundleReleaseWorkflows();
-  writeFileSync(workflowBundleFile(dir), code);
+  // The plain bundle and its traced twin (a worker process with OTEL_EXPORTER_OTLP_ENDPOINT runs that one).
+  const [plain, traced] = await Promise.all([bundleReleaseWorkflows(), bundleReleaseWorkflows({ traced: true })]);
+  writeFileSync(workflowBundleFile(dir), plain.code);
+  writeFileSync(tracedBundlePath(workflowBundleFile(dir)), traced.code);
 
   const info: HarnessInfo = {
     address: env.address,

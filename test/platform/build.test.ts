@@ -3,7 +3,7 @@
  * what the image runs from it (`node dist/client/cli.js`, `node dist/worker/main.js`) working without tsx.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +33,10 @@ describe('the compiled build', () => {
     const { stdout } = await run(process.execPath, ['dist/client/cli.js', '--help'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
     for (const command of ['release', 'rollback', 'sync', 'status', 'setup']) expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     expect(statSync(path.join(ROOT, 'dist/workflow-bundle.js')).size).toBeGreaterThan(0);
+    // Its traced twin, for a worker with OTEL_EXPORTER_OTLP_ENDPOINT: only it carries the OpenTelemetry interceptors.
+    const plain = readFileSync(path.join(ROOT, 'dist/workflow-bundle.js'), 'utf8');
+    const traced = readFileSync(path.join(ROOT, 'dist/workflow-bundle.traced.js'), 'utf8');
+    expect({ plain: plain.includes('OpenTelemetryInboundInterceptor'), traced: traced.includes('OpenTelemetryInboundInterceptor') }).toEqual({ plain: false, traced: true });
   });
 
   it('when the compiled worker runs with the prebuilt bundle, then it becomes ready and drains on SIGTERM', async () => {
