@@ -253,7 +253,9 @@ describe('a production Temporal (PostgreSQL, one process per service) and worker
 
   it('when a release fails after its code update and the worker that snapshotted the old code is SIGKILLed mid-call, then the other worker rolls it back', async () => {
     const fn = 'prod-rollback';
-    await seed(fn, [PRIMARY, TARGET], code(`seed-${fn}`));
+    // Other old code in the target: only the worker that snapshotted the primary holds `before`.
+    await seed(fn, [PRIMARY], code(`seed-${fn}`));
+    await seed(fn, [TARGET], code(`seed-${fn}-target`));
     const before = (await fnView(PRIMARY, fn)).codeSha256;
     const held = (calls: CallTarget[]) => calls.some((c) => c.functionName === fn && c.action === 'UpdateFunctionCode');
     // The release's own code update waits; by then the old code's snapshot (its undo) has been taken.
@@ -261,9 +263,9 @@ describe('a production Temporal (PostgreSQL, one process per service) and worker
     const workflowId = await startTestRelease(fn, code('broken', { broken: true }));
     expect(held(await eventually(heldCalls, held, WAIT_MS))).toBe(true);
 
-    // The first worker: the one whose artifact dir holds the snapshot (by its identity, `<pid>@<host>`).
-    const snapshot = activityAttempts(await history(workflowId)).find((a) => a.type === 'inspectLatest');
-    const victim = workers.find((w) => w.worker.alive() && !!snapshot && snapshot.identity.startsWith(w.worker.identityPrefix));
+    // The victim: the worker that ran a preflight (inspectLatest: the snapshot) and holds the primary's old code.
+    const inspectedBy = activityAttempts(await history(workflowId)).filter((a) => a.type === 'inspectLatest').map((a) => a.identity);
+    const victim = workers.find((w) => w.worker.alive() && inspectedBy.some((id) => id.startsWith(w.worker.identityPrefix)) && artifactsIn(w.artifactDir).includes(before));
     const survivor = workers.find((w) => w !== victim && w.worker.alive());
     expect({ victim: victim?.name ?? 'none', survivor: survivor?.name ?? 'none', snapshotOnVictim: !!victim && artifactsIn(victim.artifactDir).includes(before) }).toEqual({
       victim: expect.stringMatching(/^worker-/),
