@@ -52,13 +52,11 @@ export interface ScfConfig {
   timeoutMs: number;
   /** Requests per second per action, after overrides (before the share is applied). */
   rateLimits: Record<string, number>;
-  /** This worker's share of the account's limits to start with (1 unless SCF_RATE_LIMIT_SHARE fixes it). */
-  rateLimitShare: number;
   /**
-   * true unless SCF_RATE_LIMIT_SHARE fixes a share: the worker then sets its own, 1 / the worker
-   * processes polling its task queue (worker/peer-share.ts).
+   * This worker's share of the account's limits: fixed by SCF_RATE_LIMIT_SHARE, or `auto` (unset): the
+   * worker sets its own, 1 / the worker processes polling its task queue (worker/peer-share.ts).
    */
-  rateLimitShareAuto: boolean;
+  rateLimitShare: number | 'auto';
   artifactDir: string;
   maxDownloadBytes: number;
   /** Host patterns for https packages (SCF_PACKAGE_HOSTS). */
@@ -198,12 +196,8 @@ function parseExpectedTransition(text: string | undefined): number {
 }
 
 /** Unset, empty or `auto`: the worker sets its share itself (worker/peer-share.ts). */
-function shareIsAuto(text: string | undefined): boolean {
-  return text === undefined || text.trim() === '' || text.trim().toLowerCase() === 'auto';
-}
-
-function parseShare(text: string | undefined): number {
-  if (text === undefined || shareIsAuto(text)) return 1;
+function parseShare(text: string | undefined): number | 'auto' {
+  if (text === undefined || text.trim() === '' || text.trim().toLowerCase() === 'auto') return 'auto';
   const frac = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const value = frac ? Number(frac[1]) / Number(frac[2]) : Number(text);
   if (!Number.isFinite(value) || value <= 0 || value > 1) {
@@ -290,7 +284,6 @@ export function loadScfConfig(env: NodeJS.ProcessEnv = process.env, cwd: string 
     timeoutMs: parseRequestTimeout(env, e.SCF_REQUEST_TIMEOUT),
     rateLimits: { ...DOCUMENTED_RATE_LIMITS, ...parseRateLimits(e.SCF_RATE_LIMITS) },
     rateLimitShare: parseShare(e.SCF_RATE_LIMIT_SHARE),
-    rateLimitShareAuto: shareIsAuto(e.SCF_RATE_LIMIT_SHARE),
     artifactDir: path.resolve(cwd, e.SCF_ARTIFACT_DIR ?? '.data/artifacts'),
     maxDownloadBytes: e.SCF_MAX_DOWNLOAD_BYTES ?? 512 * 1024 * 1024,
     packageHosts: parsePackageHosts(e.SCF_PACKAGE_HOSTS),

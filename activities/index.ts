@@ -58,7 +58,7 @@ function artifactStore(config: ScfConfig, credential: Credential | DynamicCreden
  * The real dependencies: SDK client factory, local artifact store, worker-wide rate limiter. Logs
  * nothing: the worker logs its configuration once (`describeWorkerConfig`, worker/config.ts).
  */
-export function createDefaultActivityDeps(config: ScfConfig, logger: Logger, options: DefaultDepsOptions = {}): ActivityDeps {
+export function createDefaultActivityDeps(config: ScfConfig, logger: Logger, options: DefaultDepsOptions = {}): ActivityDeps & { limiter: RateLimiter } {
   // One credential chain for SCF, Cloud Monitor and COS (each chain looks up the profile file and the CVM role).
   const credential = options.credential ?? credentialFor(config.credentials);
   return {
@@ -66,7 +66,8 @@ export function createDefaultActivityDeps(config: ScfConfig, logger: Logger, opt
     monitor: createMonitorClientFactory(config, { credential }),
     store: artifactStore(config, credential),
     logger,
-    limiter: options.limiter ?? new RateLimiter({ limits: config.rateLimits, share: config.rateLimitShare }),
+    // `auto` starts at the whole limit; the worker then sets its share (worker/peer-share.ts).
+    limiter: options.limiter ?? new RateLimiter({ limits: config.rateLimits, share: config.rateLimitShare === 'auto' ? 1 : config.rateLimitShare }),
     // First poll when SCF is expected to be done, then short steps: a 300 ms transition is seen at
     // ~300-400 ms instead of at the old +0/+250/+650 ms polls' 650 ms (BENCHMARKS.md, "polling").
     waitPolicy: { firstPollMs: config.expectedTransitionMs, initialMs: 100, factor: 1.5, maxMs: 2500 },

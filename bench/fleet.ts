@@ -103,8 +103,8 @@ async function startStack(): Promise<Stack> {
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const bundleFile = path.join(runDir, 'workflow-bundle.js');
-  // The bundle every deployed worker runs (with the tracing interceptors), not a bare one.
-  const { code } = await bundleReleaseWorkflows(); // untraced, as a worker without OTEL_EXPORTER_OTLP_ENDPOINT runs it
+  // The bundle a deployed worker runs without OTEL_EXPORTER_OTLP_ENDPOINT (no tracing interceptors).
+  const { code } = await bundleReleaseWorkflows();
   writeFileSync(bundleFile, code);
   const zip = createZip(NEW_CODE);
   const sha256 = sha256Hex(zip);

@@ -15,24 +15,32 @@ const { TaskQueueKind, TaskQueueType } = temporal.api.enums.v1;
  */
 const LIVE_POLLER_MS = 2 * 60_000;
 
+/**
+ * The identities of the live pollers of one kind of task on `taskQueue` (each worker process polls
+ * with one: `<pid>@<host>` unless set). The CLI's no-worker warning and each worker's own rate-limit
+ * share (worker/peer-share.ts) both count from this.
+ */
+export async function livePollers(
+  service: Pick<temporal.api.workflowservice.v1.WorkflowService, 'describeTaskQueue'>,
+  where: { namespace: string; taskQueue: string; kind: 'workflow' | 'activity' },
+  now: Date = new Date(),
+): Promise<string[]> {
+  const { pollers } = await service.describeTaskQueue({
+    namespace: where.namespace,
+    taskQueue: { name: where.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: where.kind === 'workflow' ? TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+  });
+  return (pollers ?? [])
+    .filter((p) => now.getTime() - Number(p.lastAccessTime?.seconds ?? 0) * 1000 < LIVE_POLLER_MS)
+    .map((p) => p.identity ?? '');
+}
+
 /** Which kinds of task ('workflow', 'activity') no live worker polls on `taskQueue`. */
 export async function unpolledTaskTypes(client: Client, taskQueue: string, now: Date = new Date()): Promise<Array<'workflow' | 'activity'>> {
-  const kinds = [
-    ['workflow', TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW],
-    ['activity', TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY],
-  ] as const;
   const unpolled: Array<'workflow' | 'activity'> = [];
-  for (const [name, taskQueueType] of kinds) {
-    const { pollers } = await client.workflowService.describeTaskQueue({
-      namespace: client.options.namespace,
-      taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      taskQueueType,
-    });
-    const live = (pollers ?? []).some((p) => {
-      const seconds = Number(p.lastAccessTime?.seconds ?? 0);
-      return now.getTime() - seconds * 1000 < LIVE_POLLER_MS;
-    });
-    if (!live) unpolled.push(name);
+  for (const kind of ['workflow', 'activity'] as const) {
+    const live = await livePollers(client.workflowService, { namespace: client.options.namespace, taskQueue, kind }, now);
+    if (live.length === 0) unpolled.push(kind);
   }
   return unpolled;
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Builds the workflow bundles (worker/workflow-bundle.ts): <output file> with workflows/ alone, and its
-// traced twin <name>.traced.js with the OpenTelemetry workflow interceptors too, for a worker started with
-// SCF_RELEASE_WORKFLOW_BUNDLE=<output file> (worker/config.ts; a tracing worker picks the twin). `npm run build` runs it, so the image's bundle always comes from the code in the
-// same image (a bundle from other code breaks replay) and the worker does not bundle at every start.
+// traced twin <name>.traced.js with the OpenTelemetry workflow interceptors too, for a worker started
+// with SCF_RELEASE_WORKFLOW_BUNDLE=<output file> (worker/config.ts; a tracing worker picks the twin).
+// `npm run build` runs it, so the image's bundles always come from the code in the same image (a
+// bundle from other code breaks replay) and the worker does not bundle at every start.
 //   node scripts/bundle-workflows.mjs <output file>
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -124,7 +124,7 @@ export function describeWorkerConfig(config: WorkerConfig): Record<string, unkno
       protocol: config.scf.protocol,
       credentials: config.scf.credentials,
       account: config.scf.account,
-      rateLimitShare: config.scf.rateLimitShareAuto ? 'auto (1 / the workers polling the task queue)' : config.scf.rateLimitShare,
+      rateLimitShare: config.scf.rateLimitShare === 'auto' ? 'auto (1 / the workers polling the task queue)' : config.scf.rateLimitShare,
       artifactDir: config.scf.artifactDir,
       packageHosts: config.scf.packageHosts,
       packageDir: config.scf.packageDir ?? 'none (local packages refused)',

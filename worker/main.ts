@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { RateLimiter, createActivities, createDefaultActivityDeps } from '../activities';
+import { createActivities, createDefaultActivityDeps } from '../activities';
 import { startTracing } from '../activities/tracing';
 import { describeWorkerConfig, loadWorkerConfig } from './config';
 import { createReleaseWorker } from './create-worker';
@@ -41,8 +41,7 @@ async function main(): Promise<void> {
   logger.info(describeWorkerConfig(config), 'starting the scf-release worker');
   const tracing = startTracing('scf-release-worker');
 
-  const limiter = new RateLimiter({ limits: config.scf.rateLimits, share: config.scf.rateLimitShare });
-  const deps = createDefaultActivityDeps(config.scf, logger.child({ component: 'activities' }), { limiter });
+  const deps = createDefaultActivityDeps(config.scf, logger.child({ component: 'activities' }));
   const activities = createActivities({ ...deps, notify: config.notify });
   const connection = await NativeConnection.connect(config.connection);
   const worker = await createReleaseWorker({
@@ -79,8 +78,8 @@ async function main(): Promise<void> {
     logger.info({ url: health.url }, 'health endpoints /healthz and /readyz listening');
   }
   // Unless SCF_RATE_LIMIT_SHARE fixes it, 1 / the worker processes polling this task queue.
-  const peers = config.scf.rateLimitShareAuto
-    ? startPeerShare({ connection, namespace: config.namespace, taskQueue: config.taskQueue, limiter, logger })
+  const peers = config.scf.rateLimitShare === 'auto'
+    ? startPeerShare({ connection, namespace: config.namespace, taskQueue: config.taskQueue, limiter: deps.limiter, logger })
     : undefined;
   try {
     await worker.run();

@@ -54,11 +54,10 @@ export async function inspectRegion(fn: FunctionRef, isPrimary: boolean, aliasNa
   if (!info.exists) {
     return { region: fn.region, isPrimary, exists: false, triggers: [], ...(aliasName ? { alias: null } : {}) };
   }
-  const snapshot = inOne
-    ? inspected.snapshot
-    : options.snapshot && patched(SNAPSHOT_IN_PREFLIGHT_PATCH)
-      ? await read.snapshotCode({ fn, ...(info.handler !== undefined && { handler: info.handler }) })
-      : undefined;
+  let snapshot = inspected.snapshot;
+  if (!inOne && options.snapshot && patched(SNAPSHOT_IN_PREFLIGHT_PATCH)) {
+    snapshot = await read.snapshotCode({ fn, ...(info.handler !== undefined && { handler: info.handler }) });
+  }
   const codeSha256 = snapshot ? snapshot.sha256 : (await read.getFunctionAddress({ fn })).codeSha256;
   const inspection: RegionInspection = {
     region: fn.region,

@@ -217,8 +217,7 @@ async function runRelease({ input, tracker, saga, approved }: ReleaseRun): Promi
 
   // The worker's own judgement of the cases (its environment, its pattern rule) runs alongside the
   // preflight: both only read, and neither result is used before both are in (one round trip less).
-  const checkAlongside = patched(CHECK_WITH_PREFLIGHT_PATCH);
-  const checking = checkAlongside ? checkVerificationFirst(input.verification) : undefined;
+  const checking = patched(CHECK_WITH_PREFLIGHT_PATCH) ? checkVerificationFirst(input.verification) : undefined;
   checking?.catch(() => undefined); // awaited below, unless the release ends first (NoOp, preflight failure)
 
   // 1. Preflight: what is there now, everywhere (read-only).

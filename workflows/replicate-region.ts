@@ -199,10 +199,8 @@ export async function publishAndCheck(d: RegionDeployment, ctx: DeployContext, l
   if (patched(ONE_ACTIVITY_PER_CHANGE_PATCH)) {
     const published = await publishInOneActivity(fn, ctx, step, latestAfterUpdate);
     version = published.version;
-    // An older worker's activity always reads the CodeSha256 (and says nothing of its check).
-    if (published.codeCheck === 'unchanged-since-update' && published.codeSha256 === undefined) {
-      return { version, codeSha256: ctx.pkg.sha256, codeCheck: 'unchanged-since-update' };
-    }
+    if (published.codeCheck === 'unchanged-since-update') return { version, codeSha256: ctx.pkg.sha256, codeCheck: published.codeCheck };
+    // Read (an older worker's activity always reads, and names no check): compared below.
     codeSha256 = published.codeSha256 ?? '';
   } else {
     ({ version } = await step('publish-version', fn.region, () =>

@@ -7,7 +7,7 @@ import { credentialFor } from '../../activities/scf-client';
 describe('loadScfConfig', () => {
   test('when nothing is set, then the defaults apply (https, default providers, documented limits)', () => {
     const c = loadScfConfig({}, '/srv');
-    expect(c).toMatchObject({ endpoint: undefined, protocol: 'https://', credentials: 'default', account: 'default', timeoutMs: 30000, rateLimitShare: 1, artifactDir: '/srv/.data/artifacts' });
+    expect(c).toMatchObject({ endpoint: undefined, protocol: 'https://', credentials: 'default', account: 'default', timeoutMs: 30000, rateLimitShare: 'auto', artifactDir: '/srv/.data/artifacts' });
     expect(c.rateLimits.PublishVersion).toBe(DOCUMENTED_RATE_LIMITS.PublishVersion);
   });
 

@@ -6,14 +6,10 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
-import { createActivities } from '../../activities/activities';
-import { LocalArtifactStore } from '../../activities/artifact-store';
 import type { FunctionRef, LatestAfterUpdate } from '../../activities/contract';
-import { RateLimiter } from '../../activities/rate-limiter';
-import { createScfClientFactory } from '../../activities/scf-client';
-import { DEFAULT_CREDENTIALS, createZip, startSimulator, type RunningSimulator } from '../../simulator';
+import { createZip, startSimulator, type RunningSimulator } from '../../simulator';
 import { tempDir } from './fake-scf';
+import { activitiesOnSimulator } from './simulator-activities';
 
 const REGION = 'ap-guangzhou';
 const HANDLER = 'index.main_handler';
@@ -22,20 +18,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 let sim: RunningSimulator;
 let dir: string;
 
-function makeActivities() {
-  const scf = createScfClientFactory(
-    { endpoint: sim.endpoint, protocol: 'http://', timeoutMs: 30_000, credentials: 'default', account: 'sim' },
-    { credential: { secretId: DEFAULT_CREDENTIALS.secretId, secretKey: DEFAULT_CREDENTIALS.secretKey } },
-  );
-  return createActivities({
-    scf,
-    store: new LocalArtifactStore(path.join(dir, 'artifacts')),
-    logger: pino({ level: 'silent' }),
-    limiter: new RateLimiter(),
-    waitPolicy: { initialMs: 25, maxMs: 100 },
-    packages: { localDir: dir, simulatorHost: sim.endpoint },
-  });
-}
+const makeActivities = () => activitiesOnSimulator(sim, dir);
 
 const fnRef = (functionName: string): FunctionRef => ({ region: REGION, namespace: 'default', functionName });
 

@@ -9,13 +9,12 @@ import { MockActivityEnvironment as BaseMockEnv } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities } from '../../activities/activities';
-import { LocalArtifactStore } from '../../activities/artifact-store';
 import { RateLimiter } from '../../activities/rate-limiter';
-import { createScfClientFactory } from '../../activities/scf-client';
 import { createDefaultActivityDeps, loadScfConfig } from '../../activities';
 import { DEFAULT_CREDENTIALS, createZip, startSimulator, type RunningSimulator } from '../../simulator';
 import { tempDir } from './fake-scf';
 import { failureOf } from '../harness/failure-of';
+import { activitiesOnSimulator, type SimulatorActivitiesOptions } from './simulator-activities';
 
 /** The mock environment, without its WARN line for every expected activity failure. */
 class MockActivityEnvironment extends BaseMockEnv {
@@ -34,21 +33,9 @@ let sim: RunningSimulator;
 let dir: string;
 const logLines: Array<Record<string, unknown>> = [];
 
-function makeActivities(opts: { limiter?: RateLimiter; waitPolicy?: { initialMs: number; maxMs: number } } = {}) {
-  const scf = createScfClientFactory(
-    { endpoint: sim.endpoint, protocol: 'http://', timeoutMs: 30_000, credentials: 'default', account: 'sim' },
-    { credential: { secretId: DEFAULT_CREDENTIALS.secretId, secretKey: DEFAULT_CREDENTIALS.secretKey } },
-  );
+function makeActivities(opts: Omit<SimulatorActivitiesOptions, 'logger'> = {}) {
   const logger = pino({ level: 'info' }, { write: (line: string) => logLines.push(JSON.parse(line)) });
-  return createActivities({
-    scf,
-    store: new LocalArtifactStore(path.join(dir, 'artifacts')),
-    logger,
-    limiter: opts.limiter ?? new RateLimiter(),
-    waitPolicy: opts.waitPolicy ?? { initialMs: 25, maxMs: 100 },
-    // As loadScfConfig sets it up for SCF_ENDPOINT=<simulator> and SCF_PACKAGE_DIR=<dir>.
-    packages: { localDir: dir, simulatorHost: sim.endpoint },
-  });
+  return activitiesOnSimulator(sim, dir, { ...opts, logger });
 }
 
 function fnRef(functionName: string, region = REGION) {

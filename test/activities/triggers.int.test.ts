@@ -1,14 +1,11 @@
 /** The trigger activities against the simulator, through the real SDK: idempotent and error-mapped. */
-import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import pino from 'pino';
 import { createActivities } from '../../activities/activities';
-import { LocalArtifactStore } from '../../activities/artifact-store';
-import { createScfClientFactory } from '../../activities/scf-client';
 import type { TriggerSpec } from '../../activities/trigger-contract';
-import { DEFAULT_CREDENTIALS, startSimulator, type RunningSimulator } from '../../simulator';
+import { startSimulator, type RunningSimulator } from '../../simulator';
 import { failureOf } from '../harness/failure-of';
 import { tempDir } from './fake-scf';
+import { activitiesOnSimulator } from './simulator-activities';
 
 const fn = { region: 'ap-guangzhou', namespace: 'default', functionName: 'trig' };
 const timer: TriggerSpec = { type: 'timer', name: 'nightly', qualifier: '$DEFAULT', desc: '0 0 2 * * * *', enabled: true, customArgument: 'x' };
@@ -19,11 +16,7 @@ const run = <A, R>(f: (a: A) => Promise<R>, a: A) => new MockActivityEnvironment
 beforeAll(async () => {
   sim = await startSimulator({ delays: { createMs: 20, updateMs: 20, publishMs: 20, deleteMs: 20 } });
   sim.admin.seedFunction({ region: fn.region, functionName: fn.functionName });
-  const scf = createScfClientFactory(
-    { endpoint: sim.endpoint, protocol: 'http://', timeoutMs: 30_000, credentials: 'default', account: 'sim' },
-    { credential: { secretId: DEFAULT_CREDENTIALS.secretId, secretKey: DEFAULT_CREDENTIALS.secretKey } },
-  );
-  acts = createActivities({ scf, store: new LocalArtifactStore(path.join(tempDir(), 'a')), logger: pino({ level: 'silent' }) });
+  acts = activitiesOnSimulator(sim, tempDir());
 });
 afterAll(() => sim.stop());
 

@@ -35,7 +35,7 @@ describe('each worker\'s share of the rate limits', () => {
     }
 
     // A poller the server last saw long ago no longer counts (here: as if three minutes had passed).
-    const later = await countPollingWorkers({ connection: t.env.nativeConnection, namespace: 'default', taskQueue, now: () => Date.now() + 3 * 60_000 });
+    const later = await countPollingWorkers({ connection: t.env.nativeConnection, namespace: 'default', taskQueue }, new Date(Date.now() + 3 * 60_000));
     expect(later).toBe(1);
 
     // An operator who fixes the share keeps it: no counting.
