@@ -7,8 +7,9 @@
  *   - all:     a `Promise.all` script with the official SDK (bench/fleet-script.ts);
  *   - loop:    a for-loop script with the official SDK (only up to --loop-max functions: it takes
  *              about 2 s per function-region).
- * Also the single-release overhead (N = 1, wall minus the four 300 ms transitions on its critical
- * path) and, with --workers 1,2,4, the same N released by several worker processes together.
+ * Also the single-release overhead (one function released alone with startRelease, as
+ * `scf-release release` does; wall minus the four 300 ms transitions on its critical path; and the
+ * same as a fleet of one) and, with --workers 1,2,4, the same N released by several worker processes together.
  *
  * Flags: --quick (N = 10 once, loop on 3 functions: CI proves the bench works), --n 10,100,500,
  * --rounds 3, --loop-max 10, --ways project,all,loop, --workers 1 (e.g. 1,2,4: the project at the largest N ≤ 100 per count),
@@ -18,17 +19,17 @@
  */
 import { spawn } from 'node:child_process';
 import { sha256Hex } from '../simulator/hash';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleReleaseWorkflows } from '../worker/workflow-bundle';
-import { startFleet } from '../client/api';
+import { startFleet, startRelease } from '../client/api';
 import { startDevServer } from '../client/dev/temporal-server';
 import { createZip } from '../simulator/zip';
 import { freePort } from '../test/harness/ports';
 import { localWorkerEnv, startSoakSimulator, startSoakWorker, type SoakSimulator, type SoakWorker } from '../test/soak/processes';
-import { MAX_FLEET_CONCURRENCY, type FleetResult, type ReleaseInput } from '../workflows/definitions';
+import { MAX_FLEET_CONCURRENCY, type FleetResult, type ReleaseInput, type ReleaseResult } from '../workflows/definitions';
 import { cpuSeconds, findPid, sampleRss } from './proc-stats';
 import { median, pool, round } from './util';
 
@@ -46,6 +47,8 @@ const WORKER_HEAP_MIB = flag('worker-heap-mib');
 const SINGLE_ROUNDS = quick ? 1 : 5;
 const WAYS = (flag('ways') ?? 'project,all,loop').split(',') as Way[];
 const TRANSITION_MS = 300;
+/** Longer than the liveness window in which a stopped worker still counts (client/worker-presence.ts). */
+const SHARE_SETTLE_MS = 150_000;
 const PRIMARY = 'ap-guangzhou';
 const TARGETS = ['ap-shanghai', 'ap-singapore'];
 const REGIONS = [PRIMARY, ...TARGETS];
@@ -126,6 +129,7 @@ async function startStack(): Promise<Stack> {
       await Promise.all(stack.workers.map((w) => w.stop()));
       stack.workers = Array.from({ length: count }, (_, i) => startSoakWorker(workerEnv, path.join(runDir, 'logs', `worker-${count}-${i}.log`)));
       await Promise.all(stack.workers.map((w) => w.ready));
+      if (count > 1) await sharesSettled(Array.from({ length: count }, (_, i) => path.join(runDir, 'logs', `worker-${count}-${i}.log`)), count);
     },
     async stop() {
       await Promise.all(stack.workers.map((w) => w.stop()));
@@ -135,6 +139,29 @@ async function startStack(): Promise<Stack> {
     },
   };
   return stack;
+}
+
+/**
+ * Waits until every worker says it takes 1/count of the limits (worker/peer-share.ts). The workers
+ * just stopped still count for up to the liveness window (client/worker-presence.ts, 2 minutes), and
+ * until they age out the new ones run at a smaller share: safe, but not what the run should measure.
+ * Bounded: past SHARE_SETTLE_MS it goes on and says so.
+ */
+async function sharesSettled(logFiles: string[], count: number): Promise<void> {
+  const started = performance.now();
+  const lastShare = (file: string) => {
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"msg":"rate limits: this worker takes'));
+    const last = lines.at(-1);
+    return last ? (JSON.parse(last) as { workers: number }).workers : undefined;
+  };
+  while (performance.now() - started < SHARE_SETTLE_MS) {
+    if (logFiles.every((f) => lastShare(f) === count)) {
+      log(`${count} workers: each takes 1/${count} after ${s((performance.now() - started))} s`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  log(`${count} workers: not every worker took 1/${count} within ${s(SHARE_SETTLE_MS)} s (${logFiles.map(lastShare).join(', ')}); measuring anyway`);
 }
 
 let runCounter = 0;
@@ -197,6 +224,16 @@ async function runScript(stack: Stack, mode: 'all' | 'loop', names: string[]): P
   const code = await new Promise<number | null>((r) => child.on('close', r));
   if (code !== 0) throw new Error(`fleet script ${mode} exited ${code}`);
   return JSON.parse(out.trim().split('\n').pop()!) as { wallMs: number; failures: number; cpuSeconds: number };
+}
+
+/** One function's release as a user starts it alone (`startRelease`, what `scf-release release` does): its wall time. */
+async function releaseAlone(stack: Stack): Promise<number> {
+  const [name] = await seed(stack, 1);
+  const started = performance.now();
+  const { workflowId } = await startRelease(stack.client, releaseInput(stack, name!), { taskQueue: 'bench-fleet' });
+  const result = (await stack.client.workflow.getHandle(workflowId).result()) as ReleaseResult;
+  if (result.status !== 'Succeeded') throw new Error(`the single release ended ${result.status}: ${result.summary}`);
+  return performance.now() - started;
 }
 
 async function runOnce(stack: Stack, way: Way, n: number): Promise<RunResult> {
@@ -271,6 +308,7 @@ function pacing(entries: Array<{ time: string; action: string; outcome: string }
 }
 
 const s = (ms: number) => (ms / 1000).toFixed(1);
+const s2 = (ms: number) => (ms / 1000).toFixed(2);
 const spread = (xs: number[], f: (x: number) => string) => (xs.length > 1 ? `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})` : f(xs[0]!));
 
 function table(runs: RunResult[]): string {
@@ -306,6 +344,7 @@ async function main(): Promise<void> {
   log(`bench:fleet in ${stack.runDir}: dev server pid ${stack.temporalPid}, simulator pid ${stack.sim.pid}`);
   const runs: RunResult[] = [];
   const single: number[] = [];
+  const fleetOfOne: number[] = [];
   try {
     await stack.startWorkers(1);
     // Warm-up (not reported): the worker's first workflow tasks load the bundle.
@@ -321,10 +360,13 @@ async function main(): Promise<void> {
           log(`round ${round + 1} N=${r.n} ${way}: ${s(r.wallMs)} s (T_min ${s(r.tMinMs)} s), ${r.failures} failed, ${(r.throttledShare * 100).toFixed(1)}% throttled`);
         }
       }
-      const one = await runOnce(stack, 'project', 1);
-      single.push(one.wallMs);
+      single.push(await releaseAlone(stack));
+      fleetOfOne.push((await runOnce(stack, 'project', 1)).wallMs);
     }
-    for (let i = single.length; i < SINGLE_ROUNDS; i++) single.push((await runOnce(stack, 'project', 1)).wallMs);
+    for (let i = single.length; i < SINGLE_ROUNDS; i++) {
+      single.push(await releaseAlone(stack));
+      fleetOfOne.push((await runOnce(stack, 'project', 1)).wallMs);
+    }
     const crossN = Math.max(...SIZES.filter((n) => n <= 100));
     for (const count of WORKER_COUNTS.filter((c) => c > 1)) {
       try {
@@ -353,18 +395,20 @@ async function main(): Promise<void> {
     loadAverage: [round(loadBefore), round(os.loadavg()[0]!)],
   };
   const overhead = single.map((w) => w - CRITICAL_TRANSITIONS_MS);
+  const fleetOfOneOverhead = fleetOfOne.map((w) => w - CRITICAL_TRANSITIONS_MS);
   const md = [
     `## bench:fleet — ${meta.date.slice(0, 10)}, ${meta.cpus} cores (${meta.cpuModel}), Node ${meta.node}, \`${meta.command}\`, ${totalSeconds} s, load average ${meta.loadAverage[0]} → ${meta.loadAverage[1]}`,
     '',
     table(runs),
     '',
-    `Single release (1 function × 3 regions, ${single.length} runs): wall ${spread(single, s)} s; minus the ${CRITICAL_TRANSITIONS_MS} ms of transitions on its critical path: ${spread(overhead, s)} s.`,
+    `Single release (1 function × 3 regions, \`startRelease\`, ${single.length} runs): wall ${spread(single, s2)} s; minus the ${CRITICAL_TRANSITIONS_MS} ms of transitions on its critical path: ${spread(overhead, s2)} s.`,
+    `The same function as a fleet of one (\`startFleet\`, ${fleetOfOne.length} runs): wall ${spread(fleetOfOne, s2)} s; overhead ${spread(fleetOfOneOverhead, s2)} s.`,
     '',
   ].join('\n');
   process.stdout.write(md);
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, quick ? 'fleet-quick.json' : 'fleet-latest.json'), JSON.stringify({ meta, runs, single, overhead }, null, 2) + '\n');
+  writeFileSync(path.join(dir, quick ? 'fleet-quick.json' : 'fleet-latest.json'), JSON.stringify({ meta, runs, single, overhead, fleetOfOne, fleetOfOneOverhead }, null, 2) + '\n');
   const failed = runs.reduce((a, r) => a + r.failures, 0);
   if (quick && failed > 0) throw new Error(`${failed} release(s) or script function(s) failed`);
 }
