@@ -127,9 +127,10 @@ async function startStack(): Promise<Stack> {
     runDir,
     async startWorkers(count) {
       await Promise.all(stack.workers.map((w) => w.stop()));
-      stack.workers = Array.from({ length: count }, (_, i) => startSoakWorker(workerEnv, path.join(runDir, 'logs', `worker-${count}-${i}.log`)));
+      const logFiles = Array.from({ length: count }, (_, i) => path.join(runDir, 'logs', `worker-${count}-${i}.log`));
+      stack.workers = logFiles.map((logFile) => startSoakWorker(workerEnv, logFile));
       await Promise.all(stack.workers.map((w) => w.ready));
-      if (count > 1) await sharesSettled(Array.from({ length: count }, (_, i) => path.join(runDir, 'logs', `worker-${count}-${i}.log`)), count);
+      if (count > 1) await sharesSettled(logFiles, count);
     },
     async stop() {
       await Promise.all(stack.workers.map((w) => w.stop()));
@@ -307,8 +308,8 @@ function pacing(entries: Array<{ time: string; action: string; outcome: string }
   return out;
 }
 
-const s = (ms: number) => (ms / 1000).toFixed(1);
-const s2 = (ms: number) => (ms / 1000).toFixed(2);
+const s = (ms: number, digits = 1) => (ms / 1000).toFixed(digits);
+const s2 = (ms: number) => s(ms, 2);
 const spread = (xs: number[], f: (x: number) => string) => (xs.length > 1 ? `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})` : f(xs[0]!));
 
 function table(runs: RunResult[]): string {
@@ -345,6 +346,10 @@ async function main(): Promise<void> {
   const runs: RunResult[] = [];
   const single: number[] = [];
   const fleetOfOne: number[] = [];
+  const measureSingle = async () => {
+    single.push(await releaseAlone(stack));
+    fleetOfOne.push((await runOnce(stack, 'project', 1)).wallMs);
+  };
   try {
     await stack.startWorkers(1);
     // Warm-up (not reported): the worker's first workflow tasks load the bundle.
@@ -360,13 +365,9 @@ async function main(): Promise<void> {
           log(`round ${round + 1} N=${r.n} ${way}: ${s(r.wallMs)} s (T_min ${s(r.tMinMs)} s), ${r.failures} failed, ${(r.throttledShare * 100).toFixed(1)}% throttled`);
         }
       }
-      single.push(await releaseAlone(stack));
-      fleetOfOne.push((await runOnce(stack, 'project', 1)).wallMs);
+      await measureSingle();
     }
-    for (let i = single.length; i < SINGLE_ROUNDS; i++) {
-      single.push(await releaseAlone(stack));
-      fleetOfOne.push((await runOnce(stack, 'project', 1)).wallMs);
-    }
+    while (single.length < SINGLE_ROUNDS) await measureSingle();
     const crossN = Math.max(...SIZES.filter((n) => n <= 100));
     for (const count of WORKER_COUNTS.filter((c) => c > 1)) {
       try {
