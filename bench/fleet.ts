@@ -29,8 +29,9 @@ import { startDevServer } from '../client/dev/temporal-server';
 import { createZip } from '../simulator/zip';
 import { freePort } from '../test/harness/ports';
 import { localWorkerEnv, startSoakSimulator, startSoakWorker, type SoakSimulator, type SoakWorker } from '../test/soak/processes';
-import { MAX_FLEET_CONCURRENCY, type FleetResult, type ReleaseInput, type ReleaseResult } from '../workflows/definitions';
+import { fleetChildWorkflowId, MAX_FLEET_CONCURRENCY, type FleetResult, type ReleaseInput, type ReleaseResult } from '../workflows/definitions';
 import { cpuSeconds, findPid, sampleRss } from './proc-stats';
+import { releaseTimeSplit, spreadSample, type ReleaseTimeSplit } from './release-time-split';
 import { median, pool, round } from './util';
 
 const argv = process.argv.slice(2);
@@ -79,7 +80,12 @@ interface RunResult {
   /** Per 20/s action: first and last OK answer, OK per second between them (pacing()). */
   pacing: ReturnType<typeof pacing>;
   workerPeakRssMiB?: number;
+  /** Project runs: where the releases' time went (release-time-split.ts), over TIME_SPLIT_SAMPLE of them. */
+  timeSplit?: ReleaseTimeSplit;
 }
+
+/** Releases per project run whose histories say where the time went (spread over the fleet). */
+const TIME_SPLIT_SAMPLE = 9;
 
 interface Stack {
   sim: SoakSimulator;
@@ -198,9 +204,9 @@ function releaseInput(stack: Stack, functionName: string): ReleaseInput {
  * API) whose children are these releases, every function in one group with one package, as many
  * at once as the fleet allows (MAX_FLEET_CONCURRENCY).
  */
-async function releaseAsFleet(client: Client, inputs: ReleaseInput[]): Promise<{ failures: number }> {
+async function releaseAsFleet(client: Client, inputs: ReleaseInput[]): Promise<{ failures: number; releaseIds: string[] }> {
   const [first] = inputs;
-  if (!first) return { failures: 0 };
+  if (!first) return { failures: 0, releaseIds: [] };
   const { releaseId: _releaseId, functionName: _functionName, startedBy, kind: _kind, rollbackTo: _rollbackTo, ...template } = first;
   const fleetId = `bench-${first.functionName}`;
   const { workflowId } = await startFleet(
@@ -214,7 +220,10 @@ async function releaseAsFleet(client: Client, inputs: ReleaseInput[]): Promise<{
     { taskQueue: 'bench-fleet' },
   );
   const result = (await client.workflow.getHandle(workflowId).result()) as FleetResult;
-  return { failures: result.totals.total - result.totals.succeeded - result.totals.noOp };
+  return {
+    failures: result.totals.total - result.totals.succeeded - result.totals.noOp,
+    releaseIds: inputs.map((i) => fleetChildWorkflowId(fleetId, i.namespace, i.functionName)),
+  };
 }
 
 async function runScript(stack: Stack, mode: 'all' | 'loop', names: string[]): Promise<{ wallMs: number; failures: number; cpuSeconds: number }> {
@@ -246,9 +255,10 @@ async function runOnce(stack: Stack, way: Way, n: number): Promise<RunResult> {
   let wallMs: number;
   let failures: number;
   let scriptCpu: number | undefined;
+  let releaseIds: string[] = [];
   if (way === 'project') {
     const started = performance.now();
-    ({ failures } = await releaseAsFleet(stack.client, names.map((name) => releaseInput(stack, name))));
+    ({ failures, releaseIds } = await releaseAsFleet(stack.client, names.map((name) => releaseInput(stack, name))));
     wallMs = performance.now() - started;
   } else {
     const r = await runScript(stack, way, names);
@@ -284,7 +294,10 @@ async function runOnce(stack: Stack, way: Way, n: number): Promise<RunResult> {
     throttledShare: entries.length ? throttled / entries.length : 0,
     cpuPerFunctionRegion: cpu,
     pacing: paced,
-    ...(way === 'project' ? { workerPeakRssMiB: round(Math.max(...peaks), 0) } : {}),
+    ...(way === 'project' && {
+      workerPeakRssMiB: round(Math.max(...peaks), 0),
+      timeSplit: await releaseTimeSplit(stack.client, spreadSample(releaseIds, TIME_SPLIT_SAMPLE)),
+    }),
   };
 }
 
@@ -312,17 +325,22 @@ const s = (ms: number, digits = 1) => (ms / 1000).toFixed(digits);
 const s2 = (ms: number) => s(ms, 2);
 const spread = (xs: number[], f: (x: number) => string) => (xs.length > 1 ? `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})` : f(xs[0]!));
 
-function table(runs: RunResult[]): string {
-  const out = [
-    '| N (function-regions; T_min) | way | workers | runs | wall s, median (range) | wall / T_min | failures | throttled share | SCF calls per function-region by action (median run) | CPU-s per function-region by process (median run) | worker peak RSS MiB |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|---|---:|',
-  ];
+/** The runs of one row: same N, way and worker count. */
+function groupRuns(runs: RunResult[]): Map<string, RunResult[]> {
   const groups = new Map<string, RunResult[]>();
   for (const r of runs) {
     const key = `${r.n}|${r.way}|${r.workers}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  for (const rs of groups.values()) {
+  return groups;
+}
+
+function table(runs: RunResult[]): string {
+  const out = [
+    '| N (function-regions; T_min) | way | workers | runs | wall s, median (range) | wall / T_min | failures | throttled share | SCF calls per function-region by action (median run) | CPU-s per function-region by process (median run) | worker peak RSS MiB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|---|---:|',
+  ];
+  for (const rs of groupRuns(runs).values()) {
     const first = rs[0]!;
     const walls = rs.map((r) => r.wallMs);
     const mid = [...rs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(rs.length / 2)]!;
@@ -336,6 +354,25 @@ function table(runs: RunResult[]): string {
     );
   }
   return out.join('\n');
+}
+
+/** Where the project's releases spent their time: each group's median run (RunResult.timeSplit). */
+function timeSplitTable(runs: RunResult[]): string {
+  const medians = [...groupRuns(runs.filter((r) => r.timeSplit)).values()].map((rs) => [...rs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(rs.length / 2)]!);
+  if (medians.length === 0) return '';
+  const kinds = [...new Set(medians.flatMap((r) => Object.keys(r.timeSplit!.activities)))].sort();
+  const pair = (t: { queuedMs: number; runMs: number } | undefined) => (t ? `${s(t.queuedMs)} / ${s(t.runMs)}` : '—');
+  return [
+    `Where a release's time went (project runs, the median run of each row above; per release, the median of ${TIME_SPLIT_SAMPLE} spread over the fleet): ` +
+      'seconds its tasks waited in their task queue / ran, summed over the release\'s tasks of that kind (bench/release-time-split.ts).',
+    '',
+    `| N | workers | release wall s | workflow tasks | ${kinds.join(' | ')} |`,
+    `|---:|---:|---:|---:|${kinds.map(() => '---:').join('|')}|`,
+    ...medians.map((r) => {
+      const t = r.timeSplit!;
+      return `| ${r.n} | ${r.workers} | ${s(t.wallMs)} | ${pair(t.workflowTasks)} | ${kinds.map((k) => pair(t.activities[k])).join(' | ')} |`;
+    }),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -401,6 +438,8 @@ async function main(): Promise<void> {
     `## bench:fleet — ${meta.date.slice(0, 10)}, ${meta.cpus} cores (${meta.cpuModel}), Node ${meta.node}, \`${meta.command}\`, ${totalSeconds} s, load average ${meta.loadAverage[0]} → ${meta.loadAverage[1]}`,
     '',
     table(runs),
+    '',
+    timeSplitTable(runs),
     '',
     `Single release (1 function × 3 regions, \`startRelease\`, ${single.length} runs): wall ${spread(single, s2)} s; minus the ${CRITICAL_TRANSITIONS_MS} ms of transitions on its critical path: ${spread(overhead, s2)} s.`,
     `The same function as a fleet of one (\`startFleet\`, ${fleetOfOne.length} runs): wall ${spread(fleetOfOne, s2)} s; overhead ${spread(fleetOfOneOverhead, s2)} s.`,

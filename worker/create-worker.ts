@@ -99,15 +99,18 @@ const RATE_LIMITED_ACTIVITY_SLOTS = 40;
 const WORKFLOW_TASK_SLOTS = 40;
 const STICKY_CACHE = 250;
 /**
- * Pollers. Several workflow-task pollers keep a fleet's many short tasks flowing (one poller waits a
- * round trip per task); activity pollers on the main queue likewise. A rate-limited queue needs
- * more than its pace suggests (our reading: the server splits a task queue into partitions, 4 by
- * default, and a task waits until a poll reaches its partition or it is forwarded). Measured on a
- * 500-function fleet (BENCHMARKS.md, "Pollers"): PublishVersion answered 12.5-13.5/s with 2 pollers
- * per queue, 15.4/s with 8, 15.6/s with 16, of the 18/s the queue allows; wall 1.62-1.74, 1.44 and
- * 1.41 x T_min. A poll is a held request, cheap on both sides.
+ * Pollers. A fleet keeps ~100 releases' workflow tasks coming (~50/s at N = 500) and each poll
+ * brings one task, so workflow-task polls must cover the round trips of a busy machine: with 4
+ * (split by the core between the sticky and the normal queue) a release's workflow tasks waited
+ * 6.0-6.6 s in all, with 16 1.6-2.3 s, and the N = 500 fleet ran 5-12 % faster (BENCHMARKS.md,
+ * "Pollers"). Activity pollers on the main queue likewise. A rate-limited queue needs more than its
+ * pace suggests (our reading: the server splits a task queue into partitions, 4 by default, and a
+ * task waits until a poll reaches its partition or it is forwarded). Measured on a 500-function
+ * fleet: PublishVersion answered 12.5-13.5/s with 2 pollers per queue, 15.4/s with 8, 15.6/s with
+ * 16, of the 18/s the queue allows; wall 1.62-1.74, 1.44 and 1.41 x T_min. A poll is a held
+ * request, cheap on both sides.
  */
-const WORKFLOW_POLLERS = 4;
+const WORKFLOW_POLLERS = 16;
 const ACTIVITY_POLLERS = 4;
 const RATE_LIMITED_POLLERS = 16;
 
