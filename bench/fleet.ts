@@ -335,6 +335,9 @@ function groupRuns(runs: RunResult[]): Map<string, RunResult[]> {
   return groups;
 }
 
+/** A row's middle run by wall time: the one whose calls, CPU and time split the row shows. */
+const medianRun = (rs: RunResult[]) => [...rs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(rs.length / 2)]!;
+
 function table(runs: RunResult[]): string {
   const out = [
     '| N (function-regions; T_min) | way | workers | runs | wall s, median (range) | wall / T_min | failures | throttled share | SCF calls per function-region by action (median run) | CPU-s per function-region by process (median run) | worker peak RSS MiB |',
@@ -343,7 +346,7 @@ function table(runs: RunResult[]): string {
   for (const rs of groupRuns(runs).values()) {
     const first = rs[0]!;
     const walls = rs.map((r) => r.wallMs);
-    const mid = [...rs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(rs.length / 2)]!;
+    const mid = medianRun(rs);
     const calls = Object.entries(mid.callsPerFunctionRegion).map(([a, c]) => `${a} ${c}`).join(', ');
     const total = Object.values(mid.callsPerFunctionRegion).reduce((a, b) => a + b, 0);
     const cpu = Object.entries(mid.cpuPerFunctionRegion).map(([p, c]) => `${p} ${c.toFixed(3)}`).join(', ');
@@ -358,7 +361,7 @@ function table(runs: RunResult[]): string {
 
 /** Where the project's releases spent their time: each group's median run (RunResult.timeSplit). */
 function timeSplitTable(runs: RunResult[]): string {
-  const medians = [...groupRuns(runs.filter((r) => r.timeSplit)).values()].map((rs) => [...rs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(rs.length / 2)]!);
+  const medians = [...groupRuns(runs.filter((r) => r.timeSplit)).values()].map(medianRun);
   if (medians.length === 0) return '';
   const kinds = [...new Set(medians.flatMap((r) => Object.keys(r.timeSplit!.activities)))].sort();
   const pair = (t: { queuedMs: number; runMs: number } | undefined) => (t ? `${s(t.queuedMs)} / ${s(t.runMs)}` : '—');

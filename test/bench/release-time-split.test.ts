@@ -11,7 +11,7 @@ const at = (eventId: number, ms: number, attrs: Omit<HistoryEvent, 'eventId' | '
 function history(name: string, queued: number, run: number): HistoryEvent[] {
   return [
     at(1, 0),
-    at(2, 0, {}),
+    at(2, 0),
     at(3, 100, { workflowTaskStartedEventAttributes: { scheduledEventId: 2 } }),
     at(4, 120, { workflowTaskCompletedEventAttributes: { startedEventId: 3 } }),
     at(5, 120, { activityTaskScheduledEventAttributes: { activityType: { name } } }),
